@@ -1,0 +1,62 @@
+"""Which tasks fall on which unit, and what a unit is asked to report for each.
+
+A task falls on a unit when the unit is named in the task's lead or coordination cell,
+directly or through a group (`Registry.expand`): a commune receives every task whose
+cell says "Chủ tịch UBND xã - thị trấn". Lead tasks must be reported ("Chủ trì");
+coordination tasks are listed as optional ("Phối hợp"). PRODUCT.md "Unit workbook".
+"""
+
+from __future__ import annotations
+
+import re
+
+from parc_xl.domain.models import Plan, Registry, Task
+from parc_xl.domain.text import clean
+
+ROLE_LEAD = "Chủ trì"  # must report
+ROLE_COORD = "Phối hợp"  # may report
+ROLES = (ROLE_LEAD, ROLE_COORD)
+
+
+def unit_tasks(plan: Plan, registry: Registry, unit_code: str) -> list[tuple[Task, str]]:
+    """The unit's tasks in plan order, each with its role; lead wins over coordination."""
+    out: list[tuple[Task, str]] = []
+    for task in plan.tasks:
+        if unit_code in registry.expand(task.lead_units):
+            out.append((task, ROLE_LEAD))
+        elif unit_code in registry.expand(task.coord_units):
+            out.append((task, ROLE_COORD))
+    return out
+
+
+def units_with_tasks(plan: Plan, registry: Registry) -> list[str]:
+    """Unit codes (registry order) that lead or coordinate at least one task."""
+    named: set[str] = set()
+    for task in plan.tasks:
+        named.update(registry.expand(task.lead_units))
+        named.update(registry.expand(task.coord_units))
+    return [u.code for u in registry.units if u.code in named]
+
+
+# A numeric target written in the task or product text (DOMAIN.md "Targets"):
+# "đạt 99% trở lên", "tối thiểu 70%", "trên 80%", "dưới 2%", "100% hồ sơ".
+_TARGET = re.compile(
+    r"(?:(?:đạt|tối thiểu|ít nhất|không dưới|không thấp hơn|trên|dưới|tối đa|không quá)\s+)?"
+    r"\d{1,3}(?:[.,]\d+)?\s*%(?:\s*trở lên)?",
+    re.IGNORECASE,
+)
+
+
+def target_text(task: Task) -> str:
+    """The task's numeric target(s) as written ("tối thiểu 40%; tối thiểu 20%"), or ""."""
+    found: list[str] = []
+    for text in (task.task, task.product):
+        for m in _TARGET.finditer(clean(text)):
+            phrase = m.group(0).strip()
+            if phrase not in found:
+                found.append(phrase)
+    return "; ".join(found)
+
+
+def is_percent_target(target: str) -> bool:
+    return "%" in target

@@ -1,0 +1,454 @@
+"""Check and normalise the values a unit typed into its returned workbook.
+
+Pure: the reader (`io/unit_book.py`) hands over raw cell values (as python-calamine
+gives them: str, float, int, bool, date, datetime, or "" for an empty cell) with their
+A1 references; this module says what each value means (`ReportedRow`) and what is wrong
+with it (`Problem`s, Vietnamese, naming the cell). Structure checks (rows, columns,
+metadata) live in the job `jobs/validate.py`.
+
+Decisions (documented here because users will ask):
+- Dates are day first, always (DOMAIN.md; NĐ 30/2020 writes "ngày 15 tháng 3 năm 2024").
+  "3/15/2024" is refused with a message saying it looks month-first; "13/25/2024" is
+  refused. Two-digit years mean 20yy. A number in 32874..73050 (1990..2099) is an Excel
+  date serial.
+- A completion date may not be after the as-of (received) date, nor before the plan's
+  year; a date between 15/12 of the previous year and 31/12 (the NĐ 09/2019 cut-off of
+  the first quarter's data) is accepted with a warning.
+- Figures: "99,5" and "99,5%" are 99.5 (decimal comma); "1.234" is 1234 (thousands dot:
+  groups of exactly three digits after a leading 1-9 group, so "0.995" is 0,995);
+  with both, "." groups and "," is the decimal mark.
+  For a percentage target, a value between 0 and 1 written without "%" (which is what
+  Excel stores when the cell is formatted as %, e.g. 0.995 for 99,5%) is multiplied by
+  100, with a warning saying so. calamine gives values only, not formats, so the value
+  decides, not the cell format.
+- Text that Excel would run as a formula ("=", "+", "-", "@", tab, CR first) is kept as
+  text and warned about; a real formula in a fill cell is an error (the reader finds it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from parc_xl.domain.models import Progress
+from parc_xl.domain.problems import Problem, error, warning
+from parc_xl.domain.text import ascii_fold, clean
+
+# Fill fields of the unit workbook, in sheet order (same ids as master_layout.REPORTED_FIELDS).
+FILL_FIELDS = ("progress", "completed_on", "evidence", "figure", "difficulties", "proposals")
+TEXT_FIELDS = ("evidence", "difficulties", "proposals")
+
+# Synonyms clerks and unit staff type for the four Tiến độ values, keyed by their
+# ascii_fold() form. Source: returns described in issue 4 and DOMAIN.md "The people";
+# the canonical names are `Progress` (PRODUCT.md "Unit workbook").
+PROGRESS_SYNONYMS: dict[str, Progress] = {
+    # Đã hoàn thành (done)
+    "hoan thanh": Progress.DONE,
+    "da hoan thanh": Progress.DONE,
+    "ht": Progress.DONE,
+    "dht": Progress.DONE,
+    "da ht": Progress.DONE,
+    "xong": Progress.DONE,
+    "da xong": Progress.DONE,
+    "da thuc hien xong": Progress.DONE,
+    "hoan tat": Progress.DONE,
+    "da hoan tat": Progress.DONE,
+    "da thuc hien": Progress.DONE,
+    "done": Progress.DONE,
+    # Đang thực hiện (in progress)
+    "dang thuc hien": Progress.IN_PROGRESS,
+    "dang lam": Progress.IN_PROGRESS,
+    "dang trien khai": Progress.IN_PROGRESS,
+    "dang th": Progress.IN_PROGRESS,
+    "dth": Progress.IN_PROGRESS,
+    "dang xu ly": Progress.IN_PROGRESS,
+    "dang tien hanh": Progress.IN_PROGRESS,
+    # Chưa triển khai (not started)
+    "chua trien khai": Progress.NOT_STARTED,
+    "chua lam": Progress.NOT_STARTED,
+    "chua thuc hien": Progress.NOT_STARTED,
+    "chua bat dau": Progress.NOT_STARTED,
+    "ctk": Progress.NOT_STARTED,
+    # Đề nghị điều chỉnh (adjustment requested)
+    "de nghi dieu chinh": Progress.ADJUSTMENT_REQUESTED,
+    "xin dieu chinh": Progress.ADJUSTMENT_REQUESTED,
+    "de xuat dieu chinh": Progress.ADJUSTMENT_REQUESTED,
+    "dieu chinh": Progress.ADJUSTMENT_REQUESTED,
+}
+
+# First characters that make Excel treat typed text as a formula (or DDE).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73050  # 01/01/1990 .. 31/12/2099
+
+
+def fmt_date(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def fmt_number(x: float) -> str:
+    """Vietnamese display: decimal comma, no trailing zeros."""
+    s = f"{x:.4f}".rstrip("0").rstrip(".")
+    return s.replace(".", ",")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    if isinstance(value, float):
+        return fmt_number(value)
+    return str(value)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and clean(value) == "")
+
+
+# --- Tiến độ -------------------------------------------------------------------------
+
+
+def parse_progress(value: object) -> tuple[Progress | None, str]:
+    """(progress, how) with how "exact", "loose" (case/diacritics/synonym) or "unknown"."""
+    text = clean(value)
+    for p in Progress:
+        if text == p.value:
+            return p, "exact"
+    folded = ascii_fold(text)
+    for p in Progress:
+        if folded == ascii_fold(p.value):
+            return p, "loose"
+    if folded in PROGRESS_SYNONYMS:
+        return PROGRESS_SYNONYMS[folded], "loose"
+    return None, "unknown"
+
+
+# --- dates ---------------------------------------------------------------------------
+
+_D_M_Y = re.compile(r"^(\d{1,2})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_Y_M_D = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_WORDS = re.compile(r"^(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:,\s*)?nam\s+(\d{4})$")
+
+
+@dataclass
+class DateResult:
+    value: dt.date | None
+    code: str = ""  # "" ok, else a problem code
+    detail: str = ""  # Vietnamese explanation for the message
+
+
+def parse_date(value: object) -> DateResult:
+    """A completion date from a date cell, an Excel serial or day-first text."""
+    if isinstance(value, dt.datetime):
+        return DateResult(value.date())
+    if isinstance(value, dt.date):
+        return DateResult(value)
+    if isinstance(value, bool):
+        return DateResult(None, "date-invalid", "không phải là ngày")
+    if isinstance(value, (int, float)):
+        if _SERIAL_MIN <= value <= _SERIAL_MAX:
+            return DateResult(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        return DateResult(None, "date-invalid", f"số {_shown(value)} không phải là một ngày hợp lệ")
+    text = clean(value)
+    folded = text.lower()
+    m = _D_M_Y.match(folded)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if len(m.group(4)) == 2:
+            y += 2000
+        if b > 12:
+            if a <= 12:
+                return DateResult(
+                    None,
+                    "date-month-first",
+                    f"\"{text}\" có vẻ được viết theo kiểu tháng trước ngày; "
+                    f"hãy viết ngày trước tháng, ví dụ {b:02d}/{a:02d}/{y}",
+                )
+            return DateResult(None, "date-invalid", f"\"{text}\" không phải là ngày hợp lệ (tháng {b} không tồn tại)")
+        return _make(y, b, a, text)
+    m = _Y_M_D.match(folded)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    m = _WORDS.match(ascii_fold(text))
+    if m:
+        return _make(int(m.group(3)), int(m.group(2)), int(m.group(1)), text)
+    return DateResult(None, "date-invalid", f"không đọc được \"{text}\" là một ngày")
+
+
+def _make(y: int, m: int, d: int, text: str) -> DateResult:
+    try:
+        return DateResult(dt.date(y, m, d))
+    except ValueError:
+        return DateResult(None, "date-invalid", f"\"{text}\" không phải là ngày có thật")
+
+
+# --- figures -------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
+_THOUSANDS_DOT = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[1-9]\d{0,2}(?:,\d{3}){2,}$")
+
+
+@dataclass
+class FigureResult:
+    value: float | None
+    code: str = ""
+    detail: str = ""
+    scaled: bool = False  # a fraction read as a percentage (×100)
+
+
+def parse_figure(value: object, percent_target: bool) -> FigureResult:
+    """A reported figure; see the module docstring for decimal marks and fractions."""
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+        return FigureResult(None, "figure-invalid", f"\"{_shown(value)}\" không phải là một số")
+    has_percent = False
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = clean(value).replace(" ", "")
+        if text.endswith("%"):
+            has_percent, text = True, text[:-1]
+        if not _NUMBER.match(text):
+            return FigureResult(None, "figure-invalid", f"\"{clean(value)}\" không phải là một số")
+        number_text = text
+        if "." in text and "," in text:
+            number_text = text.replace(".", "").replace(",", ".")
+        elif "," in text:
+            number_text = text.replace(",", "") if _THOUSANDS_COMMA.match(text) else text.replace(",", ".")
+        elif _THOUSANDS_DOT.match(text):
+            number_text = text.replace(".", "")
+        try:
+            number = float(number_text)
+        except ValueError:
+            return FigureResult(None, "figure-invalid", f"\"{clean(value)}\" không phải là một số")
+    if number < 0:
+        return FigureResult(None, "figure-invalid", f"số âm ({fmt_number(number)}) không hợp lệ")
+    if percent_target and not has_percent and 0 < number <= 1:
+        return FigureResult(number * 100, scaled=True)
+    return FigureResult(number)
+
+
+# --- rows ----------------------------------------------------------------------------
+
+
+@dataclass
+class RawRow:
+    """One data row as read from the sheet: raw fill values and where they are."""
+
+    key: str
+    role: str  # "Chủ trì" | "Phối hợp"
+    target: str  # the task's target text ("" when none)
+    values: dict[str, object]  # fill field -> raw value
+    cells: dict[str, str]  # fill field -> A1 reference
+    formulas: frozenset[str] = field(default_factory=frozenset)  # fill fields holding a formula
+
+
+class ReportedRow(BaseModel):
+    """What a unit reported for one task, normalised."""
+
+    key: str
+    role: str = ""
+    progress: Progress | None = None
+    completed_on: dt.date | None = None
+    evidence: str = ""
+    figure: float | None = None
+    difficulties: str = ""
+    proposals: str = ""
+    cells: dict[str, str] = Field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return (
+            self.progress is None and self.completed_on is None and self.figure is None
+            and not (self.evidence or self.difficulties or self.proposals)
+        )
+
+
+FIELD_LABELS = {
+    "progress": "Tiến độ",
+    "completed_on": "Ngày hoàn thành",
+    "evidence": "Văn bản / sản phẩm",
+    "figure": "Kết quả",
+    "difficulties": "Khó khăn, vướng mắc",
+    "proposals": "Đề xuất",
+}
+
+
+def check_row(
+    raw: RawRow,
+    *,
+    plan_year: int,
+    as_of: dt.date | None,
+    sheet: str = "",
+    lead_role: str = "Chủ trì",
+) -> tuple[ReportedRow, list[Problem]]:
+    """Normalise one row and list its problems (every one, not the first)."""
+    problems: list[Problem] = []
+    row = ReportedRow(key=raw.key, role=raw.role, cells=dict(raw.cells))
+
+    def where(f: str) -> dict[str, str]:
+        return {"sheet": sheet, "cell": raw.cells.get(f, ""), "task_key": raw.key}
+
+    def at(f: str) -> str:
+        return f"Ô {raw.cells.get(f, '?')} ({FIELD_LABELS[f]})"
+
+    values: dict[str, object] = {}
+    for f in FILL_FIELDS:
+        v = raw.values.get(f)
+        if f in raw.formulas:
+            problems.append(error(
+                "formula-in-fill",
+                f"{at(f)} chứa công thức; hãy nhập trực tiếp giá trị (dán dạng giá trị), không dùng công thức.",
+                value=None if is_blank(v) else _shown(v), **where(f),
+            ))
+            continue
+        if not is_blank(v):
+            values[f] = v
+
+    # Tiến độ
+    if "progress" in values:
+        progress, how = parse_progress(values["progress"])
+        shown = clean(values["progress"])
+        if progress is None:
+            problems.append(error(
+                "progress-invalid",
+                f"{at('progress')}: \"{shown}\" không có trong danh sách; hãy chọn một trong: "
+                + ", ".join(p.value for p in Progress) + ".",
+                value=shown, **where("progress"),
+            ))
+        else:
+            row.progress = progress
+            if how == "loose":
+                problems.append(warning(
+                    "progress-synonym",
+                    f"{at('progress')}: \"{shown}\" được hiểu là \"{progress.value}\"; "
+                    "lần sau hãy chọn từ danh sách.",
+                    value=shown, **where("progress"),
+                ))
+
+    # Ngày hoàn thành
+    if "completed_on" in values:
+        raw_date = values["completed_on"]
+        res = parse_date(raw_date)
+        if res.value is None:
+            problems.append(error(
+                res.code, f"{at('completed_on')}: {res.detail}. Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/{plan_year}.",
+                value=_shown(raw_date), **where("completed_on"),
+            ))
+        else:
+            d = res.value
+            row.completed_on = d
+            if as_of is not None and d > as_of:
+                problems.append(error(
+                    "date-in-future",
+                    f"{at('completed_on')}: ngày {fmt_date(d)} sau ngày kiểm tra {fmt_date(as_of)}; "
+                    "ngày hoàn thành không thể ở tương lai.",
+                    value=fmt_date(d), **where("completed_on"),
+                ))
+            if d < dt.date(plan_year - 1, 12, 15):
+                problems.append(error(
+                    "date-before-plan-year",
+                    f"{at('completed_on')}: ngày {fmt_date(d)} trước năm của kế hoạch ({plan_year}); "
+                    "hãy kiểm tra lại năm.",
+                    value=fmt_date(d), **where("completed_on"),
+                ))
+            elif d.year < plan_year:
+                problems.append(warning(
+                    "date-before-plan-year",
+                    f"{at('completed_on')}: ngày {fmt_date(d)} thuộc năm {d.year}, trước năm của kế hoạch "
+                    f"({plan_year}) nhưng trong kỳ số liệu quý I; đã chấp nhận.",
+                    value=fmt_date(d), **where("completed_on"),
+                ))
+
+    # Text fields
+    for f in TEXT_FIELDS:
+        if f not in values:
+            continue
+        v = values[f]
+        text = _shown(v) if not isinstance(v, str) else v
+        if text.startswith(FORMULA_TRIGGERS):
+            problems.append(warning(
+                "formula-like-text",
+                f"{at(f)} bắt đầu bằng ký tự \"{_visible(text[0])}\" mà Excel có thể hiểu là công thức; "
+                "nội dung được giữ nguyên dạng văn bản.",
+                value=clean(text), **where(f),
+            ))
+        setattr(row, f, clean(text, keep_newlines=True))
+
+    # Kết quả
+    percent = "%" in raw.target
+    if "figure" in values:
+        res_f = parse_figure(values["figure"], percent)
+        if res_f.value is None:
+            problems.append(error(
+                res_f.code, f"{at('figure')}: {res_f.detail}. Hãy nhập một số, ví dụ 99,5.",
+                value=_shown(values["figure"]), **where("figure"),
+            ))
+        else:
+            row.figure = res_f.value
+            if res_f.scaled:
+                problems.append(warning(
+                    "figure-as-fraction",
+                    f"{at('figure')}: {_shown(values['figure'])} được hiểu là {fmt_number(res_f.value)}% "
+                    f"(chỉ tiêu: {raw.target}).",
+                    value=_shown(values["figure"]), **where("figure"),
+                ))
+
+    # Consistency between fields
+    filled_other = [f for f in values if f != "progress"]
+    if row.progress is None and "progress" not in values and "progress" not in raw.formulas:
+        if filled_other:
+            problems.append(error(
+                "progress-missing",
+                f"{at('progress')} còn trống trong khi dòng đã có nội dung; hãy chọn Tiến độ.",
+                **where("progress"),
+            ))
+        elif raw.role == lead_role:
+            problems.append(warning(
+                "not-reported",
+                f"{at('progress')}: chưa báo cáo nhiệm vụ đơn vị chủ trì.",
+                **where("progress"),
+            ))
+    if row.progress is Progress.DONE:
+        if "completed_on" not in values and "completed_on" not in raw.formulas:
+            problems.append(error(
+                "completion-date-missing",
+                f"{at('completed_on')}: nhiệm vụ \"Đã hoàn thành\" phải có ngày hoàn thành (dd/mm/yyyy).",
+                **where("completed_on"),
+            ))
+        if "evidence" not in values and "evidence" not in raw.formulas:
+            problems.append(error(
+                "evidence-missing",
+                f"{at('evidence')}: nhiệm vụ \"Đã hoàn thành\" phải ghi văn bản / sản phẩm chứng minh "
+                "(ví dụ: Quyết định số 42/QĐ-UBND ngày 15/01/2024).",
+                **where("evidence"),
+            ))
+        if percent and "figure" not in values and "figure" not in raw.formulas:
+            problems.append(warning(
+                "figure-missing",
+                f"{at('figure')}: nhiệm vụ có chỉ tiêu ({raw.target}) nhưng chưa ghi kết quả đạt được.",
+                **where("figure"),
+            ))
+    elif row.progress is Progress.NOT_STARTED and "completed_on" in values:
+        problems.append(error(
+            "not-started-with-date",
+            f"{at('completed_on')}: Tiến độ là \"Chưa triển khai\" nhưng lại có ngày hoàn thành; "
+            "hãy sửa Tiến độ hoặc xóa ngày.",
+            value=_shown(values["completed_on"]), **where("completed_on"),
+        ))
+    elif row.progress in (Progress.IN_PROGRESS, Progress.ADJUSTMENT_REQUESTED) and "completed_on" in values:
+        problems.append(warning(
+            "date-without-done",
+            f"{at('completed_on')}: có ngày hoàn thành nhưng Tiến độ là \"{row.progress.value}\"; "
+            "nếu đã xong hãy chọn \"Đã hoàn thành\".",
+            value=_shown(values["completed_on"]), **where("completed_on"),
+        ))
+    return row, problems
+
+
+def _visible(ch: str) -> str:
+    return {"\t": "tab", "\r": "xuống dòng (CR)"}.get(ch, ch)
