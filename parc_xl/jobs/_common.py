@@ -1,0 +1,91 @@
+"""What every job shares: the result base, atomic file replacement, backups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from parc_xl.domain.problems import Problem, Severity
+from parc_xl.errors import MasterBusyError
+
+BACKUP_DIR = "sao_luu"  # beside the master: previous versions
+ARCHIVE_DIR = "luu_tru"  # beside the master: accepted unit files, by period and hash
+
+
+class JobResult(BaseModel):
+    """Base of every job's result: problems found in the user's data, exit code."""
+
+    problems: list[Problem] = Field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def summary_vi(self) -> str:  # pragma: no cover - every job overrides
+        raise NotImplementedError
+
+
+def lock_file(path: Path) -> Path:
+    """Excel's owner file for an open workbook: `~$` + name (first two chars dropped
+    for long names, as Excel does)."""
+    name = path.name
+    candidates = [path.with_name("~$" + name), path.with_name("~$" + name[2:])]
+    return next((c for c in candidates if c.exists()), candidates[0])
+
+
+def ensure_writable(path: Path) -> None:
+    if lock_file(path).exists():
+        raise MasterBusyError(
+            f"Sổ theo dõi {path.name} đang mở trong Excel. Hãy lưu và đóng tệp rồi chạy lại; "
+            "parc-xl không ghi đè tệp đang mở."
+        )
+    target_dir = path.parent if path.parent != Path("") else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise MasterBusyError(f"Không có quyền ghi tệp {path.name} (tệp chỉ đọc hoặc bị khóa).")
+    if not os.access(target_dir, os.W_OK):
+        raise MasterBusyError(f"Không có quyền ghi vào thư mục {target_dir}.")
+
+
+def backup(path: Path) -> Path | None:
+    """Copy the current file to `<folder>/sao_luu/<stem>_<timestamp><suffix>`."""
+    if not path.exists():
+        return None
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = folder / f"{path.stem}_{stamp}{path.suffix}"
+    shutil.copy2(path, dest)
+    return dest
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(tmp)` then replace `path` by it; on any failure `path` is untouched."""
+    fd, tmp_name = tempfile.mkstemp(prefix=".~parc_", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,127 @@
+"""Nhập kế hoạch: read the plan's appendix (.docx, .xlsx or extracted text) and write a
+new master workbook with the plan, the unit registry and an empty tracking sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from parc_xl.domain import deadlines
+from parc_xl.domain.models import Plan, Registry
+from parc_xl.domain.problems import Problem, has_errors, warning
+from parc_xl.domain.units import bootstrap_registry, resolve_plan
+from parc_xl.errors import DataError, InputError
+from parc_xl.io import master as master_io
+from parc_xl.io.plan_reader import read_appendix
+from parc_xl.io.registry import read_registry
+from parc_xl.jobs._common import JobResult, backup, ensure_writable, write_atomically
+
+
+class ImportResult(JobResult):
+    master: str
+    plan: Plan
+    registry: Registry
+    registry_source: str  # "bootstrap" | units file | existing master
+    backup: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        tasks = []
+        for t in self.plan.tasks:
+            d = t.deadline
+            tasks.append({
+                "key": t.key, "stt": t.stt, "area": t.area, "task": t.task, "product": t.product,
+                "lead": t.lead, "coord": t.coord, "deadline_text": t.deadline_text,
+                "deadline": d.model_dump(mode="json") if d else None,
+                "lead_units": t.lead_units, "coord_units": t.coord_units,
+            })
+        return {
+            "master": self.master,
+            "year": self.plan.year,
+            "tasks": tasks,
+            "areas": [a.model_dump(mode="json") for a in self.plan.areas],
+            "units": [u.model_dump(mode="json") for u in self.registry.units],
+            "groups": [g.model_dump(mode="json") for g in self.registry.groups],
+            "warnings": [p.model_dump(mode="json") for p in self.problems],
+        }
+
+    def summary_vi(self) -> str:
+        lines = [
+            f"Đã nhập {len(self.plan.tasks)} nhiệm vụ thuộc {len(self.plan.areas)} lĩnh vực "
+            f"vào sổ theo dõi {Path(self.master).name}.",
+            f"Danh mục đơn vị: {len(self.registry.units)} đơn vị, {len(self.registry.groups)} nhóm"
+            + (" (lập từ các ô chủ trì/phối hợp của kế hoạch)." if self.registry_source == "bootstrap" else "."),
+        ]
+        if self.problems:
+            lines.append(f"Cần xem lại {len(self.problems)} điểm:")
+            lines += [f"  - {p}" for p in self.problems[:30]]
+            if len(self.problems) > 30:
+                lines.append(f"  … và {len(self.problems) - 30} điểm khác (xem --json).")
+        return "\n".join(lines)
+
+
+def _deadline_problems(plan: Plan) -> list[Problem]:
+    out: list[Problem] = []
+    for t in plan.tasks:
+        t.deadline = deadlines.parse(t.deadline_text, plan.year)
+        for w in t.deadline.warnings:
+            out.append(warning("deadline", f"Nhiệm vụ {t.key}: {w}", task_key=t.key,
+                               value=t.deadline_text, sheet="Kế hoạch"))
+    return out
+
+
+def _registry_for(plan: Plan, output: Path, units: Path | None) -> tuple[Registry, str, list[Problem]]:
+    if units is not None:
+        registry, problems = read_registry(units)
+        return registry, str(units), problems
+    if output.exists():
+        registry, problems = read_registry(output)
+        return registry, str(output), problems
+    cells = [c for t in plan.tasks for c in (t.lead, t.coord) if c]
+    return bootstrap_registry(cells), "bootstrap", []
+
+
+def _check_existing_master(output: Path) -> None:
+    """Re-importing into a master is allowed only while it holds no reports: the new
+    plan replaces the tracking sheet, and reported values must never be lost."""
+    if not output.exists():
+        return
+    try:
+        existing = master_io.read_master(output)
+    except InputError as exc:
+        raise InputError(
+            f"Tệp {output.name} đã tồn tại và không phải sổ theo dõi của parc-xl; "
+            "parc-xl không ghi đè. Hãy chọn tên tệp khác."
+        ) from exc
+    if existing.submissions or any(r.progress for r in existing.tracking):
+        raise InputError(
+            f"Sổ theo dõi {output.name} đã có báo cáo của đơn vị; nhập lại kế hoạch sẽ làm mất số liệu. "
+            "Hãy nhập vào một sổ mới (chọn tên tệp khác)."
+        )
+
+
+def run(source: Path, year: int, output: Path, units: Path | None = None) -> ImportResult:
+    source, output = Path(source), Path(output)
+    if not 2000 <= year <= 2100:
+        raise InputError(f"Năm kế hoạch {year} không hợp lệ (cần từ 2000 đến 2100).")
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(f"Sổ theo dõi phải là tệp .xlsx, không phải «{output.name}».")
+    if not output.parent.exists():
+        raise InputError(f"Thư mục {output.parent} không tồn tại.")
+    _check_existing_master(output)
+
+    plan, problems = read_appendix(source, year)
+    if has_errors(problems) or not plan.tasks:
+        reasons = "; ".join(p.message for p in problems if p.severity == "error")
+        raise DataError(f"Không nhập được kế hoạch từ {source.name}: {reasons or 'không có nhiệm vụ nào.'}",
+                        problems)
+    problems += _deadline_problems(plan)
+    registry, registry_source, reg_problems = _registry_for(plan, output, units)
+    problems += reg_problems
+    problems += resolve_plan(plan, registry)
+
+    ensure_writable(output)
+    previous = backup(output) if output.exists() else None
+    write_atomically(output, lambda tmp: master_io.create_master(tmp, plan, registry))
+    return ImportResult(master=str(output), plan=plan, registry=registry,
+                        registry_source=registry_source, problems=problems,
+                        backup=str(previous) if previous else None)
