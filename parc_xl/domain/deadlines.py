@@ -1,0 +1,535 @@
+"""Read a "Thời gian hoàn thành" cell the way a clerk does.
+
+`parse(text, plan_year)` → `Deadline`. The families (DOMAIN.md "Deadlines", seen in the
+seed plans of Sở Nội vụ TP.HCM and UBND huyện Hóc Môn, 2024):
+
+- a period end: "Quý I/2024" → 31/3; "Trong năm 2024", "Cả năm" → 31/12; "Tháng 7/2023"
+  → 31/7; "Trước tháng 10 năm 2021" → 30/9; "Quý III, IV năm 2023" → first 30/9, last
+  31/12; "6 tháng đầu năm" → 30/6; "9 tháng" + year → 30/9; explicit dates, always day
+  first: "ngày 15/3/2024", "chậm nhất ngày 15 tháng 3 năm 2024" → 15/3.
+- milestones: "Ban hành kế hoạch: Quý I/2023. Thực hiện: Trong năm 2023." → labelled
+  dates; `first_due` is the earliest, `due` the latest.
+- recurring: "Hàng quý", "Định kỳ 06 tháng" (periods of NĐ 09/2019/NĐ-CP, Điều 12).
+- event-driven: "Khi có phát sinh (không quá 10 ngày làm việc …)", "Sau khi công bố …".
+- continuous: "Thường xuyên". Cells that defer to another document ("Theo Kế hoạch",
+  "Theo hướng dẫn của Sở Nội vụ") are also `continuous` — the work runs on someone
+  else's schedule and this plan fixes no date — with a warning saying so, because the
+  clerk may want to type the date from that document.
+- anything else is `unspecified`, with a warning quoting the text. Never a guess.
+
+Choices a clerk would make, applied consistently:
+- A missing year is the plan's year; a year before it is warned about (and after it).
+- "Trước X" means the day before X starts: "trước tháng 10" → 30/9, "trước 30/6/2024"
+  → 29/6/2024, "trước quý III" → 30/6.
+- Vague words get a date and a warning saying how they were read: "đầu quý II" → end of
+  the quarter's first month (30/4); "giữa quý" → end of its second month; "đầu năm" →
+  31/3; "giữa năm" → 30/6; "đầu tháng N" → 10/N; "giữa tháng N" → 15/N. "Cuối năm",
+  "cuối quý", "cuối tháng" are the period's end, no warning.
+- When a cell mixes a trackable reading with another ("Thường xuyên Quý 1 năm 2024",
+  "Khi phát sinh Định kỳ hàng quý"), the trackable one wins (date, else recurring) and a
+  warning records the rest.
+- For recurring deadlines `first_due`/`due` are the first and last instance in the
+  year; `instance_due` gives the one a reporting period looks at.
+
+Matching runs on a lower-case, diacritic-free copy of the cleaned text that keeps every
+character's position, so "quy 1 nam 2024" reads like "Quý 1 năm 2024" and warnings can
+quote the original words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from parc_xl.domain.models import Deadline, DeadlineKind, Milestone, Recurrence
+from parc_xl.domain.periods import Period
+from parc_xl.domain.text import clean, modern_tones
+
+# --------------------------------------------------------------------------- vocabulary
+# All patterns are written in the folded form (lower case, no diacritics, "đ" → "d").
+
+# Quarter numbers as written in plans: Roman (Quý I…IV) or Arabic, "01".."04".
+ROMAN_QUARTERS: dict[str, int] = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QNUM = r"(?:iv|iii|ii|i|0?[1-4])(?![a-z0-9])"
+_MNUM = r"(?:1[0-2]|0?[1-9])(?!\d)"
+_YEAR = r"(?:\s*(?:/|-|–|,)?\s*(?:nam\s*)?(?P<y>\d{4})(?!\d))?"
+
+# Reporting-cycle words (NĐ 09/2019/NĐ-CP, Điều 12: báo cáo định kỳ hằng tháng, hằng quý,
+# 6 tháng, hằng năm); "hằng"/"hàng" fold to the same "hang". Seeds 000 and 003.
+RECURRENCE_PHRASES: list[tuple[str, Recurrence]] = [
+    (r"(?:dinh ky\s*)?(?:hang|moi)\s*(?:0?6|sau)\s*thang", Recurrence.SEMIANNUAL),
+    (r"dinh ky\s*(?:0?6|sau)\s*thang", Recurrence.SEMIANNUAL),
+    (r"(?:0?6|sau)\s*thang\s*(?:mot|1)\s*lan", Recurrence.SEMIANNUAL),
+    (r"(?:dinh ky\s*)?(?:hang|moi)\s*nua\s*nam|dinh ky\s*nua\s*nam", Recurrence.SEMIANNUAL),
+    (r"dinh ky\s*(?:0?3|ba)\s*thang", Recurrence.QUARTERLY),
+    (r"(?:dinh ky\s*)?(?:hang|moi)\s*quy", Recurrence.QUARTERLY),
+    (r"(?:dinh ky\s*)?theo\s*(?:tung\s*)?quy", Recurrence.QUARTERLY),
+    (r"dinh ky\s*quy|quy\s*(?:mot|1)\s*lan", Recurrence.QUARTERLY),
+    (r"(?:dinh ky\s*)?(?:hang|moi)\s*thang|dinh ky\s*(?:0?1\s*)?thang|thang\s*(?:mot|1)\s*lan",
+     Recurrence.MONTHLY),
+    (r"(?:dinh ky\s*)?(?:hang|moi)\s*nam|dinh ky\s*(?:12\s*thang|nam)|nam\s*(?:mot|1)\s*lan",
+     Recurrence.ANNUAL),
+]
+# Words that go with a recurrence and add nothing to it ("… và tổng kết năm", seed 000).
+RECURRENCE_COMPANIONS = [r"(?:va\s*)?tong ket\s*(?:ca\s*)?nam"]
+
+# Event triggers (DOMAIN.md; seeds: "Khi có phát sinh", "Khi có văn bản chỉ đạo của
+# Trung ương", "Sau khi công bố Chỉ số CCHC", "Khi có phát sinh, thay đổi nhân sự").
+EVENT_PHRASES = [
+    r"(?:ngay\s*)?(?:sau\s*)?khi\s*(?:co\s*)?phat sinh",
+    r"(?:ngay\s*|ngay sau\s*|sau\s*|ke tu\s*)?khi",
+    r"dot xuat",
+    r"theo yeu cau",
+    r"phat sinh",
+]
+# Work that simply goes on all year.
+CONTINUOUS_PHRASES = [r"thuong xuyen", r"lien tuc", r"hang ngay", r"hang tuan"]
+# Cells that defer to another document's schedule (read as continuous + warning).
+DEFERRED_PHRASES = [
+    r"theo\s*(?:cac\s*)?ke hoach(?:\s*duoc duyet)?",
+    r"theo\s*huong dan",
+    r"theo\s*(?:van ban\s*)?chi dao",
+    r"theo\s*(?:thoi gian\s*)?quy dinh",
+    r"theo\s*(?:tien do|lo trinh)",
+]
+# A time limit counted from an event: "không quá 10 ngày làm việc", "trong vòng 05 ngày".
+RELATIVE_LIMIT = (
+    r"(?:(?:khong qua|trong vong|trong thoi han|trong thoi gian|cham nhat|toi da|sau|trong)\s*)?"
+    r"(?P<n>\d{1,3})\s*ngay(?P<wd>\s*lam viec)?(?!\s*(?:\d|/|thang))"
+)
+# Words that carry no meaning of their own next to a date ("… và các năm tiếp theo").
+FILLER_PHRASES = [r"(?:va\s*)?cac\s*nam\s*tiep\s*theo", r"ke tu ngay"]
+
+# Words around a date that are not a milestone label ("Hoàn thành trong tháng 10").
+LABEL_EDGE_WORDS = [
+    "hoan thanh trong", "hoan thanh", "thuc hien trong", "trong", "vao", "truoc", "cham nhat",
+    "han", "den", "tu", "va", "thoi gian", "trong thoi gian", "thuc hien xong",
+]
+DEFAULT_MILESTONE_LABEL = "hoàn thành"
+
+# Qualifiers before a period: how a clerk turns them into one date.
+_PREFIX = r"(?:(?P<pre>truoc|dau|giua|cuoi|het|trong|ca|vao|den)\s*)?"
+
+_TIMEISH = re.compile(r"\d|(?<![a-z])(?:quy|thang|ngay|nam|q)(?![a-z])|(?<![a-z])(?:ii|iii|iv)(?![a-z])")
+
+
+# --------------------------------------------------------------------------- helpers
+def _fold_char(ch: str) -> str:
+    c = ch.lower()
+    if len(c) != 1:
+        return ch
+    if c == "đ":
+        return "d"
+    return unicodedata.normalize("NFD", c)[0]
+
+
+def _fold(text: str) -> str:
+    """Lower case, no diacritics, same length as `text` (positions line up)."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def _quarter_end(year: int, quarter: int) -> dt.date:
+    return _month_end(year, quarter * 3)
+
+
+def _vi(d: dt.date) -> str:
+    return f"{d:%d/%m/%Y}"
+
+
+def _qnum(token: str) -> int:
+    token = token.strip().lower()
+    return ROMAN_QUARTERS[token] if token in ROMAN_QUARTERS else int(token)
+
+
+@dataclass
+class _Expr:
+    """One time expression found in the cell."""
+
+    start: int
+    end: int
+    first: dt.date
+    last: dt.date
+    explicit_years: list[int] = field(default_factory=list)
+    note: str = ""  # how a vague word was read
+
+
+@dataclass
+class _Scan:
+    original: str  # cleaned text (NFC), what warnings quote
+    folded: str
+    plan_year: int
+    work: list[str] = field(init=False)  # folded copy; consumed characters become \0
+    exprs: list[_Expr] = field(default_factory=list)
+    bad: list[tuple[int, int]] = field(default_factory=list)  # unreadable time-like spans
+
+    def __post_init__(self) -> None:
+        self.work = list(self.folded)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.work)
+
+    def consume(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            self.work[i] = "\0"
+
+    def find(self, pattern: str) -> list[re.Match[str]]:
+        """Matches of `pattern` (word-bounded) in the not yet consumed text, consuming them."""
+        found = list(re.finditer(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", self.text))
+        for m in found:
+            self.consume(m.start(), m.end())
+        return found
+
+    def quote(self, start: int, end: int) -> str:
+        return self.original[start:end].strip(" .,;:-–()")
+
+
+def _year_of(m: re.Match[str], plan_year: int) -> tuple[int, list[int]]:
+    y = m.groupdict().get("y")
+    return (int(y), [int(y)]) if y else (plan_year, [])
+
+
+# --------------------------------------------------------------------------- time expressions
+def _scan_explicit_dates(s: _Scan) -> None:
+    patterns = [
+        # "ngày 15 tháng 3 năm 2024", "15 tháng 3 năm 2024"
+        r"(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?(?:ngay\s*)?(?P<d>\d{1,2})\s*thang\s*"
+        r"(?P<m>\d{1,2})(?:\s*(?:nam|/|,)?\s*(?P<y>\d{4}))?",
+        # "15/3/2024", "15.03.2024", "15-3-24"
+        r"(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?(?:ngay\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*"
+        r"(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4}|\d{2})",
+        # "ngày 15/3" (no year)
+        r"(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?ngay\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})",
+    ]
+    for pattern in patterns:
+        for m in s.find(pattern):
+            year, explicit = _year_of(m, s.plan_year)
+            if year < 100:
+                year += 2000
+                explicit = [year]
+            try:
+                day = dt.date(year, int(m["m"]), int(m["d"]))
+            except ValueError:
+                s.bad.append((m.start(), m.end()))
+                continue
+            if m["pre"] == "truoc":
+                day -= dt.timedelta(days=1)
+            s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit))
+
+
+def _scan_halves(s: _Scan) -> None:
+    # "6 tháng đầu năm", "06 tháng cuối năm 2024", "9 tháng/2024", "nửa đầu năm"
+    pattern = (
+        r"(?:(?P<pre>truoc|trong|het)\s*)?(?:(?P<n>0?6|0?9|sau|chin)\s*thang|nua)"
+        r"(?:\s*(?P<pos>dau|cuoi)\s*nam)?" + _YEAR
+    )
+    for m in list(re.finditer(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", s.text)):
+        if not m["pos"] and not m["y"]:
+            continue  # "6 tháng" alone: a duration or a recurrence, not a date
+        s.consume(m.start(), m.end())
+        year, explicit = _year_of(m, s.plan_year)
+        n = m["n"] or "6"
+        months = 9 if n.lstrip("0") == "9" or n == "chin" else 6
+        end_month = 12 if m["pos"] == "cuoi" else months
+        day = _month_end(year, end_month)
+        s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit))
+
+
+def _scan_quarters(s: _Scan) -> None:
+    q = rf"(?:quy|q)\s*\.?\s*(?P<q>{_QNUM})"
+    more = rf"(?P<more>(?:\s*(?:,|va|&|-|–|den|toi|\+)\s*(?:(?:quy|q)\s*\.?\s*)?{_QNUM})*)"
+    for m in s.find(_PREFIX + q + more + _YEAR):
+        year, explicit = _year_of(m, s.plan_year)
+        quarters = [_qnum(m["q"])] + [
+            _qnum(t) for t in re.findall(rf"(?<![a-z0-9])({_QNUM})", m["more"] or "")
+        ]
+        pre, note = m["pre"], ""
+        words = s.quote(m.start(), m.end())
+        dates: list[dt.date] = []
+        for quarter in quarters:
+            if pre == "truoc":
+                day = _quarter_end(year, quarter - 1) if quarter > 1 else dt.date(year - 1, 12, 31)
+            elif pre == "dau":
+                day = _month_end(year, quarter * 3 - 2)
+                note = f"«{words}» được hiểu là hạn {_vi(day)} (cuối tháng đầu của quý)"
+            elif pre == "giua":
+                day = _month_end(year, quarter * 3 - 1)
+                note = f"«{words}» được hiểu là hạn {_vi(day)} (cuối tháng thứ hai của quý)"
+            else:
+                day = _quarter_end(year, quarter)
+            dates.append(day)
+        s.exprs.append(_Expr(m.start(), m.end(), min(dates), max(dates), explicit, note))
+
+
+def _scan_months(s: _Scan) -> None:
+    more = rf"(?P<more>(?:\s*(?:,|va|&|-|–|den|toi)\s*(?:thang\s*)?{_MNUM})*)"
+    pattern = _PREFIX + rf"thang\s*(?P<mo>{_MNUM})" + more + _YEAR
+    for m in s.find(pattern):
+        year, explicit = _year_of(m, s.plan_year)
+        months = [int(m["mo"])] + [int(t) for t in re.findall(r"\d{1,2}", m["more"] or "")]
+        pre, note = m["pre"], ""
+        words = s.quote(m.start(), m.end())
+        dates: list[dt.date] = []
+        for month in months:
+            if pre == "truoc":
+                day = _month_end(year, month - 1) if month > 1 else dt.date(year - 1, 12, 31)
+            elif pre == "dau":
+                day = dt.date(year, month, 10)
+                note = f"«{words}» được hiểu là hạn {_vi(day)}"
+            elif pre == "giua":
+                day = dt.date(year, month, 15)
+                note = f"«{words}» được hiểu là hạn {_vi(day)}"
+            else:
+                day = _month_end(year, month)
+            dates.append(day)
+        s.exprs.append(_Expr(m.start(), m.end(), min(dates), max(dates), explicit, note))
+    # "tháng 13", "tháng 0": time-like but not a month
+    for m in re.finditer(r"(?<![a-z])thang\s*\d+", s.text):
+        s.bad.append((m.start(), m.end()))
+        s.consume(m.start(), m.end())
+
+
+def _scan_years(s: _Scan) -> None:
+    pattern = r"(?:(?P<pre>truoc|dau|giua|cuoi|het|trong|ca|vao|den)\s*)?nam\s*(?P<y>\d{4})"
+    bare = r"(?P<pre>dau|giua|cuoi|het|trong|ca)\s*nam(?!\s*\d)"
+    for m in s.find(pattern) + s.find(bare):
+        year, explicit = _year_of(m, s.plan_year)
+        pre, note = m["pre"], ""
+        words = s.quote(m.start(), m.end())
+        if pre == "truoc":
+            day = dt.date(year - 1, 12, 31)
+        elif pre == "dau":
+            day = dt.date(year, 3, 31)
+            note = f"«{words}» được hiểu là hạn {_vi(day)} (hết quý I)"
+        elif pre == "giua":
+            day = dt.date(year, 6, 30)
+            note = f"«{words}» được hiểu là hạn {_vi(day)}"
+        else:
+            day = dt.date(year, 12, 31)
+        s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit, note))
+
+
+# --------------------------------------------------------------------------- milestones
+_SEPARATOR = re.compile(r"(?:^|\s)[-–•+*]\s|[.;]\s|[.;]$|\n|^[-–•+*]")
+
+
+def _strip_label(label: str) -> str:
+    """Remove punctuation and time words at both ends of a label."""
+    changed = True
+    text = label
+    while changed:
+        changed = False
+        text = text.strip(" \t\n.,;:-–•+*()")
+        folded = _fold(text)
+        for word in LABEL_EDGE_WORDS:
+            if folded.startswith(word + " ") or folded == word:
+                text, changed = text[len(word):], True
+                break
+            if folded.endswith(" " + word):
+                text, changed = text[: len(text) - len(word)], True
+                break
+    text = text.strip(" \t\n.,;:-–•+*()")
+    return text[:1].lower() + text[1:] if text else ""
+
+
+def _segments(s: _Scan) -> list[tuple[int, int]]:
+    """Spans of the cell between separators (bullets, sentence ends, ';'), outside dates."""
+    inside = [False] * len(s.original)
+    for e in s.exprs:
+        for i in range(e.start, e.end):
+            inside[i] = True
+    cuts = [0]
+    for m in _SEPARATOR.finditer(s.original):
+        if not any(inside[m.start():m.end()]):
+            cuts.extend([m.start(), m.end()])
+    cuts.append(len(s.original))
+    spans = []
+    for i in range(0, len(cuts) - 1, 2):
+        if cuts[i] < cuts[i + 1]:
+            spans.append((cuts[i], cuts[i + 1]))
+    return spans
+
+
+def _milestones(s: _Scan) -> list[Milestone]:
+    exprs = sorted(s.exprs, key=lambda e: e.start)
+    labels: list[str] = []
+    for seg_start, seg_end in _segments(s):
+        inside = [e for e in exprs if seg_start <= e.start < seg_end]
+        if not inside:
+            continue
+        bounds = [seg_start] + [p for e in inside for p in (e.start, e.end)] + [seg_end]
+        gaps = [_strip_label(s.original[bounds[i]:bounds[i + 1]]) for i in range(0, len(bounds), 2)]
+        # gaps[k] is the text before inside[k]; gaps[-1] the text after the last one
+        if gaps[0]:
+            labels.extend(gaps[: len(inside)])  # labels written before their dates
+        else:
+            labels.extend(gaps[1:])  # labels written after their dates
+    has_colon = ":" in s.original
+    named = [label for label in labels if label]
+    if len(exprs) >= 2 and named or has_colon and named:
+        return [
+            Milestone(label=label or DEFAULT_MILESTONE_LABEL, due=e.last)
+            for label, e in zip(labels, exprs, strict=False)
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------- parse
+def _normalise(text: object) -> str:
+    s = clean(text, keep_newlines=True)
+    s = modern_tones(s)
+    s = s.replace("\n", " ; ")
+    s = re.sub(r"\s+", " ", s).strip()
+    return s
+
+
+def _phrase_spans(s: _Scan, patterns: list[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for pattern in patterns:
+        spans.extend((m.start(), m.end()) for m in s.find(pattern))
+    return sorted(spans)
+
+
+def _leftover_timeish(s: _Scan) -> list[str]:
+    """Original words that look like time (digits, quý, tháng…) but were not read."""
+    chunks: list[str] = []
+    for m in re.finditer(r"[^\0]+", s.text):
+        piece = m.group(0)
+        if _TIMEISH.search(piece):
+            chunks.append(s.quote(m.start(), m.end()))
+    for start, end in s.bad:
+        quoted = s.quote(start, end)
+        if quoted not in " ".join(chunks):
+            chunks.append(quoted)
+    return [c for c in chunks if c]
+
+
+def parse(text: str | None, plan_year: int) -> Deadline:
+    """What a deadline cell means, with warnings in Vietnamese where the reading is unsure."""
+    original = _normalise(text)
+    if not original.strip(" .,;:-–•+*"):
+        return Deadline(kind=DeadlineKind.UNSPECIFIED, warnings=["Thời gian hoàn thành để trống"])
+
+    s = _Scan(original=original, folded=_fold(original), plan_year=plan_year)
+    _scan_explicit_dates(s)
+    relative = [m for m in re.finditer(rf"(?<![a-z0-9]){RELATIVE_LIMIT}", s.text)]
+    for m in relative:
+        s.consume(m.start(), m.end())
+    recurrence_spans: list[tuple[int, int, Recurrence]] = []
+    for pattern, rec in RECURRENCE_PHRASES:
+        recurrence_spans.extend((m.start(), m.end(), rec) for m in s.find(pattern))
+    _scan_halves(s)
+    _scan_quarters(s)
+    _scan_months(s)
+    _scan_years(s)
+    companions = _phrase_spans(s, RECURRENCE_COMPANIONS)
+    _phrase_spans(s, FILLER_PHRASES)
+    deferred = _phrase_spans(s, DEFERRED_PHRASES)
+    continuous = _phrase_spans(s, CONTINUOUS_PHRASES)
+    events = _phrase_spans(s, EVENT_PHRASES)
+
+    warnings: list[str] = []
+    years = sorted({y for e in s.exprs for y in e.explicit_years})
+    for y in years:
+        if y < plan_year:
+            warnings.append(f"Năm {y} trước năm của kế hoạch ({plan_year})")
+        elif y > plan_year:
+            warnings.append(f"Năm {y} sau năm của kế hoạch ({plan_year})")
+    warnings.extend(e.note for e in s.exprs if e.note)
+
+    def also(spans: list[tuple[int, int]], tracked: str) -> None:
+        for start, end in spans:
+            warnings.append(f"Theo dõi theo {tracked}; «{s.quote(start, end)}» chỉ ghi nhận, không dùng để tính hạn")
+
+    def partial() -> None:
+        for chunk in _leftover_timeish(s):
+            warnings.append(f"Chỉ đọc được một phần: không hiểu «{chunk}»")
+
+    if recurrence_spans:
+        rec = recurrence_spans[0][2]
+        year = years[-1] if years else plan_year
+        instances = recurring_instances(rec, year)
+        tracked = f"«{s.quote(recurrence_spans[0][0], recurrence_spans[0][1])}»"
+        also(events + continuous + deferred, tracked)
+        if len({r for _, _, r in recurrence_spans}) > 1:
+            others = ", ".join(f"«{s.quote(a, b)}»" for a, b, r in recurrence_spans[1:] if r != rec)
+            warnings.append(f"Có nhiều chu kỳ; theo dõi theo {tracked}, bỏ qua {others}")
+        del companions
+        return Deadline(
+            kind=DeadlineKind.RECURRING, recurrence=rec, first_due=instances[0], due=instances[-1],
+            warnings=warnings,
+        )
+
+    if s.exprs:
+        milestones = _milestones(s)
+        tracked = "ngày " + (
+            _vi(max(e.last for e in s.exprs))
+        )
+        if not milestones:
+            also(events + continuous + deferred, tracked)
+        partial()
+        return Deadline(
+            kind=DeadlineKind.DATE,
+            first_due=min(e.first for e in s.exprs),
+            due=max(e.last for e in s.exprs),
+            milestones=milestones,
+            warnings=warnings,
+        )
+
+    if events or relative:
+        rel = relative[0] if relative else None
+        if rel and not events:
+            warnings.append(f"«{s.quote(rel.start(), rel.end())}» không nói tính từ khi nào")
+        return Deadline(
+            kind=DeadlineKind.EVENT,
+            relative_days=int(rel["n"]) if rel else None,
+            working_days=bool(rel and rel["wd"]),
+            warnings=warnings,
+        )
+
+    if continuous or deferred:
+        if deferred:
+            warnings.append(f"Hạn theo văn bản khác («{original}»): kế hoạch không ghi ngày cụ thể")
+        return Deadline(kind=DeadlineKind.CONTINUOUS, warnings=warnings)
+
+    return Deadline(
+        kind=DeadlineKind.UNSPECIFIED,
+        warnings=[f"Không hiểu thời gian hoàn thành «{original}»: cần ghi rõ, ví dụ «Quý I/{plan_year}»"],
+    )
+
+
+# --------------------------------------------------------------------------- recurrence
+_RECURRENCE_MONTHS: dict[Recurrence, tuple[int, ...]] = {
+    Recurrence.MONTHLY: tuple(range(1, 13)),
+    Recurrence.QUARTERLY: (3, 6, 9, 12),
+    Recurrence.SEMIANNUAL: (6, 12),
+    Recurrence.ANNUAL: (12,),
+}
+
+
+def recurring_instances(recurrence: Recurrence, year: int) -> list[dt.date]:
+    """Every due date of a recurring deadline in a year (ends of months/quarters/halves)."""
+    return [_month_end(year, month) for month in _RECURRENCE_MONTHS[recurrence]]
+
+
+def instance_due(deadline: Deadline, period: Period) -> dt.date | None:
+    """The due date a reporting period looks at.
+
+    Recurring: the first instance on or after the period's end, in the period's year —
+    quarterly and monthly: the period's end (31/3, 30/6, 30/9, 31/12); semiannual: 30/6 for
+    quý I and 6 tháng, 31/12 for 9 tháng and năm; annual: 31/12. Anything else: `due`.
+    """
+    if deadline.kind is DeadlineKind.RECURRING and deadline.recurrence is not None:
+        for day in recurring_instances(deadline.recurrence, period.year):
+            if day >= period.end:
+                return day
+        return None
+    return deadline.due
