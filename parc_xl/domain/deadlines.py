@@ -53,6 +53,8 @@ from parc_xl.domain.text import clean, modern_tones
 # Quarter numbers as written in plans: Roman (Quý I…IV) or Arabic, "01".."04".
 ROMAN_QUARTERS: dict[str, int] = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QNUM = r"(?:iv|iii|ii|i|0?[1-4])(?![a-z0-9])"
+# "quý", the common misspelling "quí", and the abbreviation "Q" ("Q.I", "QI", "Q1").
+_QWORD = r"(?:quy|qui|q)"
 _MNUM = r"(?:1[0-2]|0?[1-9])(?!\d)"
 _YEAR = r"(?:\s*(?:/|-|–|,)?\s*(?:nam\s*)?(?P<y>\d{4})(?!\d))?"
 
@@ -112,7 +114,7 @@ DEFAULT_MILESTONE_LABEL = "hoàn thành"
 # Qualifiers before a period: how a clerk turns them into one date.
 _PREFIX = r"(?:(?P<pre>truoc|dau|giua|cuoi|het|trong|ca|vao|den)\s*)?"
 
-_TIMEISH = re.compile(r"\d|(?<![a-z])(?:quy|thang|ngay|nam|q)(?![a-z])|(?<![a-z])(?:ii|iii|iv)(?![a-z])")
+_TIMEISH = re.compile(r"\d|(?<![a-z])(?:quy|qui|thang|ngay|nam|q)(?![a-z])|(?<![a-z])(?:ii|iii|iv)(?![a-z])")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -244,8 +246,8 @@ def _scan_halves(s: _Scan) -> None:
 
 
 def _scan_quarters(s: _Scan) -> None:
-    q = rf"(?:quy|q)\s*\.?\s*(?P<q>{_QNUM})"
-    more = rf"(?P<more>(?:\s*(?:,|va|&|-|–|den|toi|\+)\s*(?:(?:quy|q)\s*\.?\s*)?{_QNUM})*)"
+    q = rf"{_QWORD}\s*\.?\s*(?P<q>{_QNUM})"
+    more = rf"(?P<more>(?:\s*(?:,|va|&|-|–|den|toi|\+)\s*(?:{_QWORD}\s*\.?\s*)?{_QNUM})*)"
     for m in s.find(_PREFIX + q + more + _YEAR):
         year, explicit = _year_of(m, s.plan_year)
         quarters = [_qnum(m["q"])] + [
@@ -437,7 +439,8 @@ def parse(text: str | None, plan_year: int) -> Deadline:
     events = _phrase_spans(s, EVENT_PHRASES)
 
     warnings: list[str] = []
-    years = sorted({y for e in s.exprs for y in e.explicit_years})
+    # years the cell names, judged by the dates they lead to ("trước năm 2025" is 2024)
+    years = sorted({d.year for e in s.exprs if e.explicit_years for d in (e.first, e.last)})
     for y in years:
         if y < plan_year:
             warnings.append(f"Năm {y} trước năm của kế hoạch ({plan_year})")
