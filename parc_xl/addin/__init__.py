@@ -1,0 +1,1 @@
+"""Build and install the Excel add-in (parc_xl.xlam)."""

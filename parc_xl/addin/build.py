@@ -1,0 +1,267 @@
+"""Build the Excel add-in `parc_xl.xlam` on any OS, and install it on Windows.
+
+The add-in is assembled from three sources:
+
+* `macros/*.bas` — our VBA (ribbon callbacks, pickers, the RunPython calls);
+* the xlwings VBA module shipped in the *installed* xlwings package
+  (`xlwings/xlwings_custom_addin.bas`), with its `PROJECT_NAME` set to "parc_xl". Its
+  `Declare ... Lib "xlwings64-<version>.dll"` lines carry the xlwings version, so the
+  add-in must be rebuilt whenever the pinned xlwings changes (the package and the add-in
+  must agree; `CchcCore.Preflight` checks it on the clerk's PC);
+* `macros/customUI14.xml` — the "CCHC" ribbon tab, added as the `customUI/customUI14.xml`
+  part with the Office 2010 ribbon-extensibility relationship.
+
+pyopenvba writes the VBA project into an Excel-authored blank .xlam (checked here:
+olevba and LibreOffice read every module back exactly; see tests/addin). The package is
+then rewritten with sorted entries and fixed timestamps so that the same sources give the
+same bytes (the committed `workbooks/parc_xl.xlam` is checked for staleness by a test).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+import parc_xl
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MACROS_DIR = REPO_ROOT / "macros"
+DEFAULT_OUTPUT = REPO_ROOT / "workbooks" / "parc_xl.xlam"
+
+PROJECT_NAME = "parc_xl"  # xlwings custom add-in: config sheet "parc_xl.conf", file ~/.parc_xl/parc_xl.conf
+XLWINGS_MODULE = "xlwings"  # module name the xlwings VBA code expects for itself
+RIBBON_PART = "customUI/customUI14.xml"
+RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+
+CORE_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+    ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>parc-xl: thẻ CCHC</dc:title><dc:creator>parc-xl</dc:creator>"
+    "<cp:lastModifiedBy>parc-xl</cp:lastModifiedBy>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">2024-01-01T00:00:00Z</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">2024-01-01T00:00:00Z</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+
+
+class AddinError(Exception):
+    """The add-in cannot be built or installed; `str()` is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class VbaModule:
+    name: str
+    source: str  # as written in the file, "\n" line ends, including the Attribute line
+
+
+def xlwings_dir() -> Path:
+    import xlwings
+
+    return Path(xlwings.__file__).resolve().parent
+
+
+def xlwings_version() -> str:
+    import xlwings
+
+    return str(xlwings.__version__)
+
+
+def module_name(source: str, path: Path) -> str:
+    first = source.split("\n", 1)[0].strip()
+    prefix = 'Attribute VB_Name = "'
+    if not first.startswith(prefix) or not first.endswith('"'):
+        raise AddinError(f"Tệp VBA {path.name} phải bắt đầu bằng dòng Attribute VB_Name = \"...\".")
+    return first[len(prefix) : -1]
+
+
+def read_vba(path: Path) -> VbaModule:
+    text = path.read_bytes().decode("ascii").replace("\r\n", "\n")
+    return VbaModule(module_name(text, path), text)
+
+
+def xlwings_module() -> VbaModule:
+    """The xlwings custom-add-in module of the installed xlwings, with our project name."""
+    path = xlwings_dir() / "xlwings_custom_addin.bas"
+    text = path.read_bytes().decode("ascii").replace("\r\n", "\n")
+    old = 'Public Const PROJECT_NAME As String = "myaddin"'
+    if old not in text:
+        raise AddinError(f"Không nhận ra tệp {path} của xlwings {xlwings_version()} (thiếu PROJECT_NAME).")
+    text = text.replace(old, f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"')
+    return VbaModule(module_name(text, path), text)
+
+
+def project_modules(macros: Path = MACROS_DIR) -> list[VbaModule]:
+    """Every standard module the add-in carries: xlwings first, then macros/*.bas sorted."""
+    ours = [read_vba(p) for p in sorted(macros.glob("*.bas"))]
+    return [xlwings_module(), *ours]
+
+
+def _to_vba(source: str) -> str:
+    """File text -> module body as pyopenvba wants it: CRLF, without the VB_Name line."""
+    body = source.split("\n", 1)[1] if source.startswith("Attribute VB_Name") else source
+    return body.replace("\n", "\r\n")
+
+
+def _add_ribbon_rel(rels_xml: bytes) -> bytes:
+    root = etree.fromstring(rels_xml)
+    ids = {r.get("Id") for r in root}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    rel = etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship")
+    rel.set("Id", f"rId{n}")
+    rel.set("Type", RIBBON_REL_TYPE)
+    rel.set("Target", RIBBON_PART)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _repack(src: Path, extra: dict[str, bytes], replace: dict[str, bytes]) -> bytes:
+    """Rewrite the package: sorted entries, fixed timestamps, deflate; deterministic."""
+    parts: dict[str, bytes] = {}
+    with zipfile.ZipFile(src) as z:
+        for name in z.namelist():
+            parts[name] = z.read(name)
+    parts.update(replace)
+    parts.update(extra)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name in sorted(parts):
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            out.writestr(info, parts[name], compresslevel=9)
+    return buf.getvalue()
+
+
+def build(output: Path = DEFAULT_OUTPUT, macros: Path = MACROS_DIR) -> Path:
+    """Build the add-in from `macros/` and the installed xlwings; returns `output`."""
+    from pyopenvba import ExcelFile
+
+    ribbon_path = macros / "customUI14.xml"
+    if not ribbon_path.is_file():
+        raise AddinError(f"Không tìm thấy {ribbon_path}.")
+    ribbon = ribbon_path.read_bytes()
+    etree.fromstring(ribbon)  # well-formed or raise
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw.xlam"
+        with ExcelFile.create_new(str(raw)) as wb:
+            project = wb.vba_project()
+            for name in list(project.module_names()):
+                if name not in ("ThisWorkbook", "Sheet1"):
+                    project.delete_module(name)
+            for module in project_modules(macros):
+                project.add_module(module.name, _to_vba(module.source))
+            wb.save()
+        with zipfile.ZipFile(raw) as z:
+            rels = z.read("_rels/.rels")
+        data = _repack(
+            raw,
+            extra={RIBBON_PART: ribbon},
+            replace={"_rels/.rels": _add_ribbon_rel(rels), "docProps/core.xml": CORE_XML.encode("utf-8")},
+        )
+    tmp_out = output.with_name(output.name + ".tmp")
+    tmp_out.write_bytes(data)
+    os.replace(tmp_out, output)
+    return output
+
+
+# --- install (Windows) -------------------------------------------------------------
+
+UNBLOCK_HELP_VI = (
+    "Nếu tệp parc_xl.xlam được tải về từ Internet hoặc thư điện tử, Windows đánh dấu nó "
+    "(Mark of the Web) và Excel sẽ chặn macro. Cách gỡ: bấm chuột phải vào tệp → "
+    "Properties → đánh dấu ô Unblock → OK; hoặc trong PowerShell: "
+    'Unblock-File -Path "{path}"'
+)
+
+
+def config_text(interpreter: str) -> str:
+    """Lines of ~/.parc_xl/parc_xl.conf as xlwings' GetConfigFromFile reads them."""
+    return f'"INTERPRETER_WIN","{interpreter}"\n'
+
+
+def install(
+    addin: Path = DEFAULT_OUTPUT,
+    *,
+    appdata: Path | None = None,
+    userprofile: Path | None = None,
+    interpreter: str | None = None,
+    platform: str = sys.platform,
+) -> list[str]:
+    """Copy the add-in into Excel's XLSTART folder and point it at this Python.
+
+    Returns the Vietnamese lines to show the clerk. Raises AddinError off Windows (the
+    add-in runs only in Excel for Windows) or when the add-in file is missing.
+    """
+    if not platform.startswith("win"):
+        raise AddinError(
+            "Lệnh này chỉ chạy trên Windows (máy có Excel). Trên máy này hãy dùng "
+            "'parc-xl addin build -o workbooks/parc_xl.xlam' rồi chép tệp sang máy Windows."
+        )
+    addin = Path(addin)
+    if not addin.is_file():
+        raise AddinError(f"Không tìm thấy phần bổ trợ {addin}. Hãy chạy 'parc-xl addin build' trước.")
+    appdata = appdata or Path(os.environ["APPDATA"])
+    userprofile = userprofile or Path(os.environ["USERPROFILE"])
+    interpreter = interpreter or _windowed_python(sys.executable)
+    xlstart = appdata / "Microsoft" / "Excel" / "XLSTART"
+    xlstart.mkdir(parents=True, exist_ok=True)
+    target = xlstart / "parc_xl.xlam"
+    shutil.copyfile(addin, target)
+    conf_dir = userprofile / f".{PROJECT_NAME}"
+    conf_dir.mkdir(parents=True, exist_ok=True)
+    conf = conf_dir / f"{PROJECT_NAME}.conf"
+    conf.write_text(config_text(interpreter), encoding="utf-8")
+    return [
+        f"Đã chép phần bổ trợ vào {target} (Excel tự mở khi khởi động).",
+        f"Đã ghi cấu hình Python vào {conf}: INTERPRETER_WIN = {interpreter}",
+        UNBLOCK_HELP_VI.format(path=target),
+        "Đóng hết Excel rồi mở lại: thẻ CCHC sẽ xuất hiện. Bấm 'Kiểm tra cài đặt' để xác nhận.",
+    ]
+
+
+def _windowed_python(executable: str) -> str:
+    """pythonw.exe next to python.exe when present (no console window flashes)."""
+    exe = Path(executable)
+    windowed = exe.with_name("pythonw.exe")
+    return str(windowed if windowed.is_file() else exe)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`parc-xl addin build -o FILE` / `parc-xl addin install [FILE]` (for the lead's CLI)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="parc-xl addin", description="Phần bổ trợ Excel (thẻ CCHC).")
+    sub = parser.add_subparsers(dest="action", required=True)
+    b = sub.add_parser("build", help="Dựng parc_xl.xlam từ macros/ và xlwings đã cài.")
+    b.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    i = sub.add_parser("install", help="Cài phần bổ trợ vào Excel (Windows).")
+    i.add_argument("addin", type=Path, nargs="?", default=DEFAULT_OUTPUT)
+    args = parser.parse_args(argv)
+    try:
+        if args.action == "build":
+            path = build(args.output)
+            print(f"Đã dựng phần bổ trợ: {path} (parc-xl {parc_xl.__version__}, xlwings {xlwings_version()})")
+        else:
+            for line in install(args.addin):
+                print(line)
+    except AddinError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,399 @@
+"""Ribbon handlers: one per button of the "CCHC" tab, dispatched by the button's id.
+
+VBA (macros/CchcRibbon.bas) calls `from_vba(addin_version, xlwings_version, button_id,
+name, hexvalue, ...)` through xlwings' RunPython; tests call `dispatch(button_id,
+bridge=fake, **args)`. A handler finds the calling book, makes sure it is saved, asks for
+the period or date, runs the job and shows the outcome; everything Excel-specific goes
+through `bridge.Bridge`, every job is the same one the CLI runs.
+
+Jobs that rewrite the open workbook (merge, status, report) do not fight Excel for the
+file. Decision: **save, close, run, reopen**. The handler saves the book (after asking; if
+the clerk declines, nothing runs), closes it so Excel releases the file and its `~$`
+owner file, runs the job on the file on disk (the job writes atomically and keeps a
+backup in `sao_luu/`), and reopens the book whatever happened. Applying the result
+through xlwings instead would mean a second writer for every sheet the jobs own; this way
+the master is written by one code path (the jobs, tested on files), no unsaved work is
+lost, and Excel never shows "file in use".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import platform
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import parc_xl
+from parc_xl.errors import ParcError
+from parc_xl.excel.bridge import Bridge
+from parc_xl.io import master_layout as layout
+
+VALIDATE_SHEET = "Kết quả kiểm tra"
+VALIDATE_HEADER = ["Tệp", "Đơn vị", "Kỳ", "Mức độ", "Trang", "Ô", "Nhiệm vụ", "Nội dung"]
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+MAX_ASKS = 3
+LOG_DIR = Path(tempfile.gettempdir()) / "parc_xl"
+
+
+class Cancelled(Exception):
+    """The clerk cancelled a question; the handler stops quietly."""
+
+
+# --- what the clerk is asked -----------------------------------------------------------
+
+
+def default_period(today: dt.date) -> str:
+    """The period a clerk most likely works on today: the first whose cut-off (14/3,
+    14/6, 14/9, 14/12) is not more than 20 days past; after mid-December: the year."""
+    from parc_xl.domain.periods import all_periods
+
+    for period in all_periods(today.year):
+        if period.cutoff_end + dt.timedelta(days=20) >= today:
+            return period.code
+    return f"{today.year}-Y"
+
+
+def ask_period(bridge: Bridge, today: dt.date) -> str:
+    from parc_xl.domain.periods import Period
+
+    prompt = (
+        "Kỳ báo cáo (ví dụ 2024-Q1 = quý I, 2024-H1 = 6 tháng, 2024-Q3 = 9 tháng, "
+        "2024-Y = cả năm):"
+    )
+    default = default_period(today)
+    for _ in range(MAX_ASKS):
+        answer = bridge.ask(prompt, default)
+        if answer is None:
+            raise Cancelled
+        try:
+            return Period.parse(answer).code
+        except ValueError as exc:
+            bridge.alert(str(exc), "warning")
+            default = answer
+    raise Cancelled
+
+
+def parse_date_vi(text: str) -> dt.date:
+    """dd/mm/yyyy (as clerks write dates) or ISO yyyy-mm-dd."""
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Ngày «{text}» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 31/03/2024.")
+
+
+def ask_date(bridge: Bridge, prompt: str, today: dt.date) -> dt.date:
+    default = today.strftime("%d/%m/%Y")
+    for _ in range(MAX_ASKS):
+        answer = bridge.ask(prompt, default)
+        if answer is None:
+            raise Cancelled
+        try:
+            return parse_date_vi(answer)
+        except ValueError as exc:
+            bridge.alert(str(exc), "warning")
+            default = answer
+    raise Cancelled
+
+
+def ask_year(bridge: Bridge, today: dt.date) -> int:
+    default = str(today.year)
+    for _ in range(MAX_ASKS):
+        answer = bridge.ask("Năm của kế hoạch (ví dụ 2024):", default)
+        if answer is None:
+            raise Cancelled
+        if answer.strip().isdigit() and 2000 <= int(answer) <= 2100:
+            return int(answer)
+        bridge.alert(f"Năm «{answer}» không hợp lệ: cần bốn chữ số, ví dụ 2024.", "warning")
+        default = answer
+    raise Cancelled
+
+
+# --- the calling book ------------------------------------------------------------------
+
+
+def saved_book(bridge: Bridge, book: Any, doing: str) -> Path:
+    """The book's path once it has no unsaved changes; asks to save, refuses otherwise."""
+    path = bridge.path(book)
+    if path is None:
+        bridge.alert(
+            f"Sổ này chưa được lưu thành tệp trên máy. Hãy lưu sổ (Tệp → Lưu thành) rồi bấm "
+            f"lại để {doing}.",
+            "warning",
+        )
+        raise Cancelled
+    if bridge.is_dirty(book):
+        answer = bridge.alert(
+            f"Sổ {path.name} có thay đổi chưa lưu. Lưu ngay để {doing}?", "warning", "yes_no"
+        )
+        if answer != "yes":
+            bridge.alert(f"Chưa {doing}: sổ còn thay đổi chưa lưu. Không có gì bị thay đổi.", "info")
+            raise Cancelled
+        bridge.save(book)
+    return path
+
+
+@contextmanager
+def book_closed(bridge: Bridge, book: Any, path: Path) -> Iterator[dict[str, Any]]:
+    """Close the (saved) book while the job rewrites its file; reopen it in any case.
+    The reopened book is put in the yielded dict under "book"."""
+    reopened: dict[str, Any] = {}
+    bridge.close(book)
+    try:
+        yield reopened
+    finally:
+        reopened["book"] = bridge.open(path)
+
+
+@contextmanager
+def busy(bridge: Bridge, text: str) -> Iterator[None]:
+    bridge.status(f"CCHC: {text}…")
+    try:
+        yield
+    finally:
+        bridge.status(None)
+
+
+def job(name: str) -> Any:
+    """The job module `parc_xl.jobs.<name>`; a clear message if this build lacks it."""
+    module = f"parc_xl.jobs.{name}"
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            raise ParcError(f"Chức năng «{name}» chưa có trong bản parc-xl đang cài ({parc_xl.__version__}).") from exc
+        raise
+
+
+def show(bridge: Bridge, result: Any) -> None:
+    bridge.alert(result.summary_vi(), "info" if result.exit_code == 0 else "warning")
+
+
+def activate_first(bridge: Bridge, book: Any, *sheets: str) -> None:
+    names = bridge.sheet_names(book)
+    for sheet in sheets:
+        if sheet in names:
+            bridge.activate(book, sheet)
+            return
+
+
+# --- one handler per button ------------------------------------------------------------
+
+
+def plan_import(bridge: Bridge, source: Path, output: Path, today: dt.date, units: Path | None = None) -> Any:
+    year = ask_year(bridge, today)
+    book = bridge.caller()
+    if bridge.path(book) == output:  # re-importing into the master that is open
+        path = saved_book(bridge, book, "nhập lại kế hoạch")
+        with busy(bridge, "đang nhập kế hoạch"), book_closed(bridge, book, path):
+            result = job("plan_import").run(source=source, year=year, output=output, units=units)
+    else:
+        with busy(bridge, "đang nhập kế hoạch"):
+            result = job("plan_import").run(source=source, year=year, output=output, units=units)
+        bridge.open(output)
+    show(bridge, result)
+    return result
+
+
+def units_generate(bridge: Bridge, out_dir: Path, today: dt.date) -> Any:
+    master = saved_book(bridge, bridge.caller(), "tạo mẫu đơn vị")
+    period = ask_period(bridge, today)
+    with busy(bridge, "đang tạo mẫu cho các đơn vị"):
+        result = job("units_generate").run(master=master, period=period, out_dir=out_dir)
+    show(bridge, result)
+    return result
+
+
+def validate(bridge: Bridge, files: list[Path], today: dt.date) -> Any:
+    book = bridge.caller()
+    master = bridge.path(book) if layout.SHEET_PLAN in bridge.sheet_names(book) else None
+    if master is not None:
+        master = saved_book(bridge, book, "kiểm tra theo sổ tổng hợp")
+    with busy(bridge, f"đang kiểm tra {len(files)} tệp"):
+        result = job("validate").run(files=files, master=master, as_of=today)
+    bridge.write_sheet(book, VALIDATE_SHEET, validation_rows(result.to_json()))
+    show(bridge, result)
+    return result
+
+
+def merge(bridge: Bridge, inbox: Path, today: dt.date) -> Any:
+    book = bridge.caller()
+    master = saved_book(bridge, book, "tổng hợp")
+    period = ask_period(bridge, today)
+    with busy(bridge, "đang tổng hợp báo cáo các đơn vị"), book_closed(bridge, book, master) as after:
+        result = job("merge").run(master=master, inbox=inbox, period=period, as_of=today)
+    activate_first(bridge, after["book"], layout.SHEET_SUBMISSIONS)
+    show(bridge, result)
+    return result
+
+
+def status(bridge: Bridge, today: dt.date) -> Any:
+    book = bridge.caller()
+    master = saved_book(bridge, book, "cập nhật trạng thái")
+    as_of = ask_date(bridge, "Tính trạng thái tính đến ngày (ngày/tháng/năm):", today)
+    with busy(bridge, "đang cập nhật trạng thái"), book_closed(bridge, book, master) as after:
+        result = job("status").run(master=master, as_of=as_of)
+    activate_first(bridge, after["book"], layout.SHEET_DASHBOARD, layout.SHEET_TRACKING)
+    show(bridge, result)
+    return result
+
+
+def report(bridge: Bridge, output: Path, today: dt.date) -> Any:
+    book = bridge.caller()
+    master = saved_book(bridge, book, "lập báo cáo")
+    period = ask_period(bridge, today)
+    with busy(bridge, "đang lập báo cáo"), book_closed(bridge, book, master) as after:
+        result = job("report").run(master=master, period=period, output=output)
+    activate_first(bridge, after["book"], layout.SHEET_DASHBOARD)
+    show(bridge, result)
+    return result
+
+
+def check_install(bridge: Bridge, today: dt.date, addin_path: Path | None = None) -> str:
+    import xlwings
+
+    text = install_report(xlwings.__version__, addin_path)
+    bridge.alert(text, "info")
+    return text
+
+
+def install_report(xlwings_version: str, addin_path: Path | None) -> str:
+    return "\n".join([
+        "Cài đặt hoạt động bình thường.",
+        f"Python: {sys.executable} (phiên bản {platform.python_version()})",
+        f"parc-xl: {parc_xl.__version__} · xlwings: {xlwings_version}",
+        f"Phần bổ trợ: {addin_path or 'không rõ'}",
+        f"Nhật ký lỗi (nếu có): {LOG_DIR}",
+    ])
+
+
+HANDLERS: dict[str, Callable[..., Any]] = {
+    "plan_import": plan_import,
+    "units_generate": units_generate,
+    "validate": validate,
+    "merge": merge,
+    "status": status,
+    "report": report,
+    "check_install": check_install,
+}
+
+
+def validation_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """The `Kết quả kiểm tra` table from `validate --json` output."""
+    rows: list[list[Any]] = [VALIDATE_HEADER]
+    for f in data.get("files", []):
+        name = Path(str(f.get("file", ""))).name
+        issues = f.get("issues") or []
+        if not issues:
+            rows.append([name, f.get("unit"), f.get("period"), "", "", "", "", "Không có lỗi."])
+        for i in issues:
+            rows.append([
+                name, f.get("unit"), f.get("period"),
+                SEVERITY_VI.get(str(i.get("severity")), i.get("severity")),
+                i.get("sheet"), i.get("cell"), i.get("task_key"), i.get("message"),
+            ])
+    return rows
+
+
+# --- entry points ----------------------------------------------------------------------
+
+
+def dispatch(button_id: str, bridge: Bridge | None = None, today: dt.date | None = None, **args: Any) -> Any:
+    """Run the handler of ribbon button `button_id`; every failure becomes a Vietnamese
+    message box, never a traceback. Returns the job's result (None if it did not run)."""
+    if bridge is None:
+        from parc_xl.excel.bridge import XlwingsBridge
+
+        bridge = XlwingsBridge()
+    handler = HANDLERS.get(button_id)
+    if handler is None:
+        bridge.alert(f"Nút «{button_id}» không có trong bản parc-xl đang cài ({parc_xl.__version__}).", "critical")
+        return None
+    try:
+        return handler(bridge, today=today or dt.date.today(), **args)
+    except Cancelled:
+        return None
+    except ParcError as exc:
+        bridge.alert(str(exc), "critical")
+    except Exception as exc:  # noqa: BLE001 - the clerk must see a message, not a traceback
+        log = write_log(button_id, exc)
+        bridge.alert(
+            f"Lỗi ngoài dự kiến khi chạy «{button_id}»: {type(exc).__name__}: {exc}\n\n"
+            f"Chi tiết đã ghi vào {log}. Hãy gửi tệp này cho người hỗ trợ kỹ thuật.",
+            "critical",
+        )
+    return None
+
+
+def write_log(button_id: str, exc: BaseException) -> Path:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"loi_{dt.datetime.now():%Y%m%d-%H%M%S}_{button_id}.txt"
+    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    return log
+
+
+PATH_ARGS = {"source", "output", "units", "out_dir", "inbox", "addin_path"}
+
+
+def decode_args(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """VBA's ("name", hex UTF-16 value, ...) → keyword arguments (paths as Path;
+    `files` is newline-separated, folders in it expand to their .xlsx files)."""
+    if len(pairs) % 2:
+        raise ValueError("odd number of name/value items")
+    args: dict[str, Any] = {}
+    for name, value in zip(pairs[::2], pairs[1::2]):
+        text = bytes.fromhex(value).decode("utf-16-be")
+        if name == "files":
+            args[name] = expand_files(text.split("\n"))
+        elif name in PATH_ARGS:
+            args[name] = Path(text)
+        else:
+            args[name] = text
+    return args
+
+
+def expand_files(items: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for item in items:
+        if not item.strip():
+            continue
+        p = Path(item)
+        if p.is_dir():
+            out += sorted(q for q in p.glob("*.xlsx") if not q.name.startswith("~$"))
+        else:
+            out.append(p)
+    return out
+
+
+def version_mismatch(addin_version: str, addin_xlwings: str, xlwings_version: str) -> str | None:
+    if addin_version == parc_xl.__version__ and addin_xlwings == xlwings_version:
+        return None
+    return (
+        "Phiên bản không khớp giữa phần bổ trợ Excel và gói Python:\n"
+        f"phần bổ trợ: parc-xl {addin_version}, xlwings {addin_xlwings}\n"
+        f"Python ({sys.executable}): parc-xl {parc_xl.__version__}, xlwings {xlwings_version}\n\n"
+        "Hãy chạy lại «parc-xl addin install» để cài phần bổ trợ đúng phiên bản."
+    )
+
+
+def from_vba(addin_version: str, addin_xlwings: str, button_id: str, *pairs: str, bridge: Bridge | None = None) -> Any:
+    """Entry point of the VBA side (RunPython); see CchcCore.CallPython."""
+    import xlwings
+
+    if bridge is None:
+        from parc_xl.excel.bridge import XlwingsBridge
+
+        bridge = XlwingsBridge()
+    problem = version_mismatch(addin_version, addin_xlwings, xlwings.__version__)
+    if problem:
+        bridge.alert(problem, "critical")
+        return None
+    return dispatch(button_id, bridge=bridge, **decode_args(pairs))
