@@ -1,0 +1,1454 @@
+"""Safe, surgical writes to an .xlsx/.xlsm package the clerk has edited.
+
+Why not openpyxl: loading and saving a workbook with openpyxl silently drops what it
+cannot model (shapes, form controls, notes' drawings, Excel 2010+ conditional-format and
+data-validation extensions, VBA unless told, chart formatting it does not know...).
+PRODUCT.md "Never lose data" forbids that for the master. This module instead treats
+the workbook as what it is, an OPC zip package, and patches only the XML parts it must:
+
+* the worksheet parts whose cells it writes (``SheetPart``),
+* ``xl/styles.xml`` (cloned cell formats for dates / quote prefix, merged styles of a
+  transplanted sheet),
+* ``xl/workbook.xml`` (+ its rels, ``[Content_Types].xml``) when sheets are transplanted
+  or the calculation chain is dropped.
+
+Every other zip entry is copied byte for byte (its compressed bytes, same method, same
+order). Writes are atomic: temporary file in the same folder, fsync, ``os.replace``.
+
+Decisions (see also the module's tests):
+
+* **calcChain.** When any worksheet is modified, ``xl/calcChain.xml`` is removed (with its
+  relationship and content-type override) and ``<calcPr fullCalcOnLoad="1"/>`` is set.
+  A stale calc chain that lists a cell which no longer holds a formula makes Excel
+  "repair" the file; a missing one is simply rebuilt. Full calculation on load also
+  refreshes the cached results of the clerk's own formulas that read our new values.
+* **Strings** are written as inline strings (``t="inlineStr"``); the shared string table
+  is never rewritten, so untouched cells keep their indices and the part stays identical.
+* **Styles.** Style indices are never renumbered; new cell formats are appended to
+  ``cellXfs`` (clones are cached and deduplicated), so existing cells keep their look.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import math
+import os
+import posixpath
+import re
+import shutil
+import struct
+import tempfile
+import zipfile
+import zlib
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
+
+from lxml import etree
+
+from parc_xl.errors import InputError, MasterBusyError
+
+__all__ = [
+    "CellValue",
+    "SheetPart",
+    "XlsxPackage",
+    "col_letter",
+    "col_number",
+    "split_ref",
+    "xlsx_lock_file",
+]
+
+CellValue = None | str | int | float | bool | dt.date | dt.datetime
+
+# --- OOXML namespaces and relationship types (ECMA-376 Part 1, transitional) ----------
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+NS_XML = "http://www.w3.org/XML/1998/namespace"
+RT_WORKSHEET = NS_R + "/worksheet"
+RT_CALCCHAIN = NS_R + "/calcChain"
+RT_STYLES = NS_R + "/styles"
+RT_SHARED_STRINGS = NS_R + "/sharedStrings"
+RT_TABLE = NS_R + "/table"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+_M = "{%s}" % NS_MAIN
+_R = "{%s}" % NS_R
+_PR = "{%s}" % NS_PKG_REL
+_CT = "{%s}" % NS_CT
+
+# Limits that refuse hostile or absurd packages before anything is parsed.
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+MAX_ENTRIES = 20_000
+MAX_CELL_TEXT = 32_767  # Excel's limit on characters in one cell
+
+# Built-in number formats that are dates/times (ECMA-376 Part 1, 18.8.30 numFmt; 27-36
+# and 50-58 are the East-Asian locale date formats).
+_BUILTIN_DATE_FMTS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+_BUILTIN_TIME_FMTS = frozenset([18, 19, 20, 21, 22, 45, 46, 47])
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+# Characters that make Excel treat typed text as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+
+# Order of <worksheet> children (ECMA-376 Part 1, 18.3.1.99 CT_Worksheet).
+_WS_ORDER = [
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData",
+    "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter",
+    "sortState", "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr",
+    "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions",
+    "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+    "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
+    "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+    "webPublishItems", "tableParts", "extLst",
+]
+# Order of <styleSheet> children (18.8.39 CT_Stylesheet).
+_STYLES_ORDER = [
+    "numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
+    "dxfs", "tableStyles", "colors", "extLst",
+]
+# Order of <workbook> children (18.2.27 CT_Workbook).
+_WB_ORDER = [
+    "fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
+    "sheets", "functionGroups", "externalReferences", "definedNames", "calcPr",
+    "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
+    "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst",
+]
+
+_PARSER = etree.XMLParser(
+    huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=False
+)
+
+
+# --- small helpers -------------------------------------------------------------------
+_COL_LETTERS: list[str] = [""]
+
+
+def col_letter(col: int) -> str:
+    """1 → "A", 28 → "AB"."""
+    if col < len(_COL_LETTERS):
+        return _COL_LETTERS[col]
+    if not 1 <= col <= 16384:
+        raise ValueError(f"column out of range: {col}")
+    while len(_COL_LETTERS) <= col:
+        n = len(_COL_LETTERS)
+        s = ""
+        while n:
+            n, rem = divmod(n - 1, 26)
+            s = chr(65 + rem) + s
+        _COL_LETTERS.append(s)
+    return _COL_LETTERS[col]
+
+
+def col_number(letters: str) -> int:
+    """"A" → 1, "ab" → 28."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """"B12" → (12, 2) as (row, column)."""
+    m = _REF_RE.match(ref.strip())
+    if not m:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    row, col = int(m.group(2)), col_number(m.group(1))
+    if not (1 <= row <= 1_048_576 and 1 <= col <= 16_384):
+        raise ValueError(f"cell reference out of range: {ref!r}")
+    return row, col
+
+
+def _ref_col(ref: str) -> int:
+    i = 0
+    while i < len(ref) and ref[i].isalpha():
+        i += 1
+    return col_number(ref[:i])
+
+
+def _local(el: Any) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _insert_ordered(parent: etree._Element, child: etree._Element, order: list[str]) -> None:
+    """Insert `child` where the schema's sequence wants it among `parent`'s children."""
+    name = _local(child)
+    rank = order.index(name)
+    later = set(order[rank + 1 :])
+    for i, existing in enumerate(parent):
+        if _local(existing) in later:
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+def _child(parent: etree._Element, name: str) -> etree._Element | None:
+    for el in parent:
+        if _local(el) == name:
+            return el
+    return None
+
+
+def _children(parent: etree._Element, name: str) -> list[etree._Element]:
+    return [el for el in parent if _local(el) == name]
+
+
+def _serialize(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _clean_text(text: str) -> str:
+    text = _ILLEGAL_XML.sub("", text)
+    if len(text) > MAX_CELL_TEXT:
+        raise ValueError(f"text longer than Excel's {MAX_CELL_TEXT} characters per cell")
+    return text
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"cannot store {value!r} in a cell")
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _strip_format_literals(code: str) -> str:
+    code = re.sub(r'"[^"]*"', "", code)
+    code = re.sub(r"\\.", "", code)
+    code = re.sub(r"\[(?!h\]|hh\]|m\]|mm\]|s\]|ss\])[^\]]*\]", "", code, flags=re.I)
+    return code.split(";")[0].lower()
+
+
+def format_is_date(code: str) -> bool:
+    """True when an Excel number format code displays a date or time."""
+    stripped = _strip_format_literals(code)
+    if stripped.strip() in ("general", "@", ""):
+        return False
+    return bool(re.search(r"[dmyhs]", stripped.replace("general", "")))
+
+
+def format_has_time(code: str) -> bool:
+    return bool(re.search(r"[hs]", _strip_format_literals(code)))
+
+
+def format_has_day(code: str) -> bool:
+    return bool(re.search(r"[dy]", _strip_format_literals(code)))
+
+
+# --- Excel lock files ----------------------------------------------------------------
+def xlsx_lock_file(path: Path) -> Path | None:
+    """The lock file of a workbook open in Excel (``~$name``) or LibreOffice
+    (``.~lock.name#``) beside `path`, or None when the workbook looks closed."""
+    path = Path(path)
+    name = path.name
+    candidates = [
+        path.with_name("~$" + name),
+        path.with_name("~$" + name[2:]) if len(name) > 2 else None,  # Word-style truncation
+        path.with_name(".~lock." + name + "#"),
+    ]
+    for candidate in candidates:
+        if candidate is not None and candidate.exists():
+            return candidate
+    return None
+
+
+# --- raw zip reading/writing ---------------------------------------------------------
+class _Entry:
+    """One zip entry: its metadata and either original compressed bytes or new data."""
+
+    __slots__ = ("name", "info", "raw", "data")
+
+    def __init__(self, name: str, info: zipfile.ZipInfo | None, raw: bytes | None) -> None:
+        self.name = name
+        self.info = info
+        self.raw = raw  # original compressed bytes (untouched entries)
+        self.data: bytes | None = None  # new uncompressed content (modified entries)
+
+
+def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    y, mo, d, h, mi, s = date_time
+    y = max(1980, min(2107, y))
+    return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
+
+
+def _deflate(data: bytes) -> bytes:
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return comp.compress(data) + comp.flush()
+
+
+def _write_zip(fh: Any, entries: list[_Entry]) -> None:
+    """Write `entries` as a zip to `fh`: untouched entries keep their compressed bytes."""
+    central: list[bytes] = []
+    offset = 0
+    now = dt.datetime.now().timetuple()[:6]
+    for entry in entries:
+        name_bytes = entry.name.encode("utf-8")
+        flags = 0x800 if not entry.name.isascii() else 0
+        info = entry.info
+        if entry.data is None:
+            assert info is not None and entry.raw is not None
+            method, crc, usize, raw = info.compress_type, info.CRC, info.file_size, entry.raw
+            date_time = info.date_time
+            flags |= info.flag_bits & 0x6  # keep deflate option bits, drop descriptor bit
+            external = info.external_attr
+        else:
+            data = entry.data
+            method, crc, usize = zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data)
+            raw = _deflate(data)
+            date_time = info.date_time if info is not None else now  # type: ignore[assignment]
+            external = info.external_attr if info is not None else 0
+        csize = len(raw)
+        if offset > 0xFFFFFFFF or csize > 0xFFFFFFFF or usize > 0xFFFFFFFF:
+            raise InputError("Tệp Excel quá lớn (trên 4 GB), không thể ghi.")
+        dtime, ddate = _dos_time(date_time)
+        header = struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, dtime, ddate, crc, csize,
+            usize, len(name_bytes), 0,
+        )
+        fh.write(header)
+        fh.write(name_bytes)
+        fh.write(raw)
+        central.append(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, dtime, ddate,
+                crc, csize, usize, len(name_bytes), 0, 0, 0, 0, external, offset,
+            )
+            + name_bytes
+        )
+        offset += len(header) + len(name_bytes) + csize
+    cd_start = offset
+    cd = b"".join(central)
+    fh.write(cd)
+    if len(entries) > 0xFFFF:
+        raise InputError("Tệp Excel có quá nhiều thành phần, không thể ghi.")
+    fh.write(
+        struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(cd),
+                    cd_start, 0)
+    )
+
+
+# --- styles --------------------------------------------------------------------------
+def _key(el: etree._Element) -> tuple[Any, ...]:
+    """A structural key of an element: tag, attributes, children (whitespace ignored)."""
+    return (
+        _local(el),
+        tuple(sorted(el.attrib.items())),
+        (el.text or "").strip(),
+        tuple(_key(c) for c in el if isinstance(c.tag, str)),
+    )
+
+
+class _Styles:
+    """`xl/styles.xml`: appends (never renumbers) cell formats, with deduplication."""
+
+    def __init__(self, root: etree._Element, mark_dirty: Any) -> None:
+        self.root = root
+        self._mark_dirty = mark_dirty
+        self._clone_cache: dict[tuple[int, str], int] = {}
+        self._date_cache: dict[int, tuple[bool, bool]] = {}
+        self._index_cache: dict[str, dict[tuple[Any, ...], int]] = {}
+
+    # containers ------------------------------------------------------------------
+    def container(self, name: str, create: bool = True) -> etree._Element | None:
+        el = _child(self.root, name)
+        if el is None and create:
+            el = etree.Element(_M + name)
+            _insert_ordered(self.root, el, _STYLES_ORDER)
+        return el
+
+    def items(self, name: str) -> list[etree._Element]:
+        el = self.container(name, create=False)
+        return [] if el is None else [c for c in el if isinstance(c.tag, str)]
+
+    def _append(self, container: str, el: etree._Element) -> int:
+        """Append `el` to `container` unless an identical one exists; return its index."""
+        box = self.container(container)
+        assert box is not None
+        index = self._index_cache.get(container)
+        if index is None:
+            index = {}
+            for i, existing in enumerate(c for c in box if isinstance(c.tag, str)):
+                index.setdefault(_key(existing), i)
+            self._index_cache[container] = index
+        key = _key(el)
+        if key in index:
+            return index[key]
+        box.append(el)
+        position = sum(1 for c in box if isinstance(c.tag, str)) - 1
+        index[key] = position
+        box.set("count", str(position + 1))
+        self._mark_dirty()
+        return position
+
+    # number formats --------------------------------------------------------------
+    def numfmt_codes(self) -> dict[int, str]:
+        return {int(n.get("numFmtId", "0")): n.get("formatCode", "") for n in self.items("numFmts")}
+
+    def numfmt_id(self, code: str) -> int:
+        """Id of the custom number format `code`, added (id ≥ 164) when missing."""
+        codes = self.numfmt_codes()
+        for nid, existing in codes.items():
+            if existing == code:
+                return nid
+        nid = max([163, *codes]) + 1
+        box = self.container("numFmts")
+        assert box is not None
+        el = etree.SubElement(box, _M + "numFmt")
+        el.set("numFmtId", str(nid))
+        el.set("formatCode", code)
+        box.set("count", str(len(self.items("numFmts"))))
+        self._mark_dirty()
+        return nid
+
+    def xf(self, s: int) -> etree._Element | None:
+        xfs = self.items("cellXfs")
+        return xfs[s] if 0 <= s < len(xfs) else None
+
+    def date_kind(self, s: int) -> tuple[bool, bool]:
+        """(shows a date, shows a time) for cell format index `s`."""
+        cached = self._date_cache.get(s)
+        if cached is not None:
+            return cached
+        xf = self.xf(s)
+        nid = int(xf.get("numFmtId", "0")) if xf is not None else 0
+        if nid in _BUILTIN_DATE_FMTS:
+            result = (nid not in (18, 19, 20, 21, 45, 46, 47), nid in _BUILTIN_TIME_FMTS)
+        else:
+            code = self.numfmt_codes().get(nid, "")
+            result = (format_is_date(code) and format_has_day(code), format_has_time(code))
+        self._date_cache[s] = result
+        return result
+
+    def _clone(self, s: int, variant: str, change: Any) -> int:
+        cache_key = (s, variant)
+        if cache_key in self._clone_cache:
+            return self._clone_cache[cache_key]
+        base = self.xf(s)
+        new = copy.deepcopy(base) if base is not None else etree.Element(_M + "xf", {
+            "numFmtId": "0", "fontId": "0", "fillId": "0", "borderId": "0", "xfId": "0"})
+        change(new)
+        result = self._append("cellXfs", new)
+        self._clone_cache[cache_key] = result
+        return result
+
+    def date_style(self, s: int, with_time: bool) -> int:
+        """A format index like `s` that shows a date (and time) — `s` itself if it does."""
+        has_date, has_time = self.date_kind(s)
+        if has_date and (has_time or not with_time):
+            return s
+        code = DATETIME_FORMAT if with_time else DATE_FORMAT
+
+        def change(xf: etree._Element) -> None:
+            xf.set("numFmtId", str(self.numfmt_id(code)))
+            xf.set("applyNumberFormat", "1")
+
+        return self._clone(s, code, change)
+
+    def quote_style(self, s: int) -> int:
+        """A format index like `s` with Excel's quote prefix (text stays text on F2)."""
+        xf = self.xf(s)
+        if xf is not None and xf.get("quotePrefix") in ("1", "true"):
+            return s
+        return self._clone(s, "quotePrefix", lambda el: el.set("quotePrefix", "1"))
+
+    # importing from another workbook's styles ------------------------------------
+    def import_xf(self, src: _Styles, s: int, cache: dict[int, int]) -> int:
+        if s in cache:
+            return cache[s]
+        xf = src.xf(s)
+        if xf is None:
+            cache[s] = 0
+            return 0
+        new = copy.deepcopy(xf)
+        for attr, box in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
+            idx = int(new.get(attr, "0"))
+            items = src.items(box)
+            if 0 <= idx < len(items):
+                new.set(attr, str(self._append(box, copy.deepcopy(items[idx]))))
+        nid = int(new.get("numFmtId", "0"))
+        if nid >= 164:
+            code = src.numfmt_codes().get(nid)
+            new.set("numFmtId", str(self.numfmt_id(code) if code is not None else 0))
+        new.set("xfId", "0")  # the transplanted sheet's cells use the Normal cell style
+        result = self._append("cellXfs", new)
+        cache[s] = result
+        return result
+
+    def import_dxf(self, src: _Styles, d: int, cache: dict[int, int]) -> int:
+        if d in cache:
+            return cache[d]
+        items = src.items("dxfs")
+        result = self._append("dxfs", copy.deepcopy(items[d])) if 0 <= d < len(items) else 0
+        cache[d] = result
+        return result
+
+
+# --- worksheets ----------------------------------------------------------------------
+_VALUE_TAGS = frozenset(["f", "v", "is"])
+
+
+def _cell_has_value(cell: etree._Element) -> bool:
+    for child in cell:
+        if _local(child) in _VALUE_TAGS:
+            return True
+    return False
+
+
+class SheetPart:
+    """One worksheet part, indexed by row and column for fast, ordered edits."""
+
+    def __init__(self, pkg: XlsxPackage, name: str, part: str) -> None:
+        self.pkg = pkg
+        self.name = name
+        self.part = part
+        self.root = pkg._xml(part)
+        data = _child(self.root, "sheetData")
+        if data is None:
+            data = etree.Element(_M + "sheetData")
+            _insert_ordered(self.root, data, _WS_ORDER)
+        self._data = data
+        self._rows: dict[int, etree._Element] = {}
+        self._row_nums: list[int] = []
+        self._cells: dict[int, dict[int, etree._Element]] = {}
+        previous = 0
+        for row in data:
+            if _local(row) != "row":
+                continue
+            r_text = row.get("r")
+            r = int(r_text) if r_text else previous + 1
+            if not r_text:
+                row.set("r", str(r))
+            self._rows[r] = row
+            self._row_nums.append(r)
+            previous = r
+        if self._row_nums != sorted(self._row_nums):
+            self._row_nums.sort()
+        # Rows appended in bulk are kept as XML text until something needs them as
+        # elements (see `_materialize`); most jobs only append and save.
+        self._prefix = f"{data.prefix}:" if data.prefix else ""
+        self._pending: list[str] = []
+        self._pending_first = 0  # first row number held as text
+        self._pending_last = 0  # last row number held as text
+        self._pending_cells: tuple[int, int, int, int] | None = None  # r1, c1, r2, c2
+        self._pending_last_used = 0
+
+    def _materialize(self) -> None:
+        """Turn rows held as text into elements (parsed once, appended, indexed)."""
+        if not self._pending:
+            return
+        p = self._prefix
+        ns = f' xmlns:{p[:-1]}="{NS_MAIN}"' if p else f' xmlns="{NS_MAIN}"'
+        text = f"<{p}sheetData{ns}>" + "".join(self._pending) + f"</{p}sheetData>"
+        fragment = etree.fromstring(text.encode("utf-8"), _PARSER)
+        new_rows = list(fragment)
+        self._data.extend(new_rows)
+        for row in new_rows:
+            r = int(row.get("r", "0"))
+            self._rows[r] = row
+            self._row_nums.append(r)
+        self._pending = []
+        self._pending_cells = None
+        self._pending_first = self._pending_last = self._pending_last_used = 0
+
+    def _serialize(self) -> bytes:
+        if not self._pending:
+            return _serialize(self.root)
+        marker = etree.Comment("parc-xl-pending-rows")
+        self._data.append(marker)
+        try:
+            head, tail = _serialize(self.root).split(b"<!--parc-xl-pending-rows-->")
+        finally:
+            self._data.remove(marker)
+        return head + "".join(self._pending).encode("utf-8") + tail
+
+    # indexing --------------------------------------------------------------------
+    def _touch(self) -> None:
+        self.pkg._mark_dirty(self.part, cells=True)
+
+    def _row(self, r: int, create: bool) -> etree._Element | None:
+        if self._pending:
+            self._materialize()
+        row = self._rows.get(r)
+        if row is not None or not create:
+            return row
+        row = etree.Element(_M + "row")
+        row.set("r", str(r))
+        nums = self._row_nums
+        if not nums or r > nums[-1]:
+            self._data.append(row)
+            nums.append(r)
+        else:
+            i = bisect_left(nums, r)
+            self._rows[nums[i]].addprevious(row)
+            nums.insert(i, r)
+        self._rows[r] = row
+        self._cells.setdefault(r, {})
+        return row
+
+    def _row_cells(self, r: int) -> dict[int, etree._Element]:
+        if self._pending:
+            self._materialize()
+        cells = self._cells.get(r)
+        if cells is not None:
+            return cells
+        cells = {}
+        row = self._rows.get(r)
+        if row is not None:
+            previous = 0
+            for cell in row:
+                if _local(cell) != "c":
+                    continue
+                ref = cell.get("r")
+                c = _ref_col(ref) if ref else previous + 1
+                if not ref:
+                    cell.set("r", f"{col_letter(c)}{r}")
+                cells[c] = cell
+                previous = c
+        self._cells[r] = cells
+        return cells
+
+    def _cell(self, r: int, c: int, create: bool) -> etree._Element | None:
+        cells = self._row_cells(r)
+        cell = cells.get(c)
+        if cell is not None or not create:
+            return cell
+        row = self._row(r, create=True)
+        assert row is not None
+        row.attrib.pop("spans", None)
+        cell = etree.Element(_M + "c")
+        cell.set("r", f"{col_letter(c)}{r}")
+        after = [k for k in cells if k > c]
+        if after:
+            cells[min(after)].addprevious(cell)
+        else:
+            last_cell = None
+            for child in reversed(row):
+                if _local(child) == "c":
+                    last_cell = child
+                    break
+            if last_cell is not None:
+                last_cell.addnext(cell)
+            else:
+                row.insert(0, cell)
+        cells[c] = cell
+        return cell
+
+    @property
+    def last_row(self) -> int:
+        """Number of the last `<row>` element (0 when the sheet has none)."""
+        if self._pending:
+            return self._pending_last
+        return self._row_nums[-1] if self._row_nums else 0
+
+    def last_used_row(self) -> int:
+        """Number of the last row holding a value or formula (0 when none)."""
+        if self._pending_last_used:
+            return self._pending_last_used
+        for r in reversed(self._row_nums):
+            for cell in self._row_cells(r).values():
+                if _cell_has_value(cell):
+                    return r
+        return 0
+
+    def style_of(self, ref: str) -> int:
+        r, c = split_ref(ref)
+        cell = self._cell(r, c, create=False)
+        return int(cell.get("s", "0")) if cell is not None else 0
+
+    def row_styles(self, r: int) -> dict[int, int]:
+        """{column: style index} of the cells of row `r`."""
+        return {c: int(cell.get("s", "0")) for c, cell in self._row_cells(r).items()}
+
+    # reading ---------------------------------------------------------------------
+    def _cell_value(self, cell: etree._Element) -> object:
+        t = cell.get("t", "n")
+        if t == "inlineStr":
+            is_el = _child(cell, "is")
+            return _rich_text(is_el) if is_el is not None else ""
+        v = _child(cell, "v")
+        if v is None or v.text is None:
+            return None
+        text = v.text
+        if t == "s":
+            return self.pkg._shared_strings()[int(text)]
+        if t == "b":
+            return text.strip() in ("1", "true")
+        if t in ("str", "e"):
+            return text
+        if t == "d":
+            return dt.datetime.fromisoformat(text)
+        number = float(text)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+    def value(self, ref: str) -> object:
+        r, c = split_ref(ref)
+        cell = self._cell(r, c, create=False)
+        return None if cell is None else self._cell_value(cell)
+
+    def read_values(self) -> list[list[object]]:
+        """All values from A1 to the last used cell (dates stay Excel serial numbers)."""
+        self._materialize()
+        grid: dict[int, dict[int, object]] = {}
+        max_col = 0
+        for r in self._row_nums:
+            values = {}
+            for c, cell in self._row_cells(r).items():
+                value = self._cell_value(cell)
+                if value is not None:
+                    values[c] = value
+            if values:
+                grid[r] = values
+                max_col = max(max_col, max(values))
+        if not grid:
+            return []
+        return [
+            [grid.get(r, {}).get(c) for c in range(1, max_col + 1)]
+            for r in range(1, max(grid) + 1)
+        ]
+
+    # writing ---------------------------------------------------------------------
+    def set_value(self, ref: str, value: CellValue, *, quote_formula_like: bool = True) -> None:
+        """Write one value; see the module docstring for how each type is stored."""
+        r, c = split_ref(ref)
+        cell = self._cell(r, c, create=True)
+        assert cell is not None
+        self._write(cell, value, quote_formula_like)
+        self._touch()
+
+    def set_row(
+        self,
+        row_number: int,
+        values: Sequence[CellValue],
+        first_col: int = 1,
+        *,
+        style_row: int | None = None,
+        quote_formula_like: bool = True,
+    ) -> None:
+        """Write `values` into row `row_number` from column `first_col`; cells created
+        here take the style of the same column in `style_row` when given."""
+        styles = self.row_styles(style_row) if style_row else {}
+        for offset, value in enumerate(values):
+            c = first_col + offset
+            existed = c in self._row_cells(row_number)
+            cell = self._cell(row_number, c, create=True)
+            assert cell is not None
+            if not existed and c in styles and styles[c]:
+                cell.set("s", str(styles[c]))
+            self._write(cell, value, quote_formula_like)
+        self._touch()
+
+    def append_rows(
+        self,
+        rows: Iterable[Sequence[CellValue]],
+        style_row: int | None = None,
+        *,
+        header_row: int = 1,
+        first_col: int = 1,
+        quote_formula_like: bool = True,
+    ) -> int:
+        """Append `rows` after the last row that holds a value; return the first row
+        number written. Cells take the style of the same column in `style_row`
+        (default: the last used row below `header_row`, else `header_row + 1`)."""
+        last = self.last_used_row()
+        if style_row is None:
+            style_row = last if last > header_row else header_row + 1
+        start = max(last, header_row if last else 0) + 1
+        self._write_rows(start, rows, first_col, self.row_styles(style_row), quote_formula_like)
+        return start
+
+    def clear_rows(self, from_row: int) -> None:
+        """Delete every row numbered `from_row` or more (values, styles, heights)."""
+        self._materialize()
+        nums = self._row_nums
+        i = bisect_left(nums, from_row)
+        if i == len(nums):
+            return
+        for r in nums[i:]:
+            self._data.remove(self._rows.pop(r))
+            self._cells.pop(r, None)
+        del nums[i:]
+        self._touch()
+
+    def write_table(
+        self,
+        first_row: int,
+        rows: Iterable[Sequence[CellValue]],
+        style_row: int | None = None,
+        *,
+        first_col: int = 1,
+        quote_formula_like: bool = True,
+    ) -> None:
+        """Replace everything from `first_row` down with `rows`. Cells take the style of
+        the same column in `style_row` as it was before clearing (default `first_row`)."""
+        styles = self.row_styles(style_row if style_row is not None else first_row)
+        self.clear_rows(first_row)
+        self._write_rows(first_row, rows, first_col, styles, quote_formula_like)
+
+    # encoding --------------------------------------------------------------------
+    def _drop_formula(self, cell: etree._Element, f: etree._Element) -> None:
+        """Remove `f`; a shared formula's dependents keep their cached values."""
+        if f.get("t") == "shared" and f.get("ref") and f.get("si") is not None:
+            si = f.get("si")
+            first, _, last = f.get("ref", "").partition(":")
+            r1, c1 = split_ref(first)
+            r2, c2 = split_ref(last or first)
+            for r in range(r1, r2 + 1):
+                for c, other in self._row_cells(r).items():
+                    if c1 <= c <= c2 and other is not cell:
+                        for g in _children(other, "f"):
+                            if g.get("t") == "shared" and g.get("si") == si:
+                                other.remove(g)
+        cell.remove(f)
+
+    def _write(self, cell: etree._Element, value: CellValue, quote: bool) -> None:
+        for child in list(cell):
+            name = _local(child)
+            if name == "f":
+                self._drop_formula(cell, child)
+            elif name in ("v", "is"):
+                cell.remove(child)
+        for attr in ("t", "cm", "vm"):
+            cell.attrib.pop(attr, None)
+        if value is None:
+            return
+        kind, text, style = self._encode(value, int(cell.get("s", "0")), quote)
+        if style is not None:
+            cell.set("s", str(style))
+        if kind == "inlineStr":
+            cell.set("t", "inlineStr")
+            is_el = etree.Element(_M + "is")
+            t_el = etree.SubElement(is_el, _M + "t")
+            t_el.set(f"{{{NS_XML}}}space", "preserve")
+            t_el.text = text
+            cell.insert(0, is_el)
+        else:
+            if kind == "b":
+                cell.set("t", "b")
+            v = etree.Element(_M + "v")
+            v.text = text
+            cell.insert(0, v)
+
+    def _encode(self, value: CellValue, s: int, quote: bool) -> tuple[str, str, int | None]:
+        """(cell type, text, new style index or None to keep) for `value`."""
+        if isinstance(value, str):
+            text = _clean_text(value)
+            if quote and text.startswith(FORMULA_TRIGGERS):
+                return "inlineStr", text, self.pkg._styles().quote_style(s)
+            return "inlineStr", text, None
+        if isinstance(value, bool):
+            return "b", "1" if value else "0", None
+        if isinstance(value, (int, float)):
+            return "n", _number_text(value), None
+        if isinstance(value, dt.datetime):
+            serial = excel_serial(value, self.pkg.date1904)
+            new = self.pkg._styles().date_style(s, with_time=True)
+            return "n", _number_text(serial), new if new != s else None
+        if isinstance(value, dt.date):
+            serial = excel_serial(value, self.pkg.date1904)
+            new = self.pkg._styles().date_style(s, with_time=False)
+            return "n", _number_text(serial), new if new != s else None
+        raise TypeError(f"cannot write a {type(value).__name__} to a cell")
+
+    def _write_rows(
+        self,
+        first_row: int,
+        rows: Iterable[Sequence[CellValue]],
+        first_col: int,
+        styles: dict[int, int],
+        quote: bool,
+    ) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        if self.last_row >= first_row:
+            for offset, values in enumerate(rows):
+                r = first_row + offset
+                for i, value in enumerate(values):
+                    c = first_col + i
+                    existed = c in self._row_cells(r)
+                    cell = self._cell(r, c, create=True)
+                    assert cell is not None
+                    if not existed and styles.get(c):
+                        cell.set("s", str(styles[c]))
+                    if value is not None or existed:
+                        self._write(cell, value, quote)
+            self._touch()
+            return
+        # Fast path: every row is new and goes at the end: keep it as XML text.
+        p = self._prefix
+        encode = self._encode
+        width = max(len(v) for v in rows)
+        letters = [col_letter(first_col + i) for i in range(width)]
+        style_list = [styles.get(first_col + i, 0) for i in range(width)]
+        style_attr = [f' s="{st}"' if st else "" for st in style_list]
+        out: list[str] = []
+        append = out.append
+        first_cell_row = last_cell_row = last_used = 0
+        min_i, max_i = width, -1
+        r = first_row - 1
+        for values in rows:
+            r += 1
+            append(f'<{p}row r="{r}">')
+            row_min, row_max, used = width, -1, False
+            for i, value in enumerate(values):
+                s = style_list[i]
+                if value is None:
+                    if s:
+                        append(f'<{p}c r="{letters[i]}{r}"{style_attr[i]}/>')
+                        row_min, row_max = min(row_min, i), i
+                    continue
+                if type(value) is str and not (quote and value.startswith(FORMULA_TRIGGERS)):
+                    kind, text, new = "inlineStr", _clean_text(value), None
+                else:
+                    kind, text, new = encode(value, s, quote)
+                s_attr = style_attr[i] if new is None else f' s="{new}"' if new else ""
+                if kind == "inlineStr":
+                    if "&" in text or "<" in text or ">" in text or "\r" in text:
+                        text = _xml_escape(text, {"\r": "&#13;"})
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    append(
+                        f'<{p}c r="{letters[i]}{r}"{s_attr} t="inlineStr"><{p}is>'
+                        f"<{p}t{space}>{text}</{p}t></{p}is></{p}c>"
+                    )
+                elif kind == "b":
+                    append(f'<{p}c r="{letters[i]}{r}"{s_attr} t="b"><{p}v>{text}</{p}v></{p}c>')
+                else:
+                    append(f'<{p}c r="{letters[i]}{r}"{s_attr}><{p}v>{text}</{p}v></{p}c>')
+                row_min, row_max, used = min(row_min, i), i, True
+            append(f"</{p}row>")
+            if row_max >= 0:
+                first_cell_row = first_cell_row or r
+                last_cell_row = r
+                min_i, max_i = min(min_i, row_min), max(max_i, row_max)
+            if used:
+                last_used = r
+        self._pending.append("".join(out))
+        if not self._pending_first:
+            self._pending_first = first_row
+        self._pending_last = r
+        if last_used:
+            self._pending_last_used = last_used
+        if max_i >= 0:
+            old = self._pending_cells
+            box = (first_cell_row, first_col + min_i, last_cell_row, first_col + max_i)
+            if old is not None:
+                box = (old[0], min(old[1], box[1]), box[2], max(old[3], box[3]))
+            self._pending_cells = box
+        self._touch()
+
+    # bookkeeping at save ---------------------------------------------------------
+    def _used_range(self) -> tuple[int, int, int, int] | None:
+        """(first row, first col, last row, last col) over all `<c>` elements."""
+        pending = self._pending_cells if self._pending else None
+        min_c, max_c = 16385, 0
+        rows_with_cells: list[int] = []
+        for r in self._row_nums:
+            row = self._rows[r]
+            cells = self._cells.get(r)
+            if cells is not None:
+                if not cells:
+                    continue
+                lo, hi = min(cells), max(cells)
+            else:
+                first = last = None
+                for child in row:
+                    if _local(child) == "c":
+                        if first is None:
+                            first = child
+                        last = child
+                if first is None or last is None:
+                    continue
+                lo, hi = _ref_col(first.get("r", "A")), _ref_col(last.get("r", "A"))
+            min_c, max_c = min(min_c, lo), max(max_c, hi)
+            rows_with_cells.append(r)
+        if pending is not None:
+            if not rows_with_cells:
+                return pending
+            return rows_with_cells[0], min(min_c, pending[1]), pending[2], max(max_c, pending[3])
+        if not rows_with_cells:
+            return None
+        return rows_with_cells[0], min_c, rows_with_cells[-1], max_c
+
+    def _finalize(self) -> None:
+        used = self._used_range()
+        ref = "A1"
+        if used is not None:
+            r1, c1, r2, c2 = used
+            ref = f"{col_letter(c1)}{r1}"
+            if (r1, c1) != (r2, c2):
+                ref += f":{col_letter(c2)}{r2}"
+        dim = _child(self.root, "dimension")
+        if dim is None:
+            dim = etree.Element(_M + "dimension")
+            _insert_ordered(self.root, dim, _WS_ORDER)
+        dim.set("ref", ref)
+        last = self.last_row
+        auto = _child(self.root, "autoFilter")
+        if auto is not None and auto.get("ref"):
+            auto.set("ref", _extend_ref(auto.get("ref", ""), last))
+        for table_part in self.pkg._related(self.part, RT_TABLE):
+            table = self.pkg._xml(table_part)
+            if table.get("ref"):
+                table.set("ref", _extend_ref(table.get("ref", ""), last, min_rows=2))
+                table_auto = _child(table, "autoFilter")
+                if table_auto is not None:
+                    table_auto.set("ref", table.get("ref"))
+                self.pkg._mark_dirty(table_part)
+
+
+def _extend_ref(ref: str, last_row: int, min_rows: int = 1) -> str:
+    """"A1:F20" with its last row set to `last_row` (at least `min_rows` rows)."""
+    first, _, end = ref.partition(":")
+    r1, c1 = split_ref(first)
+    _, c2 = split_ref(end or first)
+    r2 = max(last_row, r1 + min_rows - 1)
+    return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+
+def _rich_text(el: etree._Element) -> str:
+    """Text of a `<si>`/`<is>`: plain `<t>` or rich runs, without phonetic runs."""
+    out: list[str] = []
+    for child in el:
+        name = _local(child)
+        if name == "t":
+            out.append(child.text or "")
+        elif name == "r":
+            for t in child:
+                if _local(t) == "t":
+                    out.append(t.text or "")
+    return "".join(out)
+
+
+def excel_serial(value: dt.date, date1904: bool = False) -> int | float:
+    """Excel's serial number of a date or datetime (naive wall-clock time)."""
+    if isinstance(value, dt.datetime):
+        naive = value.replace(tzinfo=None)
+        base = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+        delta = naive - base
+        serial: int | float = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    else:
+        base_date = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
+        serial = (value - base_date).days
+    if not date1904 and serial < 61:
+        serial -= 1  # Excel's phantom 29/02/1900: serials before March 1900 are shifted
+    if serial < 0:
+        raise ValueError(f"date before Excel's epoch: {value!r}")
+    return serial
+
+
+# --- the package ---------------------------------------------------------------------
+def _rels_path(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _resolve(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+def _relative(source_part: str, target_part: str) -> str:
+    return posixpath.relpath(target_part, posixpath.dirname(source_part) or ".")
+
+
+class XlsxPackage:
+    """An .xlsx/.xlsm package held in memory; edited part by part, saved atomically."""
+
+    def __init__(self, path: Path, blob: bytes) -> None:
+        self.path = path
+        self._blob = blob
+        self._zip = zipfile.ZipFile(io.BytesIO(blob))
+        self._entries: dict[str, _Entry] = {}
+        self._order: list[str] = []
+        for info in self._zip.infolist():
+            if info.is_dir():
+                continue
+            if blob[info.header_offset : info.header_offset + 4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(info.filename)
+            name_len, extra_len = struct.unpack_from("<HH", blob, info.header_offset + 26)
+            start = info.header_offset + 30 + name_len + extra_len
+            raw = blob[start : start + info.compress_size]
+            self._entries[info.filename] = _Entry(info.filename, info, raw)
+            self._order.append(info.filename)
+        self._trees: dict[str, etree._Element] = {}
+        self._dirty: set[str] = set()
+        self._cells_changed = False
+        self._sheets: dict[str, SheetPart] = {}
+        self._styles_obj: _Styles | None = None
+        self._sst: list[str] | None = None
+        self._date1904: bool | None = None
+        self.workbook_part = self._find_workbook_part()
+
+    # opening -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str) -> XlsxPackage:
+        """Read the workbook at `path` into memory; refuse what is not an OOXML package."""
+        path = Path(path)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"Không tìm thấy tệp {path.name}.") from None
+        except OSError as exc:
+            raise InputError(f"Không đọc được tệp {path.name}: {exc.strerror}.") from None
+        if blob[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise InputError(
+                f"Tệp {path.name} được đặt mật khẩu (mã hóa) hoặc là tệp Excel 97-2003 "
+                "(.xls); hãy bỏ mật khẩu hoặc lưu lại dưới dạng .xlsx rồi thử lại."
+            )
+        if not zipfile.is_zipfile(io.BytesIO(blob)):
+            raise InputError(f"Tệp {path.name} không phải là tệp Excel (.xlsx) hợp lệ.")
+        try:
+            with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+                infos = zf.infolist()
+        except (zipfile.BadZipFile, ValueError):
+            raise InputError(f"Tệp {path.name} bị hỏng, không đọc được.") from None
+        if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+            raise InputError(f"Tệp {path.name} quá lớn hoặc có cấu trúc bất thường; đã từ chối.")
+        if any(i.flag_bits & 0x1 for i in infos):
+            raise InputError(f"Tệp {path.name} được mã hóa; hãy bỏ mật khẩu rồi thử lại.")
+        try:
+            pkg = cls(path, blob)
+            pkg._sheet_map()
+        except InputError:
+            raise
+        except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, struct.error):
+            raise InputError(f"Tệp {path.name} không phải là sổ Excel hợp lệ.") from None
+        return pkg
+
+    def _find_workbook_part(self) -> str:
+        if "_rels/.rels" in self._entries:
+            rels = etree.fromstring(self.read_part("_rels/.rels"), _PARSER)
+            for rel in rels:
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    return _resolve("", rel.get("Target", ""))
+        if "xl/workbook.xml" in self._entries:
+            return "xl/workbook.xml"
+        raise InputError(f"Tệp {self.path.name} không phải là sổ Excel (thiếu workbook.xml).")
+
+    # parts -------------------------------------------------------------------------
+    def part_names(self) -> list[str]:
+        return list(self._order)
+
+    def has_part(self, name: str) -> bool:
+        return name in self._entries
+
+    def read_part(self, name: str) -> bytes:
+        """Current bytes of a part (serialising it if it was edited as XML)."""
+        if name in self._trees and name in self._dirty:
+            for sheet in self._sheets.values():
+                if sheet.part == name:
+                    return sheet._serialize()
+            return _serialize(self._trees[name])
+        entry = self._entries[name]
+        if entry.data is not None:
+            return entry.data
+        return self._zip.read(name)
+
+    def write_part(self, name: str, data: bytes) -> None:
+        entry = self._entries.get(name)
+        if entry is None:
+            entry = _Entry(name, None, None)
+            self._entries[name] = entry
+            self._order.append(name)
+        entry.data = data
+        self._trees.pop(name, None)
+        self._dirty.discard(name)
+
+    def delete_part(self, name: str) -> None:
+        if name in self._entries:
+            del self._entries[name]
+            self._order.remove(name)
+        self._trees.pop(name, None)
+        self._dirty.discard(name)
+
+    def _xml(self, name: str) -> etree._Element:
+        tree = self._trees.get(name)
+        if tree is None:
+            tree = etree.fromstring(self.read_part(name), _PARSER)
+            self._trees[name] = tree
+        return tree
+
+    def _new_xml(self, name: str, root: etree._Element) -> None:
+        if name not in self._entries:
+            self._entries[name] = _Entry(name, None, None)
+            self._order.append(name)
+        self._trees[name] = root
+        self._dirty.add(name)
+
+    def _mark_dirty(self, name: str, cells: bool = False) -> None:
+        self._dirty.add(name)
+        if cells:
+            self._cells_changed = True
+
+    # relationships and content types -------------------------------------------
+    def _rels(self, part: str, create: bool = False) -> etree._Element | None:
+        path = _rels_path(part)
+        if path in self._entries:
+            return self._xml(path)
+        if not create:
+            return None
+        root = etree.Element(_PR + "Relationships", nsmap={None: NS_PKG_REL})
+        self._new_xml(path, root)
+        return root
+
+    def _related(self, part: str, rel_type: str) -> list[str]:
+        rels = self._rels(part)
+        if rels is None:
+            return []
+        return [
+            _resolve(part, rel.get("Target", ""))
+            for rel in rels
+            if rel.get("Type") == rel_type and rel.get("TargetMode") != "External"
+        ]
+
+    def _add_rel(self, part: str, rel_type: str, target_part: str) -> str:
+        rels = self._rels(part, create=True)
+        assert rels is not None
+        ids = {rel.get("Id") for rel in rels}
+        n = len(ids) + 1
+        while f"rId{n}" in ids:
+            n += 1
+        rel = etree.SubElement(rels, _PR + "Relationship")
+        rel.set("Id", f"rId{n}")
+        rel.set("Type", rel_type)
+        rel.set("Target", _relative(part, target_part))
+        self._mark_dirty(_rels_path(part))
+        return f"rId{n}"
+
+    def _content_types(self) -> etree._Element:
+        return self._xml("[Content_Types].xml")
+
+    def content_type(self, part: str) -> str | None:
+        ct = self._content_types()
+        for el in ct:
+            if _local(el) == "Override" and el.get("PartName", "").lstrip("/") == part:
+                return el.get("ContentType")
+        ext = part.rsplit(".", 1)[-1].lower()
+        for el in ct:
+            if _local(el) == "Default" and el.get("Extension", "").lower() == ext:
+                return el.get("ContentType")
+        return None
+
+    def _set_override(self, part: str, content_type: str) -> None:
+        ct = self._content_types()
+        self._remove_override(part)
+        el = etree.SubElement(ct, _CT + "Override")
+        el.set("PartName", "/" + part)
+        el.set("ContentType", content_type)
+        self._mark_dirty("[Content_Types].xml")
+
+    def _ensure_default(self, ext: str, content_type: str) -> None:
+        ct = self._content_types()
+        for el in ct:
+            if _local(el) == "Default" and el.get("Extension", "").lower() == ext.lower():
+                return
+        el = etree.Element(_CT + "Default")
+        el.set("Extension", ext)
+        el.set("ContentType", content_type)
+        ct.insert(0, el)
+        self._mark_dirty("[Content_Types].xml")
+
+    def _remove_override(self, part: str) -> None:
+        ct = self._content_types()
+        for el in list(ct):
+            if _local(el) == "Override" and el.get("PartName", "").lstrip("/") == part:
+                ct.remove(el)
+                self._mark_dirty("[Content_Types].xml")
+
+    # workbook ------------------------------------------------------------------------
+    @property
+    def _workbook(self) -> etree._Element:
+        return self._xml(self.workbook_part)
+
+    def _sheet_elements(self) -> list[etree._Element]:
+        sheets = _child(self._workbook, "sheets")
+        return [] if sheets is None else _children(sheets, "sheet")
+
+    def _sheet_map(self) -> dict[str, str]:
+        rels = self._rels(self.workbook_part)
+        targets: dict[str, str] = {}
+        if rels is not None:
+            for rel in rels:
+                targets[rel.get("Id", "")] = _resolve(self.workbook_part, rel.get("Target", ""))
+        result: dict[str, str] = {}
+        for sheet in self._sheet_elements():
+            rid = sheet.get(_R + "id", "")
+            if rid in targets:
+                result[sheet.get("name", "")] = targets[rid]
+        return result
+
+    def sheet_names(self) -> list[str]:
+        """Every sheet's name, in tab order (worksheets, chart sheets...)."""
+        return [s.get("name", "") for s in self._sheet_elements()]
+
+    def sheet(self, name: str) -> SheetPart:
+        """The worksheet called `name` (InputError when there is none)."""
+        cached = self._sheets.get(name)
+        if cached is not None:
+            return cached
+        part = self._sheet_map().get(name)
+        if part is None or part not in self._entries:
+            raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
+        sheet = SheetPart(self, name, part)
+        self._sheets[name] = sheet
+        return sheet
+
+    def set_sheet_state(self, name: str, state: str) -> None:
+        """Show ("visible") or hide ("hidden", "veryHidden") a sheet."""
+        if state not in ("visible", "hidden", "veryHidden"):
+            raise ValueError(f"unknown sheet state {state!r}")
+        for sheet in self._sheet_elements():
+            if sheet.get("name") == name:
+                if state == "visible":
+                    sheet.attrib.pop("state", None)
+                else:
+                    sheet.set("state", state)
+                self._mark_dirty(self.workbook_part)
+                return
+        raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
+
+    @property
+    def date1904(self) -> bool:
+        """True when the workbook counts dates from 1904 (old Mac Excel)."""
+        if self._date1904 is None:
+            pr = _child(self._workbook, "workbookPr")
+            self._date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+        return self._date1904
+
+    def _styles(self) -> _Styles:
+        if self._styles_obj is None:
+            parts = self._related(self.workbook_part, RT_STYLES)
+            if not parts:
+                raise InputError(f"Sổ {self.path.name} thiếu bảng định dạng (styles.xml).")
+            part = parts[0]
+            self._styles_obj = _Styles(self._xml(part), lambda: self._mark_dirty(part))
+        return self._styles_obj
+
+    def _shared_strings(self) -> list[str]:
+        if self._sst is None:
+            parts = self._related(self.workbook_part, RT_SHARED_STRINGS)
+            self._sst = []
+            if parts and parts[0] in self._entries:
+                root = etree.fromstring(self.read_part(parts[0]), _PARSER)
+                self._sst = [_rich_text(si) for si in root if _local(si) == "si"]
+        return self._sst
+
+    # saving --------------------------------------------------------------------------
+    def _drop_calc_chain(self) -> None:
+        """Remove the calculation chain and ask Excel to recalculate on load."""
+        for part in self._related(self.workbook_part, RT_CALCCHAIN):
+            self.delete_part(part)
+            self._remove_override(part)
+        rels = self._rels(self.workbook_part)
+        if rels is not None:
+            for rel in list(rels):
+                if rel.get("Type") == RT_CALCCHAIN:
+                    rels.remove(rel)
+                    self._mark_dirty(_rels_path(self.workbook_part))
+        wb = self._workbook
+        calc = _child(wb, "calcPr")
+        if calc is None:
+            calc = etree.Element(_M + "calcPr")
+            _insert_ordered(wb, calc, _WB_ORDER)
+        if calc.get("fullCalcOnLoad") != "1":
+            calc.set("fullCalcOnLoad", "1")
+            self._mark_dirty(self.workbook_part)
+
+    def _prepare(self) -> list[_Entry]:
+        for sheet in self._sheets.values():
+            if sheet.part in self._dirty:
+                sheet._finalize()
+        if self._cells_changed:
+            self._drop_calc_chain()
+        sheets = {sheet.part: sheet for sheet in self._sheets.values()}
+        for name in self._dirty:
+            if name in sheets and name in self._entries:
+                self._entries[name].data = sheets[name]._serialize()
+            elif name in self._trees and name in self._entries:
+                self._entries[name].data = _serialize(self._trees[name])
+        return [self._entries[name] for name in self._order]
+
+    def to_bytes(self) -> bytes:
+        """The package as it would be saved."""
+        buffer = io.BytesIO()
+        _write_zip(buffer, self._prepare())
+        return buffer.getvalue()
+
+    def save(self, path: Path | str | None = None, *, backup_dir: Path | None = None) -> Path | None:
+        """Write the package atomically to `path` (default: where it was opened).
+
+        Refuses with MasterBusyError when the file is open in Excel/LibreOffice or not
+        writable. With `backup_dir`, the current file is first copied there as
+        ``<stem>_<YYYYmmdd-HHMMSS-ffffff><suffix>``; that path is returned. Any failure
+        before the final rename leaves the existing file untouched."""
+        target = Path(path) if path is not None else self.path
+        lock = xlsx_lock_file(target)
+        if lock is not None:
+            raise MasterBusyError(
+                f"Tệp {target.name} đang được mở (có tệp khóa {lock.name}); "
+                "hãy đóng tệp trong Excel rồi thử lại. Chưa ghi gì."
+            )
+        folder = target.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK) or (
+            target.exists() and not os.access(target, os.W_OK)
+        ):
+            raise MasterBusyError(
+                f"Không ghi được tệp {target.name}: thư mục hoặc tệp đang chỉ đọc. Chưa ghi gì."
+            )
+        entries = self._prepare()
+        backup: Path | None = None
+        if backup_dir is not None and target.exists():
+            backup_dir = Path(backup_dir)
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            backup = backup_dir / f"{target.stem}_{stamp}{target.suffix}"
+            shutil.copy2(target, backup)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=folder)
+        except PermissionError:
+            raise MasterBusyError(
+                f"Không ghi được tệp {target.name}: thư mục đang chỉ đọc. Chưa ghi gì."
+            ) from None
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                _write_zip(fh, entries)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if target.exists():
+                shutil.copymode(target, tmp)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, target)
+        except PermissionError:
+            tmp.unlink(missing_ok=True)
+            raise MasterBusyError(
+                f"Không ghi được tệp {target.name} (đang bị khóa hoặc chỉ đọc). Chưa ghi gì."
+            ) from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        try:
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError:
+            pass
+        return backup
