@@ -8,10 +8,8 @@ coordination tasks are listed as optional ("Phối hợp"). PRODUCT.md "Unit wor
 
 from __future__ import annotations
 
-import re
-
 from parc_xl.domain.models import Plan, Registry, Task
-from parc_xl.domain.text import clean
+from parc_xl.domain.targets import describe, parse_targets
 
 ROLE_LEAD = "Chủ trì"  # must report
 ROLE_COORD = "Phối hợp"  # may report
@@ -38,25 +36,6 @@ def units_with_tasks(plan: Plan, registry: Registry) -> list[str]:
     return [u.code for u in registry.units if u.code in named]
 
 
-# A numeric target written in the task or product text (DOMAIN.md "Targets"):
-# "đạt 99% trở lên", "tối thiểu 70%", "trên 80%", "dưới 2%", "100% hồ sơ".
-_TARGET = re.compile(
-    r"(?:(?:đạt|tối thiểu|ít nhất|không dưới|không thấp hơn|trên|dưới|tối đa|không quá)\s+)?"
-    r"\d{1,3}(?:[.,]\d+)?\s*%(?:\s*trở lên)?",
-    re.IGNORECASE,
-)
-
-
 def target_text(task: Task) -> str:
-    """The task's numeric target(s) as written ("tối thiểu 40%; tối thiểu 20%"), or ""."""
-    found: list[str] = []
-    for text in (task.task, task.product):
-        for m in _TARGET.finditer(clean(text)):
-            phrase = m.group(0).strip()
-            if phrase not in found:
-                found.append(phrase)
-    return "; ".join(found)
-
-
-def is_percent_target(target: str) -> bool:
-    return "%" in target
+    """The task's numeric target(s) for the `Chỉ tiêu` column ("≥ 40% (…); ≥ 20% (xã)"), or ""."""
+    return describe(parse_targets(f"{task.task}\n{task.product}").targets)

@@ -1,0 +1,640 @@
+"""The unit workbook `<period>_<unit code>.xlsx`: written with openpyxl, read back with
+python-calamine. PRODUCT.md "Unit workbook".
+
+Layout (sheet `Báo cáo`): rows 1–3 title, unit and period, a one-line hint; row 4 the
+header; one row per task from row 5. Plan columns (STT … Chỉ tiêu) are locked and
+shaded; fill columns (Tiến độ … Đề xuất) are unlocked and carry data validation. The
+sheet is protected WITHOUT a password (it prevents accidents, it is not security: a
+unit may always retype the file) and the workbook structure is protected.
+
+The very hidden sheet `_parc_xl` holds, in columns A:B, `key → value` metadata (format,
+template version, unit, period, plan year, plan fingerprint, generated at, header row,
+first row, column ids, a digest of the plan part, a digest of the row keys) and a
+`meta_digest` over all of it; in columns D:F, one line per task row in order: row key,
+role, and one 8-hex digest per plan column (so a changed locked cell can be named even
+without the master). The digests are plain SHA-256 (no secret): they detect edits made
+by accident or by hand in Excel, not a determined forger.
+
+Reading (`read_unit_book`) is values-only and bounded:
+- not a zip, an OLE file (.xls, or an encrypted .xlsx: OLE with an `EncryptedPackage`
+  stream) → `InputError` with one Problem;
+- refused before any parsing when the package is larger than the limits below (total
+  uncompressed size, compression ratio of an entry, rows or columns of the `Báo cáo`
+  sheet from its `<dimension>` and its last `<row>`);
+- calamine gives values, not formulas, hidden rows or merges in a form we can rely on,
+  so the `Báo cáo` sheet XML (already size-checked) is scanned once with regular
+  expressions for `<f>` elements (formula cells), `<row … hidden="1">`, `<col …
+  hidden="1">` and `<mergeCell ref=…>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from posixpath import join as posix_join, normpath
+from typing import NamedTuple
+from xml.etree import ElementTree as ET
+
+from parc_xl.domain.assignments import ROLE_LEAD, target_text
+from parc_xl.domain.fingerprint import canonical_json, sha256_text
+from parc_xl.domain.models import DeadlineKind, Plan, Progress, Registry, Task
+from parc_xl.domain.periods import Period
+from parc_xl.domain.problems import Problem, error
+from parc_xl.domain.text import clean
+from parc_xl.errors import InputError
+
+TEMPLATE_VERSION = "1"
+FORMAT_ID = "parc-xl/unit-workbook"
+SHEET_GUIDE = "Hướng dẫn"
+SHEET_REPORT = "Báo cáo"
+SHEET_META = "_parc_xl"
+SHEET_CHECK = "Kết quả kiểm tra"  # added by io/annotate.py
+HEADER_ROW = 4
+FIRST_ROW = 5
+
+# Limits for a returned file (documented in README/--help by the lead; values here).
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the .xlsx on disk
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all zip entries together
+MAX_RATIO = 200  # uncompressed / compressed, for entries above 1 MiB
+MAX_ROWS = 5000  # rows of the `Báo cáo` sheet
+MAX_COLS = 100
+
+
+class Col(NamedTuple):
+    id: str
+    header: str
+    width: float
+    fill: bool  # unlocked, filled by the unit
+
+
+COLUMNS: list[Col] = [
+    Col("stt", "STT", 6, False),
+    Col("key", "Khóa", 8, False),
+    Col("task", "Nhiệm vụ", 46, False),
+    Col("product", "Sản phẩm", 20, False),
+    Col("role", "Vai trò", 10, False),
+    Col("deadline_text", "Thời gian hoàn thành", 17, False),
+    Col("due", "Hạn", 11, False),
+    Col("target", "Chỉ tiêu", 14, False),
+    Col("progress", "Tiến độ", 16, True),
+    Col("completed_on", "Ngày hoàn thành", 13, True),
+    Col("evidence", "Văn bản / sản phẩm", 28, True),
+    Col("figure", "Kết quả", 10, True),
+    Col("difficulties", "Khó khăn, vướng mắc", 22, True),
+    Col("proposals", "Đề xuất", 20, True),
+]
+PLAN_COLS = [c for c in COLUMNS if not c.fill]
+FILL_COLS = [c for c in COLUMNS if c.fill]
+COLUMN_IDS = [c.id for c in COLUMNS]
+HEADER_TO_ID = {c.header: c.id for c in COLUMNS}
+
+META_KEYS = (
+    "format", "template_version", "unit", "unit_name", "period", "period_label", "plan_year",
+    "plan_fingerprint", "generated_at", "header_row", "first_row", "columns", "plan_digest",
+    "keys_digest",
+)
+
+
+def col_letter(index0: int) -> str:
+    """0-based column index → Excel letters."""
+    n, s = index0 + 1, ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def col_index(letters: str) -> int:
+    """Excel letters → 0-based column index."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def a1(row: int, index0: int) -> str:
+    return f"{col_letter(index0)}{row}"
+
+
+# --- the plan part: values and digests ------------------------------------------------
+
+
+def canon(value: object) -> str:
+    """Comparison form of a locked cell's value (survives Excel/LibreOffice round trips)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return clean(value, keep_newlines=True)
+
+
+def cell_hash(value: object) -> str:
+    return sha256_text(canon(value))[:8]
+
+
+def due_in_period(task: Task, period: Period) -> dt.date | None:
+    """The date the task is due for this period: the period's instance for a recurring
+    task, the (last) due date for a dated one, none for event/continuous/unspecified."""
+    d = task.deadline
+    if d is None:
+        return None
+    if d.kind is DeadlineKind.RECURRING:
+        try:
+            from parc_xl.domain.deadlines import instance_due
+        except ImportError:  # pragma: no cover - until the deadline engine lands
+            return d.due or d.first_due
+        return instance_due(d, period)
+    if d.kind is DeadlineKind.DATE:
+        return d.due or d.first_due
+    return None
+
+
+def plan_values(task: Task, role: str, period: Period) -> dict[str, object]:
+    """The locked cells of one task row, by column id."""
+    return {
+        "stt": task.stt,
+        "key": task.key,
+        "task": clean(task.task, keep_newlines=True),
+        "product": clean(task.product, keep_newlines=True),
+        "role": role,
+        "deadline_text": clean(task.deadline_text, keep_newlines=True),
+        "due": due_in_period(task, period),
+        "target": target_text(task),
+    }
+
+
+def row_hashes(values: dict[str, object]) -> str:
+    return " ".join(cell_hash(values.get(c.id)) for c in PLAN_COLS)
+
+
+def plan_digest(rows: list[dict[str, object]]) -> str:
+    return sha256_text(canonical_json([[canon(r.get(c.id)) for c in PLAN_COLS] for r in rows]))
+
+
+def keys_digest(keys: list[str]) -> str:
+    return sha256_text(canonical_json(keys))
+
+
+def meta_digest(meta: dict[str, str], rows: list[tuple[str, str, str]]) -> str:
+    body = {k: meta.get(k, "") for k in META_KEYS}
+    return sha256_text(canonical_json({"meta": body, "rows": [list(r) for r in rows]}))
+
+
+# --- writing --------------------------------------------------------------------------
+
+GUIDE_LINES = [
+    ("HƯỚNG DẪN ĐIỀN BÁO CÁO", True),
+    ("", False),
+    ("1. Mở sheet «Báo cáo». Mỗi dòng là một nhiệm vụ của đơn vị trong kế hoạch cải cách hành chính.", False),
+    ("2. Các cột nền xám (STT đến Chỉ tiêu) là nội dung kế hoạch: đã khóa, không sửa, không xóa, "
+     "không chèn hoặc sắp xếp lại dòng, cột.", False),
+    ("3. Các cột nền trắng do đơn vị điền:", False),
+    ("   • Tiến độ: chọn trong danh sách: Chưa triển khai / Đang thực hiện / Đã hoàn thành / Đề nghị điều chỉnh.", False),
+    ("   • Ngày hoàn thành: ghi ngày trước, tháng sau, dạng dd/mm/yyyy (ví dụ 15/03/2024). "
+     "Bắt buộc khi Tiến độ là «Đã hoàn thành»; để trống nếu chưa hoàn thành.", False),
+    ("   • Văn bản / sản phẩm: số, ký hiệu, ngày của văn bản chứng minh (ví dụ: Quyết định số "
+     "42/QĐ-UBND ngày 15/01/2024). Bắt buộc khi đã hoàn thành.", False),
+    ("   • Kết quả: chỉ điền ở nhiệm vụ có chỉ tiêu; ghi số (ví dụ 99,5 cho 99,5%).", False),
+    ("   • Khó khăn, vướng mắc và Đề xuất: ghi ngắn gọn nếu có.", False),
+    ("4. Vai trò «Chủ trì»: đơn vị phải báo cáo. Vai trò «Phối hợp»: báo cáo nếu có nội dung phối hợp.", False),
+    ("5. Cột «Hạn» là hạn hoàn thành áp dụng cho kỳ báo cáo này (với nhiệm vụ định kỳ: hạn của kỳ).", False),
+    ("6. Không dùng công thức, không gộp ô, không ẩn dòng. Không đổi tên tệp; lưu dạng .xlsx và gửi lại "
+     "cho cơ quan tổng hợp.", False),
+    ("7. Tệp được kiểm tra tự động: ô sai sẽ được tô màu và ghi chú trong bản trả lại.", False),
+]
+
+_DATE_FMT = "dd/mm/yyyy"
+_FONT = "Times New Roman"
+
+
+def write_unit_book(
+    path: Path,
+    plan: Plan,
+    registry: Registry,
+    unit_code: str,
+    period: Period | str,
+    tasks_with_roles: list[tuple[Task, str]],
+    fingerprint: str,
+    template_version: str = TEMPLATE_VERSION,
+    generated_at: dt.datetime | None = None,
+) -> Path:
+    """Write one unit's workbook; returns `path`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    per = period if isinstance(period, Period) else Period.parse(period)
+    unit = registry.unit(unit_code)
+    unit_name = unit.name if unit else unit_code
+    generated_at = generated_at or dt.datetime.now().replace(microsecond=0)
+
+    wb = Workbook()
+    guide = wb.active
+    guide.title = SHEET_GUIDE
+    ws = wb.create_sheet(SHEET_REPORT)
+    meta_ws = wb.create_sheet(SHEET_META)
+
+    # Hướng dẫn
+    guide.column_dimensions["A"].width = 120
+    guide["A1"].value = None
+    for i, (text, bold) in enumerate(GUIDE_LINES, start=1):
+        c = guide.cell(row=i, column=1, value=text)
+        c.font = Font(name=_FONT, size=14 if bold else 12, bold=bold)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    r = len(GUIDE_LINES) + 2
+    guide.cell(row=r, column=1, value=f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {per.label_vi}").font = Font(
+        name=_FONT, size=12, italic=True)
+    guide.sheet_view.showGridLines = False
+    guide.page_setup.orientation = "portrait"
+    guide.page_setup.paperSize = guide.PAPERSIZE_A4
+    guide.protection.sheet = True
+
+    # Báo cáo
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    shade = PatternFill("solid", fgColor="E7E6E6")
+    head_fill = PatternFill("solid", fgColor="D9E1F2")
+    body = Font(name=_FONT, size=11)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    center = Alignment(wrap_text=True, vertical="top", horizontal="center")
+    unlocked = Protection(locked=False)
+    n = len(COLUMNS)
+    last = col_letter(n - 1)
+
+    title = f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}"
+    ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, size=14, bold=True)
+    ws.cell(row=2, column=1, value=f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {per.label_vi}").font = Font(
+        name=_FONT, size=12, bold=True)
+    ws.cell(row=3, column=1, value="Cột nền xám: nội dung kế hoạch (không sửa). Cột nền trắng: đơn vị điền. "
+            "Xem sheet «Hướng dẫn».").font = Font(name=_FONT, size=11, italic=True)
+    for rr in (1, 2, 3):
+        ws.merge_cells(f"A{rr}:{last}{rr}")
+        ws.cell(row=rr, column=1).alignment = Alignment(horizontal="center" if rr < 3 else "left", vertical="center")
+    ws.row_dimensions[1].height = 22
+
+    for i, c in enumerate(COLUMNS):
+        cell = ws.cell(row=HEADER_ROW, column=i + 1, value=c.header)
+        cell.font = Font(name=_FONT, size=11, bold=True)
+        cell.alignment = center
+        cell.border = border
+        cell.fill = head_fill
+        ws.column_dimensions[col_letter(i)].width = c.width
+    ws.row_dimensions[HEADER_ROW].height = 32
+
+    rows: list[tuple[str, str, str]] = []
+    all_values: list[dict[str, object]] = []
+    target_rows: list[int] = []
+    for offset, (task, role) in enumerate(tasks_with_roles):
+        rno = FIRST_ROW + offset
+        values = plan_values(task, role, per)
+        all_values.append(values)
+        rows.append((task.key, role, row_hashes(values)))
+        if values["target"]:
+            target_rows.append(rno)
+        for i, c in enumerate(COLUMNS):
+            cell = ws.cell(row=rno, column=i + 1)
+            cell.font = body
+            cell.border = border
+            if c.fill:
+                cell.protection = unlocked
+                cell.alignment = wrap
+                if c.id == "completed_on":
+                    cell.number_format = _DATE_FMT
+                    cell.alignment = center
+                elif c.id == "figure":
+                    cell.number_format = "0.##"
+                    cell.alignment = center
+                elif c.id == "progress":
+                    cell.alignment = center
+                else:
+                    cell.number_format = "@"  # text: typed "=…" stays text
+            else:
+                v = values[c.id]
+                cell.value = v if v not in ("", None) else None
+                cell.fill = shade
+                cell.alignment = center if c.id in ("stt", "key", "role", "due") else wrap
+                if c.id == "due":
+                    cell.number_format = _DATE_FMT
+                if c.id == "role" and role == ROLE_LEAD:
+                    cell.font = Font(name=_FONT, size=11, bold=True)
+    last_row = FIRST_ROW + len(tasks_with_roles) - 1
+
+    if tasks_with_roles:
+        ci = {c.id: col_letter(i) for i, c in enumerate(COLUMNS)}
+        progress_list = ",".join(p.value for p in Progress)
+        dv_progress = DataValidation(
+            type="list", formula1=f'"{progress_list}"', allow_blank=True, showDropDown=False,
+            showErrorMessage=True, errorStyle="stop", errorTitle="Tiến độ không hợp lệ",
+            error="Hãy chọn một giá trị trong danh sách: Chưa triển khai, Đang thực hiện, "
+                  "Đã hoàn thành, Đề nghị điều chỉnh.",
+            showInputMessage=True, promptTitle="Tiến độ",
+            prompt="Chọn trong danh sách. «Đã hoàn thành» cần ngày hoàn thành và văn bản / sản phẩm.",
+        )
+        dv_progress.add(f"{ci['progress']}{FIRST_ROW}:{ci['progress']}{last_row}")
+        dv_date = DataValidation(
+            type="date", operator="between", formula1=f"DATE({plan.year - 1},12,15)",
+            formula2=f"DATE({plan.year + 1},12,31)", allow_blank=True,
+            showErrorMessage=True, errorStyle="stop", errorTitle="Ngày không hợp lệ",
+            error=f"Nhập ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/03/{plan.year}.",
+            showInputMessage=True, promptTitle="Ngày hoàn thành",
+            prompt=f"Ngày/tháng/năm, ví dụ 15/03/{plan.year}. Chỉ ghi khi đã hoàn thành.",
+        )
+        dv_date.add(f"{ci['completed_on']}{FIRST_ROW}:{ci['completed_on']}{last_row}")
+        ws.add_data_validation(dv_progress)
+        ws.add_data_validation(dv_date)
+        if target_rows:
+            dv_fig = DataValidation(
+                type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                showErrorMessage=True, errorStyle="stop", errorTitle="Kết quả không hợp lệ",
+                error="Nhập một số không âm, ví dụ 99,5 (cho 99,5%).",
+                showInputMessage=True, promptTitle="Kết quả",
+                prompt="Ghi số đạt được so với chỉ tiêu, ví dụ 99,5 cho 99,5%.",
+            )
+            for rno in target_rows:
+                dv_fig.add(f"{ci['figure']}{rno}")
+            ws.add_data_validation(dv_fig)
+
+    ws.freeze_panes = f"C{FIRST_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # allow widening columns
+    ws.protection.formatRows = False  # allow taller rows
+    wb.active = 1
+
+    # _parc_xl (very hidden)
+    keys = [k for k, _, _ in rows]
+    meta = {
+        "format": FORMAT_ID,
+        "template_version": template_version,
+        "unit": unit_code,
+        "unit_name": unit_name,
+        "period": per.code,
+        "period_label": per.label_vi,
+        "plan_year": str(plan.year),
+        "plan_fingerprint": fingerprint,
+        "generated_at": generated_at.isoformat(),
+        "header_row": str(HEADER_ROW),
+        "first_row": str(FIRST_ROW),
+        "columns": ",".join(COLUMN_IDS),
+        "plan_digest": plan_digest(all_values),
+        "keys_digest": keys_digest(keys),
+    }
+    for i, k in enumerate(META_KEYS, start=1):
+        meta_ws.cell(row=i, column=1, value=k)
+        meta_ws.cell(row=i, column=2, value=meta[k]).number_format = "@"
+    meta_ws.cell(row=len(META_KEYS) + 1, column=1, value="meta_digest")
+    meta_ws.cell(row=len(META_KEYS) + 1, column=2, value=meta_digest(meta, rows))
+    meta_ws.cell(row=1, column=4, value="row_key")
+    meta_ws.cell(row=1, column=5, value="role")
+    meta_ws.cell(row=1, column=6, value="cell_hashes")
+    for i, (k, role, h) in enumerate(rows, start=2):
+        meta_ws.cell(row=i, column=4, value=k).number_format = "@"
+        meta_ws.cell(row=i, column=5, value=role)
+        meta_ws.cell(row=i, column=6, value=h)
+    meta_ws.sheet_state = "veryHidden"
+    meta_ws.protection.sheet = True
+
+    wb.security = WorkbookProtection(lockStructure=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@dataclass
+class UnitReturn:
+    """What a returned unit workbook contains, as read (values only)."""
+
+    path: Path
+    sheets: list[str]
+    meta: dict[str, str]  # empty when the metadata sheet is absent
+    meta_rows: list[tuple[str, str, str]]  # (row key, role, cell hashes) in generated order
+    meta_digest: str  # as stored
+    header_row: int | None  # 1-based row of the header found, None if not found
+    header: list[str]  # header texts as found (cleaned)
+    rows: list[tuple[int, list[object]]]  # (1-based row number, values of columns A..)
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, 0-based col)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based
+    merged: list[str] = field(default_factory=list)  # "I5:J6"
+    has_report_sheet: bool = True
+
+    @property
+    def is_parc_xl(self) -> bool:
+        return self.meta.get("format") == FORMAT_ID
+
+    def computed_meta_digest(self) -> str:
+        return meta_digest(self.meta, self.meta_rows)
+
+
+def _refuse(path: Path, code: str, message: str) -> InputError:
+    return InputError(message, [error(code, message, file=path.name)])
+
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def _check_package(path: Path) -> zipfile.ZipFile:
+    """Open the package or raise InputError (not a file, .xls, encrypted, too large, bomb)."""
+    if not path.is_file():
+        raise _refuse(path, "file-missing", f"Không tìm thấy tệp «{path.name}».")
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        encrypted = False
+        try:
+            import olefile
+
+            with olefile.OleFileIO(str(path)) as ole:
+                encrypted = ole.exists("EncryptedPackage")
+        except Exception:  # noqa: BLE001 - a broken OLE file is still "not usable"
+            encrypted = False
+        if encrypted:
+            raise _refuse(path, "encrypted", f"Tệp «{path.name}» được đặt mật khẩu; hãy bỏ mật khẩu "
+                          "(File › Info › Protect Workbook) rồi gửi lại.")
+        raise _refuse(path, "xls-format", f"Tệp «{path.name}» là định dạng Excel cũ (.xls); hãy dùng đúng "
+                      "mẫu .xlsx đã được gửi, hoặc lưu lại dạng .xlsx (File › Save As › Excel Workbook).")
+    if head[:2] != b"PK":
+        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» không phải là sổ Excel .xlsx.")
+    if size > MAX_FILE_BYTES:
+        raise _refuse(path, "too-large", f"Tệp «{path.name}» quá lớn ({size // 1048576} MB; tối đa "
+                      f"{MAX_FILE_BYTES // 1048576} MB).")
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng hoặc không phải là sổ Excel .xlsx.") from exc
+    total = sum(i.file_size for i in infos)
+    bomb = any(i.file_size > 1048576 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES or bomb:
+        zf.close()
+        raise _refuse(path, "too-large", f"Tệp «{path.name}» chứa dữ liệu quá lớn khi giải nén (vượt giới hạn "
+                      f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB hoặc tỷ lệ nén bất thường); tệp bị từ chối.")
+    if "xl/workbook.xml" not in zf.namelist():
+        zf.close()
+        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» không phải là sổ Excel .xlsx.")
+    return zf
+
+
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → zip part path."""
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels_xml = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in zf.namelist() else b""
+    targets: dict[str, str] = {}
+    if rels_xml:
+        for rel in ET.fromstring(rels_xml):
+            t = rel.get("Target", "")
+            t = t.lstrip("/") if t.startswith("/") else normpath(posix_join("xl", t))
+            targets[rel.get("Id", "")] = t
+    out: dict[str, str] = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            out[el.get("name", "")] = targets.get(el.get(_NS_REL, ""), "")
+    return out
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_ATTR_R = re.compile(rb"\br=\"(\d+)\"")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_OPEN = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)(\d+)\"")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*\bhidden=\"(?:1|true)\"[^>]*>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
+
+
+def _scan_sheet_xml(path: Path, xml: bytes, ret: UnitReturn) -> None:
+    """Limits, formulas, hidden rows/columns and merges from the raw sheet XML."""
+    max_row, max_col = 0, 0
+    m = _DIMENSION.search(xml, 0, 4096)
+    if m and m.group(4):
+        max_row, max_col = int(m.group(4)), col_index(m.group(3).decode()) + 1
+    tail = xml.rfind(b"<row ")
+    if tail < 0:
+        tail = max(xml.rfind(b":row "), -1)
+    if tail >= 0:
+        rm = _ATTR_R.search(xml, tail, tail + 200)
+        if rm:
+            max_row = max(max_row, int(rm.group(1)))
+    if max_row > MAX_ROWS or max_col > MAX_COLS:
+        raise _refuse(path, "too-large", f"Sheet «{SHEET_REPORT}» của tệp «{path.name}» có {max_row} dòng, "
+                      f"{max_col} cột: vượt giới hạn {MAX_ROWS} dòng, {MAX_COLS} cột; tệp bị từ chối.")
+    for fm in _FORMULA.finditer(xml):
+        window_start = max(0, fm.start() - 4000)
+        cells = list(_CELL_OPEN.finditer(xml, window_start, fm.start()))
+        if cells:
+            c = cells[-1]
+            ret.formulas.add((int(c.group(2)), col_index(c.group(1).decode())))
+    for hm in _HIDDEN_ROW.finditer(xml):
+        rm = _ATTR_R.search(hm.group(0))
+        if rm:
+            ret.hidden_rows.add(int(rm.group(1)))
+    for cm in _COL_TAG.finditer(xml):
+        tag = cm.group(0)
+        if re.search(rb"\bhidden=\"(?:1|true)\"", tag):
+            lo = re.search(rb"\bmin=\"(\d+)\"", tag)
+            hi = re.search(rb"\bmax=\"(\d+)\"", tag)
+            if lo and hi:
+                ret.hidden_cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), MAX_COLS)))
+    ret.merged = [m.group(1).decode() for m in _MERGE.finditer(xml)]
+
+
+def _text(v: object) -> str:
+    return "" if v is None else (v if isinstance(v, str) else canon(v))
+
+
+def read_unit_book(path: Path) -> UnitReturn:
+    """Read a returned unit workbook (values only, bounded); InputError when unusable."""
+    path = Path(path)
+    zf = _check_package(path)
+    try:
+        parts = _sheet_parts(zf)
+        ret = UnitReturn(path=path, sheets=list(parts), meta={}, meta_rows=[], meta_digest="",
+                         header_row=None, header=[], rows=[])
+        report_part = parts.get(SHEET_REPORT)
+        if report_part is None or report_part not in zf.namelist():
+            ret.has_report_sheet = False
+        else:
+            info = zf.getinfo(report_part)
+            with zf.open(info) as fh:
+                xml = fh.read(MAX_UNCOMPRESSED_BYTES + 1)
+            if len(xml) > MAX_UNCOMPRESSED_BYTES:
+                raise _refuse(path, "too-large", f"Tệp «{path.name}» chứa dữ liệu quá lớn khi giải nén; tệp bị từ chối.")
+            _scan_sheet_xml(path, xml, ret)
+    except ET.ParseError as exc:
+        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
+    except KeyError as exc:
+        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (thiếu thành phần {exc}).") from exc
+    finally:
+        zf.close()
+
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
+        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng, không đọc được ({type(exc).__name__}).") from exc
+    try:
+        if SHEET_META in wb.sheet_names:
+            meta_vals = wb.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
+            for r in meta_vals:
+                if len(r) >= 2 and _text(r[0]):
+                    k = _text(r[0])
+                    if k == "meta_digest":
+                        ret.meta_digest = _text(r[1])
+                    elif k in META_KEYS:
+                        ret.meta[k] = _text(r[1])
+            for r in meta_vals[1:]:
+                if len(r) >= 6 and _text(r[3]):
+                    ret.meta_rows.append((_text(r[3]), _text(r[4]), _text(r[5])))
+        if ret.has_report_sheet and SHEET_REPORT in wb.sheet_names:
+            values = wb.get_sheet_by_name(SHEET_REPORT).to_python(skip_empty_area=False)
+            _locate_rows(ret, values)
+        else:
+            ret.has_report_sheet = False
+    finally:
+        wb.close()
+    return ret
+
+
+def _locate_rows(ret: UnitReturn, values: list[list[object]]) -> None:
+    """Find the header row (the first row, among the first 15, naming Khóa and Tiến độ)."""
+    for i, r in enumerate(values[:15]):
+        texts = [clean(_text(v)) for v in r]
+        if "Khóa" in texts and "Tiến độ" in texts or sum(t in HEADER_TO_ID for t in texts) >= 6:
+            ret.header_row = i + 1
+            ret.header = texts
+            break
+    if ret.header_row is None:
+        return
+    for i in range(ret.header_row, len(values)):
+        r = values[i]
+        if any(v not in ("", None) for v in r):
+            ret.rows.append((i + 1, list(r)))
