@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -519,41 +519,62 @@ class RegistryIndex:
                 return [code]
         return None
 
-    def segment(self, fragment: str) -> tuple[list[str], list[str]] | None:
+    def segment(self, fragment: str) -> tuple[list[str], list[str]]:
         """Split a fragment at its soft separators into registry names, longest first.
-        Returns (codes, unresolved pieces)."""
+        Returns (codes, unresolved pieces). A cut between a resolved and an unresolved
+        piece is trusted only when the right piece opens like a unit name (capitalised
+        starter, as in `split_units`); otherwise both stay one unresolved piece, so that a
+        registered "Phòng Khoa học" never swallows "Phòng Khoa học và Công nghệ"."""
         whole = self.lookup_fragment(fragment)
         if whole is not None:
             return whole, []
-        seps = _depth_split_points(fragment, _SOFT_SEP)
-        bounds = [0] + [x for m in seps for x in (m.start(), m.end())] + [len(fragment)]
-        pieces = [fragment[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2)]
-        starts = [bounds[i] for i in range(0, len(bounds), 2)]
-        ends = [bounds[i + 1] for i in range(0, len(bounds), 2)]
-        codes: list[str] = []
-        unresolved: list[str] = []
-        pending: int | None = None  # start index of an unresolved run
-        i = 0
-        while i < len(pieces):
-            found = None
-            for j in range(len(pieces) - 1, i - 1, -1):
-                res = self.lookup_fragment(fragment[starts[i]:ends[j]].strip())
-                if res is not None:
-                    found = (j, res)
-                    break
-            if found is None:
-                if pending is None:
-                    pending = i
-                i += 1
-                continue
-            if pending is not None:
-                unresolved.append(_trim(fragment[starts[pending]:ends[i - 1]]))
-                pending = None
-            codes += found[1]
+        return _segment(fragment, self.lookup_fragment)
+
+
+def _segment(fragment: str, lookup: Callable[[str], list[str] | None]) -> tuple[list[str], list[str]]:
+    seps = _depth_split_points(fragment, _SOFT_SEP)
+    bounds = [0] + [x for m in seps for x in (m.start(), m.end())] + [len(fragment)]
+    starts = [bounds[i] for i in range(0, len(bounds), 2)]
+    ends = [bounds[i + 1] for i in range(0, len(bounds), 2)]
+    # items: [first piece, last piece, codes or None]
+    items: list[list[Any]] = []
+    i = 0
+    while i < len(starts):
+        found = None
+        for j in range(len(starts) - 1, i - 1, -1):
+            res = lookup(fragment[starts[i]:ends[j]].strip())
+            if res is not None:
+                found = (j, res)
+                break
+        if found is None:
+            items.append([i, i, None])
+            i += 1
+        else:
+            items.append([i, found[0], found[1]])
             i = found[0] + 1
-        if pending is not None:
-            unresolved.append(_trim(fragment[starts[pending]:ends[-1]]))
-        return codes, [u for u in unresolved if u]
+    merged = True
+    while merged:
+        merged = False
+        for k in range(len(items) - 1):
+            a, b = items[k], items[k + 1]
+            if a[2] is not None and b[2] is not None:
+                continue
+            trusted = a[2] is not None and b[2] is not None or _is_starter(
+                fragment[starts[b[0]]:].lstrip(), need_two_words=False)
+            if a[2] is None and b[2] is None or not trusted:
+                items[k:k + 2] = [[a[0], b[1], None]]
+                merged = True
+                break
+    codes: list[str] = []
+    unresolved: list[str] = []
+    for first, last, res in items:
+        if res is None:
+            text = _trim(fragment[starts[first]:ends[last]])
+            if text:
+                unresolved.append(text)
+        else:
+            codes += res
+    return codes, unresolved
 
 
 def _has_unit_word(text: str) -> bool:
@@ -577,12 +598,10 @@ def _resolve(cell: str, index: RegistryIndex) -> Resolution:
     res = Resolution(notes=list(parsed.notes))
     for frag in parsed.main:
         seg = index.segment(frag)
-        assert seg is not None
         _add(res.codes, seg[0])
         res.unresolved += seg[1]
     for frag in parsed.coordination:
         seg = index.segment(frag)
-        assert seg is not None
         _add(res.coordination, seg[0])
         for left in seg[1]:
             (res.unresolved if _has_unit_word(left) else res.notes).append(left)
