@@ -578,12 +578,29 @@ def guess_issuer(lines: Sequence[str]) -> str:
                 j -= 1
             if not block:
                 continue
-            last = block[-1]
-            if ascii_fold(last).startswith(tuple(ascii_fold(p) + " " for p in _PLACE_TYPES)) and len(block) > 1:
-                if ascii_fold(block[-2]) == "uy ban nhan dan":
-                    return "Ủy ban nhân dân " + _organ_case(last)
-            return _organ_case(last)
-    return ""
+            issuer = _issuer_from_block(block)
+            if issuer and issuer != "Ủy ban nhân dân":
+                return issuer
+            break
+    # Fallback (e.g. a spreadsheet title block, row by row): the organ lines at the top.
+    block = []
+    for line, fold in zip(lines, folded):
+        if not fold or fold.startswith((_NATIONAL_MOTTO, "doc lap")):
+            continue
+        if fold.startswith(tuple(ascii_fold(w) for w in _ORGAN_TYPES + _PLACE_TYPES)):
+            block.append(clean(line))
+            continue
+        if block:
+            break
+    return _issuer_from_block(block) if block else ""
+
+
+def _issuer_from_block(block: Sequence[str]) -> str:
+    last = block[-1]
+    if len(block) > 1 and ascii_fold(last).startswith(tuple(ascii_fold(p) + " " for p in _PLACE_TYPES)):
+        if ascii_fold(block[-2]) == "uy ban nhan dan":
+            return "Ủy ban nhân dân " + _organ_case(last)
+    return _organ_case(last)
 
 
 _TITLE_RE = re.compile(r"(Kế hoạch\b[^.;]*?\bnăm (\d{4}))", re.IGNORECASE)
@@ -598,8 +615,12 @@ def guess_title(lines: Sequence[str], year: int | None = None) -> str:
             if year is not None and int(m.group(2)) != year:
                 continue
             title = m.group(1)
-            if title.isupper():
-                title = title[:1] + title[1:].lower()
+            rest = title[len("Kế hoạch") :]
+            if rest.isupper():
+                rest = rest.lower()
+            elif len(rest) > 2 and rest[1].isupper() and rest[2].islower():
+                rest = " " + rest[1].lower() + rest[2:]
+            title = "Kế hoạch" + rest
             if len(title) <= 250 and "số" not in title.lower().split()[:3]:
                 return title[:1].upper() + title[1:]
     return ""
