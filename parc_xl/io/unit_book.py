@@ -35,7 +35,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import join as posix_join, normpath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from xml.etree import ElementTree as ET
 
 from parc_xl.domain.assignments import ROLE_LEAD, target_text
@@ -191,6 +191,22 @@ def meta_digest(meta: dict[str, str], rows: list[tuple[str, str, str]]) -> str:
 
 # --- writing --------------------------------------------------------------------------
 
+# First characters that make Excel (and openpyxl) treat text as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def set_value(cell: Any, value: object) -> None:
+    """Write a value; text that looks like a formula ("= 100%", "- Kế hoạch") is stored as
+    a text cell with Excel's quote prefix, never as a formula (PRODUCT.md "never let a
+    file do harm")."""
+    if value in ("", None):
+        cell.value = None
+        return
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
 GUIDE_LINES = [
     ("HƯỚNG DẪN ĐIỀN BÁO CÁO", True),
     ("", False),
@@ -320,8 +336,7 @@ def write_unit_book(
                 else:
                     cell.number_format = "@"  # text: typed "=…" stays text
             else:
-                v = values[c.id]
-                cell.value = v if v not in ("", None) else None
+                set_value(cell, values[c.id])
                 cell.fill = shade
                 cell.alignment = center if c.id in ("stt", "key", "role", "due") else wrap
                 if c.id == "due":

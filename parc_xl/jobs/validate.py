@@ -299,7 +299,7 @@ class _Checker:
 
     def _check_locked(self, rno: int, key: str, values: list[object], role: str, hashes: list[str],
                       task: object, period: Period | None) -> None:
-        expected_vals = ub.plan_values(task, role, period) if task is not None and period is not None else None
+        expected_vals: dict[str, object] | None = None
         for i, c in enumerate(ub.PLAN_COLS):
             if c.id not in self.col or i >= len(hashes):
                 continue
@@ -308,6 +308,8 @@ class _Checker:
                 continue
             cell = self._ref(rno, c.id)
             hint = ""
+            if expected_vals is None and task is not None and period is not None:
+                expected_vals = ub.plan_values(task, role, period)  # type: ignore[arg-type]
             if expected_vals is not None:
                 ev = expected_vals[c.id]
                 shown = ev.strftime("%d/%m/%Y") if isinstance(ev, dt.date) else ub.canon(ev)
