@@ -432,7 +432,7 @@ def parse(text: str | None, plan_year: int) -> Deadline:
     _scan_quarters(s)
     _scan_months(s)
     _scan_years(s)
-    companions = _phrase_spans(s, RECURRENCE_COMPANIONS)
+    _phrase_spans(s, RECURRENCE_COMPANIONS)  # consumed: "… và tổng kết năm"
     _phrase_spans(s, FILLER_PHRASES)
     deferred = _phrase_spans(s, DEFERRED_PHRASES)
     continuous = _phrase_spans(s, CONTINUOUS_PHRASES)
@@ -465,7 +465,6 @@ def parse(text: str | None, plan_year: int) -> Deadline:
         if len({r for _, _, r in recurrence_spans}) > 1:
             others = ", ".join(f"«{s.quote(a, b)}»" for a, b, r in recurrence_spans[1:] if r != rec)
             warnings.append(f"Có nhiều chu kỳ; theo dõi theo {tracked}, bỏ qua {others}")
-        del companions
         return Deadline(
             kind=DeadlineKind.RECURRING, recurrence=rec, first_due=instances[0], due=instances[-1],
             warnings=warnings,
@@ -473,9 +472,7 @@ def parse(text: str | None, plan_year: int) -> Deadline:
 
     if s.exprs:
         milestones = _milestones(s)
-        tracked = "ngày " + (
-            _vi(max(e.last for e in s.exprs))
-        )
+        tracked = "ngày " + _vi(max(e.last for e in s.exprs))
         if not milestones:
             also(events + continuous + deferred, tracked)
         partial()
