@@ -1,0 +1,235 @@
+"""The `Tổng hợp` dashboard and the `Quá hạn` list, generated fresh with openpyxl.
+
+`build_sheets` writes a small workbook holding just these two sheets; the status job
+transplants them into the master with `XlsxPackage.replace_sheet_from`, so the master
+itself is never loaded and saved by openpyxl.
+
+`Tổng hợp` is print-ready on A4 landscape, at most two pages: page 1 the overall
+figures (per task), the four official states, on-time rate, targets and the chart by
+area; page 2 the tables and chart by area and by unit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parc_xl.domain.models import Status
+from parc_xl.domain.summary import StatusSummary, percent_vi
+from parc_xl.io import master_layout as L
+from parc_xl.io.status_format import STATUS_STYLES, add_status_formatting
+
+FONT = "Times New Roman"
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+F_TITLE = Font(name=FONT, size=14, bold=True)
+F_SUB = Font(name=FONT, size=11, italic=True)
+F_SECTION = Font(name=FONT, size=12, bold=True)
+F_HEAD = Font(name=FONT, size=10, bold=True)
+F_BODY = Font(name=FONT, size=10)
+F_BOLD = Font(name=FONT, size=10, bold=True)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+PCT = "0.0%"
+DATE = "dd/mm/yyyy"
+
+STATUSES = list(Status)
+N_COLS = 2 + len(STATUSES) + 1  # name, total, 7 statuses, % done
+
+
+def _cell(ws: Worksheet, row: int, col: int, value: object, font: Font = F_BODY,
+          align: Alignment = CENTER, fmt: str | None = None, fill: PatternFill | None = None) -> None:
+    c = ws.cell(row=row, column=col, value=value)
+    c.font, c.alignment, c.border = font, align, BORDER
+    if fmt:
+        c.number_format = fmt
+    if fill:
+        c.fill = fill
+
+
+def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
+    for i, label in enumerate(labels, start=1):
+        _cell(ws, row, i, label, F_HEAD, CENTER, fill=HEAD_FILL)
+    ws.row_dimensions[row].height = 54
+
+
+def _breakdown(ws: Worksheet, row: int, first_label: str, data: dict[str, dict[str, int]],
+               names: dict[str, str] | None = None) -> tuple[int, int]:
+    """A table name | total | 7 statuses | % done; returns (first data row, last data row)."""
+    _header(ws, row, [first_label, "Tổng số", *[s.value for s in STATUSES], "Tỷ lệ hoàn thành"])
+    first = row + 1
+    r = row
+    for name, counts in data.items():
+        r += 1
+        label = f"{name} – {names[name]}" if names and names.get(name) else name
+        _cell(ws, r, 1, label or "(chưa xác định)", F_BODY, LEFT)
+        total = sum(counts.values())
+        _cell(ws, r, 2, total, F_BOLD)
+        for j, s in enumerate(STATUSES, start=3):
+            _cell(ws, r, j, counts.get(s.value, 0))
+        done = counts.get(Status.DONE_ON_TIME.value, 0) + counts.get(Status.DONE_LATE.value, 0)
+        _cell(ws, r, N_COLS, done / total if total else None, fmt=PCT)
+    return first, r
+
+
+def _chart(ws: Worksheet, title: str, header_row: int, first: int, last: int, anchor: str,
+           height_cm: float, width_cm: float) -> None:
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: long area names stay readable
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = title
+    chart.y_axis.title = "Số lượng"
+    chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
+    chart.y_axis.majorGridlines = None
+    data = Reference(ws, min_col=3, max_col=2 + len(STATUSES), min_row=header_row, max_row=last)
+    cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for series, status in zip(chart.series, STATUSES, strict=True):
+        style = STATUS_STYLES[status]
+        series.graphicalProperties = GraphicalProperties(solidFill=style.fill)
+        series.graphicalProperties.line.solidFill = style.font
+    chart.legend.position = "b"
+    chart.height, chart.width = height_cm, width_cm
+    ws.add_chart(chart, anchor)
+
+
+def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: int | None = None) -> None:
+    year = year or s.as_of.year
+    widths = [40, 8, *[11] * len(STATUSES), 11]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    last_col = get_column_letter(N_COLS)
+    ws.merge_cells(f"A1:{last_col}1")
+    ws["A1"] = f"TỔNG HỢP KẾT QUẢ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {year}"
+    ws["A1"].font, ws["A1"].alignment = F_TITLE, CENTER
+    ws.merge_cells(f"A2:{last_col}2")
+    ws["A2"] = (f"{issuer + ' – ' if issuer else ''}Kỳ báo cáo: {s.period_label}; số liệu tính đến ngày "
+                f"{s.as_of:%d/%m/%Y}; «Sắp đến hạn»: trong {s.due_soon_days} ngày làm việc.")
+    ws["A2"].font, ws["A2"].alignment = F_SUB, CENTER
+
+    # 1. Overall, per task ---------------------------------------------------------
+    ws["A4"] = f"1. Tổng hợp chung ({s.total_tasks} nhiệm vụ; {s.total_rows} lượt nhiệm vụ × đơn vị chủ trì)"
+    ws["A4"].font = F_SECTION
+    _header(ws, 5, ["Trạng thái", "Số nhiệm vụ", "Tỷ lệ", "Số lượt đơn vị"])
+    r = 5
+    for status in STATUSES:
+        r += 1
+        n = s.counts[status.value]
+        _cell(ws, r, 1, status.value, F_BODY, LEFT)
+        _cell(ws, r, 2, n)
+        _cell(ws, r, 3, n / s.total_tasks if s.total_tasks else None, fmt=PCT)
+        _cell(ws, r, 4, s.rows_counts[status.value])
+    add_status_formatting(ws, "A", 6, "A", r)
+    r += 1
+    _cell(ws, r, 1, "Tổng cộng", F_BOLD, LEFT)
+    _cell(ws, r, 2, s.total_tasks, F_BOLD)
+    _cell(ws, r, 3, 1 if s.total_tasks else None, F_BOLD, fmt=PCT)
+    _cell(ws, r, 4, s.total_rows, F_BOLD)
+
+    r += 2
+    ws.cell(row=r, column=1, value="Theo 4 trạng thái chính thức (QĐ 42/2014/QĐ-TTg)").font = F_SECTION
+    r += 1
+    _header(ws, r, ["Trạng thái", "Số nhiệm vụ", "Tỷ lệ"])
+    ws.row_dimensions[r].height = 30
+    official_first = r + 1
+    for name, n in s.official.items():
+        r += 1
+        _cell(ws, r, 1, name, F_BODY, LEFT)
+        _cell(ws, r, 2, n)
+        _cell(ws, r, 3, n / s.total_tasks if s.total_tasks else None, fmt=PCT)
+    add_status_formatting(ws, "A", official_first, "A", r)
+
+    r += 2
+    t = s.targets
+    facts = [
+        ("Tỷ lệ hoàn thành", percent_vi(s.completion_rate)),
+        ("Tỷ lệ hoàn thành đúng hạn (trên số đã hoàn thành)", percent_vi(s.on_time_rate)),
+        ("Nhiệm vụ có chỉ tiêu", str(t.get("with_targets", 0))),
+        ("– Đạt", str(t.get("achieved", 0))),
+        ("– Không đạt", str(t.get("not_achieved", 0))),
+        ("– Chưa có số liệu / chưa đánh giá được", str(t.get("not_judged", 0))),
+    ]
+    if s.unparseable_targets:
+        facts.append(("Chỉ tiêu không đọc được (cần xem lại)", str(len(s.unparseable_targets))))
+    for label, value in facts:
+        _cell(ws, r, 1, label, F_BODY, LEFT)
+        _cell(ws, r, 2, value, F_BOLD)
+        r += 1
+
+    # 2. By area (page 1 continues), 3. by unit (page 2) ---------------------------
+    r += 1
+    ws.cell(row=r, column=1, value="2. Theo lĩnh vực (số nhiệm vụ)").font = F_SECTION
+    area_header = r + 1
+    a_first, a_last = _breakdown(ws, area_header, "Lĩnh vực", s.by_area)
+    if a_last >= a_first:
+        _chart(ws, "Nhiệm vụ theo lĩnh vực", area_header, a_first, a_last, "F4",
+               height_cm=10, width_cm=12)
+    r = a_last + 1
+    ws.row_breaks.append(Break(id=r))
+    r += 1
+    ws.cell(row=r, column=1, value="3. Theo đơn vị chủ trì (số lượt nhiệm vụ × đơn vị)").font = F_SECTION
+    unit_header = r + 1
+    u_first, u_last = _breakdown(ws, unit_header, "Đơn vị", s.by_unit, s.unit_names)
+    if u_last >= u_first:
+        height = max(7.0, min(18.0, 0.55 * (u_last - u_first + 1) + 4))
+        _chart(ws, "Nhiệm vụ theo đơn vị", unit_header, u_first, u_last, f"A{u_last + 2}",
+               height_cm=height, width_cm=27)
+
+    ws.print_title_rows = None
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 2
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.sheet_view.showGridLines = False
+
+
+def build_overdue(ws: Worksheet, s: StatusSummary) -> None:
+    cols = L.OVERDUE_COLUMNS
+    for i, col in enumerate(cols, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+        _cell(ws, 1, i, col.header, F_HEAD, CENTER, fill=HEAD_FILL)
+    ws.row_dimensions[1].height = 32
+    for r, o in enumerate(s.overdue, start=2):
+        values = {"status": o.status.value, "days_overdue": o.days_overdue, "unit": o.unit,
+                  "unit_name": o.unit_name, "key": o.key, "task": o.task, "due": o.due, "email": o.email}
+        for i, col in enumerate(cols, start=1):
+            align = LEFT if col.id in ("unit_name", "task", "email", "status") else CENTER
+            _cell(ws, r, i, values[col.id], F_BODY, align, fmt=DATE if col.id == "due" else None)
+    last = get_column_letter(len(cols))
+    status_letter = get_column_letter(L.column_index(cols, "status") + 1)
+    add_status_formatting(ws, status_letter, 2, last, max(len(s.overdue) + 1, 2))
+    ws.freeze_panes = "A2"
+    if s.overdue:
+        ws.auto_filter.ref = f"A1:{last}{len(s.overdue) + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def build_sheets(path: Path, summary: StatusSummary, *, issuer: str = "", year: int | None = None) -> None:
+    """Write a workbook with fresh `Tổng hợp` and `Quá hạn` sheets to `path`."""
+    wb = Workbook()
+    dash = wb.active
+    dash.title = L.SHEET_DASHBOARD
+    build_dashboard(dash, summary, issuer=issuer, year=year)
+    build_overdue(wb.create_sheet(L.SHEET_OVERDUE), summary)
+    wb.save(path)

@@ -1,0 +1,73 @@
+"""Job «Báo cáo»: the period's Word report draft, with `Tổng hợp` / `Quá hạn` refreshed.
+
+Decision: the report job recomputes the status itself (the same `jobs.status.compute`)
+and rewrites `Theo dõi`'s status columns, `Tổng hợp` and `Quá hạn` from that same
+computation before writing the .docx, so the counts in the report, in `Tổng hợp` and
+in `--json` always agree — a report never quotes a stale dashboard.
+
+The as-of date defaults to the period's data cut-off (NĐ 09/2019/NĐ-CP: 14/3, 14/6,
+14/9, 14/12), or today when that is still ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from parc_xl.domain.periods import Period
+from parc_xl.domain.summary import StatusSummary
+from parc_xl.errors import InputError
+from parc_xl.jobs._common import JobResult, ensure_writable
+from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, write
+
+
+class ReportResult(JobResult):
+    master: str
+    output: str
+    period: str
+    summary: StatusSummary
+    backup: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        status_json = StatusResult(master=self.master, summary=self.summary, backup=self.backup,
+                                   problems=self.problems).to_json()
+        return {"output": self.output, **status_json}
+
+    def summary_vi(self) -> str:
+        s = self.summary
+        return (f"Đã lập dự thảo báo cáo {s.period_label} ({Path(self.output).name}) và cập nhật "
+                f"sheet Tổng hợp, Quá hạn: {s.total_tasks} nhiệm vụ, tính đến ngày {s.as_of:%d/%m/%Y}.")
+
+
+def default_as_of(period: Period, today: dt.date | None = None) -> dt.date:
+    today = today or dt.date.today()
+    return min(today, period.cutoff_end)
+
+
+def run(master: Path, period: str, output: Path, as_of: dt.date | None = None,
+        due_soon: int = DEFAULT_DUE_SOON) -> ReportResult:
+    from parc_xl.io.master import read_master
+    from parc_xl.io.report_docx import write_report
+
+    master, output = Path(master), Path(output)
+    try:
+        p = Period.parse(period)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if output.suffix.lower() != ".docx":
+        raise InputError(f"Báo cáo phải là tệp .docx, không phải «{output.name}».")
+    if not output.parent.exists():
+        raise InputError(f"Thư mục {output.parent} không tồn tại.")
+    if not master.exists():
+        raise InputError(f"Không tìm thấy sổ theo dõi {master.name}.")
+    data = read_master(master)
+    if p.year != data.plan.year:
+        raise InputError(f"Kỳ {p.label_vi} không thuộc năm kế hoạch {data.plan.year} của sổ theo dõi.")
+    day = as_of or default_as_of(p)
+    outcomes, summary, problems = compute(data, day, due_soon, p)
+    ensure_writable(master)
+    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
+    write_report(output, summary, issuer=data.plan.issuer, year=data.plan.year, period=p)
+    return ReportResult(master=str(master), output=str(output), period=p.code, summary=summary,
+                        backup=backup, problems=[*data.problems, *problems])

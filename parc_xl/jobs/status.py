@@ -1,0 +1,195 @@
+"""Job «Cập nhật trạng thái»: status of every `Theo dõi` row as of a date, colours,
+the `Tổng hợp` dashboard and the `Quá hạn` list.
+
+Reads the master with `io.master.read_master` (values only) and writes back through
+`io.xlsx_package.XlsxPackage` (cell patches and sheet transplants): the master is never
+round-tripped through openpyxl, so the clerk's own sheets, notes and formats survive.
+
+The period judged (recurring tasks are judged per period instance) is the reporting
+period the as-of date falls in: the first of Q1 / 6 tháng / 9 tháng / năm of the plan's
+year whose end is on or after the date (a date after the plan's year → năm).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from parc_xl.domain import deadlines
+from parc_xl.domain.models import Deadline, DeadlineKind, Task
+from parc_xl.domain.periods import Period, all_periods
+from parc_xl.domain.problems import Problem, warning
+from parc_xl.domain.status import compute_status
+from parc_xl.domain.summary import RowOutcome, StatusSummary, percent_vi, summarize
+from parc_xl.domain.targets import Target, describe, judge, parse_targets
+from parc_xl.errors import InputError
+from parc_xl.io import master_layout as L
+from parc_xl.jobs._common import JobResult, ensure_writable
+
+DEFAULT_DUE_SOON = 10
+
+
+class StatusResult(JobResult):
+    master: str
+    summary: StatusSummary
+    rows_written: int = 0
+    backup: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "as_of": s.as_of.isoformat(),
+            "period": s.period,
+            "due_soon_days": s.due_soon_days,
+            "total_tasks": s.total_tasks,
+            "total_rows": s.total_rows,
+            "counts": s.counts,
+            "official": s.official,
+            "rows_counts": s.rows_counts,
+            "by_area": s.by_area,
+            "by_unit": s.by_unit,
+            "on_time_rate": s.on_time_rate,
+            "completion_rate": s.completion_rate,
+            "targets": {**s.targets, "unparseable": s.unparseable_targets},
+            "overdue": [o.model_dump(mode="json") for o in s.overdue],
+            "backup": self.backup,
+            "warnings": [p.model_dump(mode="json") for p in self.problems],
+        }
+
+    def summary_vi(self) -> str:
+        s = self.summary
+        c = s.counts
+        return (
+            f"Đã cập nhật trạng thái {s.total_rows} dòng ({s.total_tasks} nhiệm vụ) tính đến ngày "
+            f"{s.as_of:%d/%m/%Y}: hoàn thành {s.done} ({percent_vi(s.completion_rate)}), "
+            f"trong đó đúng hạn {c['Hoàn thành đúng hạn']}; quá hạn chưa hoàn thành "
+            f"{c['Quá hạn chưa hoàn thành']}; sắp đến hạn {c['Sắp đến hạn']}; "
+            f"chưa báo cáo {c['Chưa báo cáo']}."
+        )
+
+
+def default_period(as_of: dt.date, year: int) -> Period:
+    """The reporting period of `year` that `as_of` falls in (see module doc)."""
+    periods = all_periods(year)
+    if as_of.year < year:
+        return periods[0]
+    return next((p for p in periods if as_of <= p.end), periods[-1])
+
+
+def _parse_period(period: str | Period | None, as_of: dt.date, year: int) -> Period:
+    if period is None:
+        return default_period(as_of, year)
+    if isinstance(period, Period):
+        return period
+    try:
+        return Period.parse(period)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _task_targets(task: Task | None, fallback_text: str) -> tuple[list[Target], list[str]]:
+    text = f"{task.task} {task.product}" if task else fallback_text
+    parsed = parse_targets(text)
+    return parsed.targets, parsed.unparseable
+
+
+def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
+            period: str | Period | None = None) -> tuple[list[RowOutcome], StatusSummary, list[Problem]]:
+    """Statuses of every row of a read master (`io.master.MasterData`) and their summary."""
+    year: int = data.plan.year
+    judged = _parse_period(period, as_of, year)
+    tasks = {t.key: t for t in data.plan.tasks}
+    problems: list[Problem] = []
+    target_cache: dict[str, tuple[list[Target], list[str]]] = {}
+    unparseable: list[dict[str, str]] = []
+    instance_cache: dict[int, dt.date | None] = {}
+    outcomes: list[RowOutcome] = []
+    for r in data.tracking:
+        task = tasks.get(r.key)
+        deadline: Deadline | None = task.deadline if task else None
+        if deadline is None:
+            deadline = (Deadline(kind=DeadlineKind.DATE, due=r.due) if r.due
+                        else deadlines.parse(r.deadline_text, year))
+        inst: dt.date | None = None
+        if deadline.kind is DeadlineKind.RECURRING:
+            if id(deadline) not in instance_cache:
+                instance_cache[id(deadline)] = deadlines.instance_due(deadline, judged)
+            inst = instance_cache[id(deadline)]
+        outcome = compute_status(
+            progress=r.progress, completed_on=r.completed_on,
+            received_on=r.received_at.date() if r.received_at else None,
+            row_period=r.period or None, deadline=deadline, period=judged.code,
+            instance_due=inst, as_of=as_of, calendar=data.calendar, due_soon_days=due_soon,
+        )
+        if r.key not in target_cache:
+            target_cache[r.key] = _task_targets(task, r.task)
+            for phrase in target_cache[r.key][1]:
+                unparseable.append({"key": r.key, "text": phrase})
+                problems.append(warning(
+                    "target-unparseable",
+                    f"Nhiệm vụ {r.key}: không đọc được chỉ tiêu «{phrase}» (tỷ lệ tăng/giảm hoặc khoảng); "
+                    "hãy ghi chỉ tiêu rõ ràng ở cột «Chỉ tiêu» hoặc tự đánh giá.",
+                    sheet=L.SHEET_PLAN, task_key=r.key, value=phrase,
+                ))
+        targets = target_cache[r.key][0]
+        verdict = judge(targets, r.figure) if targets else None
+        outcomes.append(RowOutcome(
+            row=r.row, key=r.key, stt=r.stt, area=r.area, task=r.task, unit=r.unit,
+            unit_name=r.unit_name, status=outcome.status, due=outcome.due,
+            days_overdue=outcome.days_overdue, target=describe(targets), figure=r.figure,
+            target_result=verdict or "",
+        ))
+    area_order = [a.title for a in data.plan.areas]
+    unit_order = [u.code for u in data.registry.units]
+    emails = {u.code: u.email for u in data.registry.units}
+    summary = summarize(
+        outcomes, as_of=as_of, period=judged.code, period_label=judged.label_vi,
+        due_soon_days=due_soon, emails=emails, area_order=area_order, unit_order=unit_order,
+        unparseable_targets=unparseable,
+    )
+    return outcomes, summary, problems
+
+
+def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
+          issuer: str = "", year: int | None = None) -> str | None:
+    """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master.
+    Returns the backup's path."""
+    from parc_xl.io.dashboard import build_sheets
+    from parc_xl.io.xlsx_package import XlsxPackage, col_letter
+    from parc_xl.jobs._common import BACKUP_DIR
+
+    pkg = XlsxPackage.open(master)
+    ws = pkg.sheet(L.SHEET_TRACKING)
+    letters = {cid: col_letter(L.column_index(L.TRACKING_COLUMNS, cid) + 1)
+               for cid in ("due", "status", "days_overdue", "target_result")}
+    for o in outcomes:
+        ws.set_value(f"{letters['due']}{o.row}", o.due)
+        ws.set_value(f"{letters['status']}{o.row}", o.status.value)
+        ws.set_value(f"{letters['days_overdue']}{o.row}", o.days_overdue)
+        ws.set_value(f"{letters['target_result']}{o.row}", o.target_result or None)
+    with tempfile.TemporaryDirectory(prefix="parc_dash_") as tmp:
+        generated = Path(tmp) / "dashboard.xlsx"
+        build_sheets(generated, summary, issuer=issuer, year=year)
+        pkg.replace_sheet_from(generated, L.SHEET_DASHBOARD)
+        pkg.replace_sheet_from(generated, L.SHEET_OVERDUE)
+        saved = pkg.save(master, backup_dir=master.parent / BACKUP_DIR)
+    return str(saved) if isinstance(saved, (str, Path)) else None
+
+
+def run(master: Path, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
+        period: str | None = None) -> StatusResult:
+    from parc_xl.io.master import read_master
+
+    master = Path(master)
+    if due_soon < 0:
+        raise InputError(f"Số ngày «sắp đến hạn» phải là số không âm, không phải {due_soon}.")
+    if not master.exists():
+        raise InputError(f"Không tìm thấy sổ theo dõi {master.name}.")
+    data = read_master(master)
+    outcomes, summary, problems = compute(data, as_of, due_soon, period)
+    ensure_writable(master)
+    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
+    return StatusResult(master=str(master), summary=summary, rows_written=len(outcomes),
+                        backup=backup, problems=[*data.problems, *problems])
