@@ -20,7 +20,7 @@ Splitting rule (`split_units`)
    office, "Văn phòng HĐND và UBND huyện"). Nothing splits inside parentheses.
 3. Annotation markers (lower-case verbs after the units) cut a fragment:
    "X phối hợp (với) Y" → X is named by the cell, Y are *coordinating* units (the lead
-   cell of seed 000 task 3.1: "Sở Nội vụ (Phòng Cải cách hành chính) phối hợp Thành Đoàn,
+   cell of seed 000 task 1.11: "Sở Nội vụ (Phòng Cải cách hành chính) phối hợp Thành Đoàn,
    Công đoàn Viên chức"); "X tham mưu …", "X triển khai …", "X kiểm tra …", "X được mời …"
    → the tail is a note, not a unit. `resolve_plan` counts units after "phối hợp" in a
    lead cell as coordinating units (and says so in a warning); notes are reported too.

@@ -318,9 +318,43 @@ def test_seed_000_every_lead_cell_resolves(seeds_dir: Path) -> None:
         "Các cơ quan thành viên BCĐ CCHC Thành phố và các cơ quan",
         "đại diện các Phòng Nội vụ quận, huyện, thành phố Thủ Đức",
     ]
-    t31 = next(t for t in plan.tasks if t.lead.endswith("phối hợp Thành Đoàn, Công đoàn Viên chức"))
-    assert t31.lead_units == ["PCCHC"]
-    assert [registry.unit(c).name for c in t31.coord_units if registry.unit(c)] == [
+    t111 = next(t for t in plan.tasks if t.lead.endswith("phối hợp Thành Đoàn, Công đoàn Viên chức"))
+    assert t111.lead_units == ["PCCHC"]
+    assert [registry.unit(c).name for c in t111.coord_units if registry.unit(c)] == [
         "Thành Đoàn", "Công đoàn Viên chức"]
-    assert "G_SBN" in t31.coord_units and "G_QH" in t31.coord_units
+    assert "G_SBN" in t111.coord_units and "G_QH" in t111.coord_units
     assert registry.unit("VPS").name == "Văn phòng Sở"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("000", [
+            ("unit-unresolved", "1.4", "Các cơ quan thành viên BCĐ CCHC Thành phố và các cơ quan"),
+            ("unit-note-ignored", "1.4", "được mời tham gia kiểm tra, khảo sát"),
+            ("unit-note-ignored", "1.5", "tham mưu Hội đồng đánh giá chỉ số CCHC sở, ban, ngành, UBND quận, "
+                                         "huyện, thành phố Thủ Đức"),
+            ("unit-note-ignored", "1.6", "tham mưu Ủy ban nhân dân Thành phố"),
+            ("unit-lead-coordination", "1.11", "TD, CDVC"),
+            ("unit-lead-coordination", "1.12", "STC, STTTT, STP, SKHDT, SKHCN, VPUBTP"),
+            ("unit-unresolved", "3.17", "đại diện các Phòng Nội vụ quận, huyện, thành phố Thủ Đức"),
+        ]),
+        ("003", [
+            ("unit-note-ignored", "1.4.1", "được mời tham gia kiểm tra, khảo sát"),
+            ("unit-note-ignored", "1.9", "kiểm tra việc thực hiện"),
+            ("unit-note-ignored", "1.10", "triển khai theo hướng dẫn của thành phố"),
+            ("unit-unresolved", "1.11", "Chủ tịch UBND xã - thị trấn - Mối Ban Tuyên giáo Huyện ủy"),
+            ("unit-note-ignored", "6.8", "chủ trì thực hiện"),
+        ]),
+    ],
+)
+def test_seed_plans_from_the_importer_resolve(seeds_dir: Path, prefix: str,
+                                              expected: list[tuple[str, str, str]]) -> None:
+    """Same done-when through the real appendix importer: every task's lead resolves; the
+    leftovers (all in coordination cells or notes) are pinned with their task keys."""
+    plan_reader = pytest.importorskip("parc_xl.io.plan_reader")
+    plan, _ = plan_reader.read_appendix(seed_path(seeds_dir, prefix), 2024)
+    registry = bootstrap_registry(plan_cells(plan))
+    problems = resolve_plan(plan, registry)
+    assert [t.key for t in plan.tasks if not t.lead_units] == []
+    assert [(p.code, p.task_key, p.value) for p in problems] == expected
