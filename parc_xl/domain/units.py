@@ -718,6 +718,20 @@ def _unit_candidate(fragment: str) -> tuple[str, list[str]] | None:
     return name, aliases
 
 
+def _same_unit(name: str, known: dict[str, Counter[str]]) -> str:
+    """The identity of a unit already seen under this name with or without a level word
+    ("Phòng Nội vụ" = "Phòng Nội vụ huyện"; "Thanh tra Sở" ≠ "Thanh tra huyện")."""
+    key = unit_key(name)
+    ident, base = _fold(key), _fold(_strip_level(key))
+    if ident in known:
+        return ident
+    matches = [
+        k for k, names in known.items()
+        if _fold(_strip_level(unit_key(next(iter(names))))) == base and (k == base or ident == base)
+    ]
+    return matches[0] if len(matches) == 1 else ident
+
+
 def bootstrap_registry(lead_and_coord_cells: Iterable[str],
                        problems: list[Problem] | None = None) -> Registry:
     """A first registry from a plan's lead/coordination cells: one unit per distinct name
@@ -742,7 +756,7 @@ def bootstrap_registry(lead_and_coord_cells: Iterable[str],
                 if cand is None:
                     continue
                 name, als = cand
-                ident = _fold(_strip_level(unit_key(name)))
+                ident = _same_unit(name, spellings)
                 if ident not in spellings:
                     spellings[ident] = Counter()
                     aliases[ident] = []

@@ -242,6 +242,14 @@ def test_bootstrap_units_aliases_groups_and_commune_warning() -> None:
     assert "G_XA" in problems[1].message
 
 
+def test_bootstrap_merges_level_word_variants_only() -> None:
+    reg = bootstrap_registry(["Phòng Nội vụ", "Trưởng phòng Nội vụ huyện; Phòng Nội vụ huyện",
+                              "Thanh tra Sở", "Thanh tra huyện"])
+    assert [(u.code, u.name) for u in reg.units] == [
+        ("PNV", "Phòng Nội vụ huyện"), ("TTS", "Thanh tra Sở"), ("TTH", "Thanh tra huyện")]
+    assert reg.unit("PNV").aliases == ["Phòng Nội vụ", "Trưởng phòng Nội vụ huyện"]
+
+
 def test_bootstrap_sở_plan_groups_and_parenthesis() -> None:
     reg = bootstrap_registry([
         "Sở Nội vụ (Phòng Cải cách hành chính)", "Các cơ quan, đơn vị liên quan",
