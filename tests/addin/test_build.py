@@ -1,0 +1,124 @@
+"""The built add-in, checked by readers that are not the writer: zipfile/lxml for the
+package, oletools' olevba for the VBA project, LibreOffice for the whole file."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+import xlwings
+from lxml import etree
+
+from parc_xl.addin import build as b
+
+REPO = Path(__file__).resolve().parents[2]
+COMMITTED = REPO / "workbooks" / "parc_xl.xlam"
+CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return b.build(tmp_path_factory.mktemp("addin") / "parc_xl.xlam")
+
+
+def test_committed_addin_is_not_stale(built: Path) -> None:
+    assert COMMITTED.is_file(), "workbooks/parc_xl.xlam is missing: run parc-xl addin build"
+    assert built.read_bytes() == COMMITTED.read_bytes(), (
+        "workbooks/parc_xl.xlam is stale: run `parc-xl addin build -o workbooks/parc_xl.xlam` and commit it"
+    )
+
+
+def test_build_is_reproducible(built: Path, tmp_path: Path) -> None:
+    again = b.build(tmp_path / "again.xlam")
+    assert again.read_bytes() == built.read_bytes()
+    with zipfile.ZipFile(again) as z:
+        names = [i.filename for i in z.infolist()]
+        assert names == sorted(names)
+        assert {i.date_time for i in z.infolist()} == {b.FIXED_ZIP_TIME}
+
+
+def test_package_is_well_formed(built: Path) -> None:
+    with zipfile.ZipFile(built) as z:
+        names = set(z.namelist())
+        assert z.testzip() is None
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(z.read(name))  # every XML part parses
+        types = etree.fromstring(z.read("[Content_Types].xml"))
+        defaults = {d.get("Extension"): d.get("ContentType") for d in types.iter(f"{CT_NS}Default")}
+        overrides = {o.get("PartName"): o.get("ContentType") for o in types.iter(f"{CT_NS}Override")}
+        for name in names - {"[Content_Types].xml"}:
+            assert "/" + name in overrides or name.rsplit(".", 1)[-1] in defaults, f"no content type for {name}"
+        assert overrides["/xl/workbook.xml"] == "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+        # every relationship points at a part that exists
+        for rels_name in (n for n in names if n.endswith(".rels")):
+            source_dir = PurePosixPath(rels_name).parent.parent
+            for rel in etree.fromstring(z.read(rels_name)).iter(f"{REL_NS}Relationship"):
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = str(PurePosixPath(source_dir, rel.get("Target"))).lstrip("/")
+                assert target in names, f"{rels_name}: {rel.get('Target')} missing"
+        root_rels = {r.get("Type"): r.get("Target") for r in etree.fromstring(z.read("_rels/.rels"))}
+        assert root_rels[b.RIBBON_REL_TYPE] == "customUI/customUI14.xml"
+        wb_rels = {r.get("Type"): r.get("Target") for r in etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        assert wb_rels["http://schemas.microsoft.com/office/2006/relationships/vbaProject"] == "vbaProject.bin"
+        assert z.read("customUI/customUI14.xml") == (REPO / "macros" / "customUI14.xml").read_bytes()
+        ribbon = etree.fromstring(z.read("customUI/customUI14.xml"))
+        assert ribbon.tag == f"{{{b.RIBBON_NS}}}customUI"
+
+
+def _olevba_modules(path: Path) -> dict[str, str]:
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(path))
+    try:
+        return {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def test_olevba_reads_back_every_module_exactly(built: Path) -> None:
+    modules = _olevba_modules(built)
+    ours = {p.stem: p for p in (REPO / "macros").glob("*.bas")}
+    assert set(modules) == {"ThisWorkbook", "Sheet1", "xlwings", *ours}
+    for name, path in ours.items():
+        assert modules[name].replace("\r\n", "\n") == path.read_text(encoding="ascii"), name
+    shipped = (b.xlwings_dir() / "xlwings_custom_addin.bas").read_text(encoding="ascii")
+    expected = shipped.replace('PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "parc_xl"')
+    assert modules["xlwings"].replace("\r\n", "\n") == expected
+
+
+def test_xlwings_module_matches_the_installed_xlwings(built: Path) -> None:
+    code = _olevba_modules(built)["xlwings"]
+    assert set(re.findall(r'Lib "xlwings(?:32|64)-([\d.]+)\.dll"', code)) == {xlwings.__version__}
+    assert f'XLWINGS_VERSION As String = "{xlwings.__version__}"' in code
+    assert 'PROJECT_NAME As String = "parc_xl"' in code
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_addin_and_sees_every_module(built: Path, soffice: str, tmp_path: Path) -> None:
+    run = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--infilter=Calc MS Excel 2007 VBA XML", "--convert-to", "ods", "--outdir", str(tmp_path), str(built)],
+        capture_output=True, text=True, timeout=120,
+    )
+    ods = tmp_path / "parc_xl.ods"
+    assert ods.is_file(), run.stderr
+    with zipfile.ZipFile(ods) as z:
+        basic = {n.split("/")[-1][:-4] for n in z.namelist() if n.startswith("Basic/VBAProject/") and n.endswith(".xml")}
+        assert {"xlwings", "CchcCore", "CchcRibbon"} <= basic
+        ribbon_module = etree.fromstring(z.read("Basic/VBAProject/CchcRibbon.xml")).text
+    assert "Public Sub OnMerge(control As IRibbonControl)" in ribbon_module
+
+
+def test_build_refuses_a_module_without_its_name(tmp_path: Path) -> None:
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    (macros / "customUI14.xml").write_bytes((REPO / "macros" / "customUI14.xml").read_bytes())
+    (macros / "Bad.bas").write_text("Sub X()\nEnd Sub\n", encoding="ascii")
+    with pytest.raises(b.AddinError, match=r'Tệp VBA Bad.bas phải bắt đầu bằng dòng Attribute VB_Name'):
+        b.build(tmp_path / "x.xlam", macros=macros)

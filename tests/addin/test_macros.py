@@ -1,0 +1,55 @@
+"""The VBA sources in macros/: ASCII only (the VBA editor reads module text in the ANSI
+code page), Vietnamese only through VN("\\uXXXX") escapes that decode to proper NFC
+text, and constants that agree with the Python package."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+import parc_xl
+from parc_xl.addin import build as b
+
+REPO = Path(__file__).resolve().parents[2]
+BAS = sorted((REPO / "macros").glob("*.bas"))
+
+
+def vn(escaped: str) -> str:
+    """Port of CchcCore.VN: \\uXXXX -> the character; '""' is VBA's quote in a literal."""
+    return re.sub(r"\\u([0-9A-Fa-f]{4})", lambda m: chr(int(m.group(1), 16)), escaped).replace('""', '"')
+
+
+@pytest.mark.parametrize("path", BAS, ids=lambda p: p.name)
+def test_vba_source_is_ascii(path: Path) -> None:
+    data = path.read_bytes()
+    assert data.decode("ascii", errors="replace") == data.decode("latin-1"), f"{path.name} has non-ASCII bytes"
+    assert b"\r" not in data, "stored with LF; the build converts to CRLF"
+
+
+def test_vietnamese_literals_decode_to_nfc_text() -> None:
+    literals = [vn(m) for p in BAS for m in re.findall(r'VN\("((?:[^"]|"")*)"\)', p.read_text(encoding="ascii"))]
+    assert len(literals) >= 15
+    for text in literals:
+        assert text == unicodedata.normalize("NFC", text)
+    assert "Không tìm thấy Python tại:" in literals
+    assert "Chọn thư mục chứa báo cáo đơn vị gửi về" in literals
+
+
+def test_addin_version_constant_is_the_package_version() -> None:
+    core = (REPO / "macros" / "CchcCore.bas").read_text(encoding="ascii")
+    assert f'Public Const PARC_XL_VERSION As String = "{parc_xl.__version__}"' in core
+
+
+def test_python_command_has_no_double_quotes() -> None:
+    """RunPython puts the command inside "..." on cmd.exe's line: only single quotes."""
+    core = (REPO / "macros" / "CchcCore.bas").read_text(encoding="ascii")
+    body = core[core.index("Public Sub CallPython"):core.index("End Sub", core.index("Public Sub CallPython"))]
+    command_lines = [line for line in body.splitlines() if "cmd = " in line or line.strip().startswith('"')]
+    assert command_lines and all('""' not in line for line in command_lines)
+
+
+def test_every_module_starts_with_its_name() -> None:
+    assert [b.read_vba(p).name for p in BAS] == [p.stem for p in BAS]
