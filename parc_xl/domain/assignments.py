@@ -38,4 +38,4 @@ def units_with_tasks(plan: Plan, registry: Registry) -> list[str]:
 
 def target_text(task: Task) -> str:
     """The task's numeric target(s) for the `Chỉ tiêu` column ("≥ 40% (…); ≥ 20% (xã)"), or ""."""
-    return describe(parse_targets(f"{task.task}\n{task.product}").targets)
+    return describe(parse_targets(task.task).targets + parse_targets(task.product).targets)
