@@ -90,6 +90,9 @@ class MasterData(BaseModel):
     calendar: WorkCalendar
     tracking: list[TrackingRow] = Field(default_factory=list)
     submissions: list[dict[str, Any]] = Field(default_factory=list)
+    missing: list[dict[str, Any]] = Field(default_factory=list)
+    # sheet -> {column id: 0-based column index} as found in the file's header row
+    headers: dict[str, dict[str, int]] = Field(default_factory=dict)
     meta: dict[str, str] = Field(default_factory=dict)
     problems: list[Problem] = Field(default_factory=list)
 
@@ -162,13 +165,9 @@ def _plan_rows(plan: Plan) -> list[list[Any]]:
 
 
 def _target_text(task: Task) -> str:
-    from parc_xl.domain.targets import parse_targets  # lazily: optional refinement
+    from parc_xl.domain.targets import describe, parse_targets
 
-    try:
-        targets = parse_targets(f"{task.task} {task.product}")
-    except Exception:  # noqa: BLE001 - a target we cannot read is shown as empty
-        return ""
-    return "; ".join(t.text for t in targets)
+    return describe(parse_targets(f"{task.task} {task.product}").targets)
 
 
 def tracking_rows(plan: Plan, registry: Registry) -> list[list[Any]]:
@@ -206,6 +205,7 @@ def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
         ("Lịch làm việc", "Ngày nghỉ bổ sung hoặc ngày làm việc bù của cơ quan (nếu có)."),
         ("Theo dõi", "Mỗi dòng là một nhiệm vụ × đơn vị chủ trì: tiến độ mới nhất và trạng thái."),
         ("Nộp báo cáo", "Mỗi tệp đơn vị gửi về: thời điểm nhận, đúng hạn hay không, chấp nhận hay từ chối."),
+        ("Chưa nộp", "Các đơn vị chưa gửi báo cáo của kỳ (cập nhật sau mỗi lần Tổng hợp)."),
         ("Lịch sử", "Mọi thay đổi đã chấp nhận: giá trị cũ → giá trị mới, tệp nguồn."),
         ("Tổng hợp, Quá hạn", "Bảng tổng hợp và danh sách nhiệm vụ quá hạn, sắp đến hạn để đôn đốc."),
         ("Lưu ý", "Các sheet trên do parc-xl ghi lại mỗi lần chạy; sheet và ghi chú riêng của bạn được giữ nguyên."),
@@ -269,6 +269,7 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
                           max(len(track) + 1, 2) + 1000)
 
     write_table(wb.create_sheet(L.SHEET_SUBMISSIONS), L.SUBMISSION_COLUMNS, [])
+    write_table(wb.create_sheet(L.SHEET_MISSING), L.MISSING_COLUMNS, [])
     write_table(wb.create_sheet(L.SHEET_HISTORY), L.HISTORY_COLUMNS, [])
     dash = wb.create_sheet(L.SHEET_DASHBOARD)
     dash["A1"] = "Tổng hợp: chạy «Cập nhật trạng thái» (parc-xl status) để lập bảng tổng hợp."
@@ -349,14 +350,24 @@ def _number(v: Any) -> float | None:
     return None
 
 
-def sheet_records(book: CalamineWorkbook, sheet: str, columns: list[Column]) -> list[tuple[int, dict[str, Any]]]:
+def _header_index(header: list[Any], columns: list[Column]) -> dict[str, int]:
+    wanted = {match_key(c.header): c.id for c in columns}
+    return {wanted[match_key(h)]: i for i, h in enumerate(header) if match_key(h) in wanted}
+
+
+def sheet_records(book: CalamineWorkbook, sheet: str, columns: list[Column],
+                  headers: dict[str, dict[str, int]] | None = None) -> list[tuple[int, dict[str, Any]]]:
     """Rows of an owned table sheet as (row number, {column id: raw value}); headers are
-    matched by text so a clerk who moved a column does not break the read."""
+    matched by text so a clerk who moved a column does not break the read. The header
+    positions found are stored in `headers[sheet]` (0-based) for writers."""
+    if sheet not in book.sheet_names:
+        return []
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     if not rows:
         return []
-    wanted = {match_key(c.header): c.id for c in columns}
-    index = {wanted[match_key(h)]: i for i, h in enumerate(rows[0]) if match_key(h) in wanted}
+    index = _header_index(rows[0], columns)
+    if headers is not None:
+        headers[sheet] = index
     out: list[tuple[int, dict[str, Any]]] = []
     for n, raw in enumerate(rows[1:], start=2):
         if not any(v not in ("", None) for v in raw):
@@ -422,10 +433,16 @@ def read_master(path: Path) -> MasterData:
                 source=meta.get("source", ""), areas=areas, tasks=tasks,
                 stated_total=int(meta["stated_total"]) if meta.get("stated_total") else None)
 
-    tracking = [_tracking_row(n, rec) for n, rec in sheet_records(book, L.SHEET_TRACKING, L.TRACKING_COLUMNS)]
-    submissions = [dict(rec, row=n) for n, rec in sheet_records(book, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS)]
+    headers: dict[str, dict[str, int]] = {}
+    tracking = [_tracking_row(n, rec)
+                for n, rec in sheet_records(book, L.SHEET_TRACKING, L.TRACKING_COLUMNS, headers)]
+    submissions = [dict(rec, row=n)
+                   for n, rec in sheet_records(book, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, headers)]
+    missing = [dict(rec, row=n) for n, rec in sheet_records(book, L.SHEET_MISSING, L.MISSING_COLUMNS, headers)]
+    sheet_records(book, L.SHEET_HISTORY, L.HISTORY_COLUMNS, headers)
     return MasterData(path=path, plan=plan, registry=registry, schedule=schedule, calendar=calendar,
-                      tracking=tracking, submissions=submissions, meta=meta, problems=problems)
+                      tracking=tracking, submissions=submissions, missing=missing, headers=headers,
+                      meta=meta, problems=problems)
 
 
 def _codes(v: Any) -> list[str]:

@@ -27,6 +27,7 @@ SHEET_SUBMISSIONS = "Nộp báo cáo"
 SHEET_HISTORY = "Lịch sử"
 SHEET_DASHBOARD = "Tổng hợp"
 SHEET_OVERDUE = "Quá hạn"
+SHEET_MISSING = "Chưa nộp"  # units that sent nothing for a period (rewritten by merge)
 SHEET_META = "_parc_xl"  # very hidden: plan year, issuer, fingerprint, template version
 
 UNIT_COLUMNS = [
@@ -126,6 +127,14 @@ HISTORY_COLUMNS = [
     Column("source_file", "Tệp nguồn", 30),
 ]
 
+MISSING_COLUMNS = [
+    Column("period", "Kỳ", 10),
+    Column("unit", "Mã đơn vị", 10),
+    Column("unit_name", "Đơn vị", 30),
+    Column("email", "Thư điện tử", 28),
+    Column("submission_deadline", "Hạn nộp", 12),
+]
+
 OVERDUE_COLUMNS = [
     Column("status", "Trạng thái", 22),
     Column("days_overdue", "Số ngày quá hạn", 10),
@@ -140,7 +149,8 @@ OVERDUE_COLUMNS = [
 # Sheets the tool owns and rewrites; every other sheet belongs to the clerk.
 OWNED_SHEETS = [
     SHEET_GUIDE, SHEET_UNITS, SHEET_GROUPS, SHEET_PLAN, SHEET_PERIODS, SHEET_CALENDAR,
-    SHEET_TRACKING, SHEET_SUBMISSIONS, SHEET_HISTORY, SHEET_DASHBOARD, SHEET_OVERDUE, SHEET_META,
+    SHEET_TRACKING, SHEET_SUBMISSIONS, SHEET_MISSING, SHEET_HISTORY, SHEET_DASHBOARD, SHEET_OVERDUE,
+    SHEET_META,
 ]
 
 

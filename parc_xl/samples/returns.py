@@ -41,6 +41,8 @@ def fill_return(src: Path, dst: Path, answers: Answers, received_at: dt.datetime
         for field, value in answers.get(str(key), {}).items():
             cell = ws.cell(row=row, column=header[field])
             cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # typed as text (a text-formatted cell): never a formula
             if isinstance(value, dt.date):
                 cell.number_format = "dd/mm/yyyy"
     dst.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,100 @@
+"""Which returns a merge applies, in which order, and what each changes. Pure rules.
+
+- The same file (same SHA-256) merged again changes nothing.
+- Returns from one unit for one period are applied oldest first, so the latest
+  received supersedes; every accepted change is logged, so history keeps both.
+- Two different files from one unit and period received at the same moment are a
+  conflict: neither is applied (the clerk must choose).
+- A return older than one already accepted for that unit and period is recorded but
+  does not overwrite the newer values.
+- A report for an earlier period never overwrites a row already reported for a later
+  period (a late Q1 file must not undo the 6-month report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+_PERIOD_ORDER = {"Q1": 1, "H1": 2, "Q3": 3, "Y": 4}
+
+
+def period_rank(code: str) -> tuple[int, int]:
+    """Sort key of a period code "2024-Q1"; unknown codes sort first."""
+    try:
+        year, part = code.split("-", 1)
+        return int(year), _PERIOD_ORDER.get(part.upper(), 0)
+    except ValueError:
+        return 0, 0
+
+
+class Candidate(BaseModel):
+    """A valid return waiting to be applied."""
+
+    file: str
+    sha256: str
+    unit: str
+    period: str
+    received_at: dt.datetime
+
+
+class Ordering(BaseModel):
+    apply: list[Candidate]  # in the order to apply
+    conflicts: list[Candidate]  # same unit, period and received time, different content
+    superseded_by_earlier_merge: list[Candidate]  # older than an already-accepted return
+
+
+def order_candidates(candidates: Iterable[Candidate],
+                     latest_accepted: dict[tuple[str, str], dt.datetime]) -> Ordering:
+    """Order returns oldest first per unit and period; set aside conflicts and stale files.
+
+    `latest_accepted[(unit, period)]` is the received time of the newest return already
+    merged into the master for that unit and period."""
+    by_slot: dict[tuple[str, str, dt.datetime], list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_slot[(c.unit, c.period, c.received_at)].append(c)
+    apply: list[Candidate] = []
+    conflicts: list[Candidate] = []
+    stale: list[Candidate] = []
+    for (unit, period, received), group in by_slot.items():
+        distinct = {c.sha256 for c in group}
+        if len(distinct) > 1:
+            conflicts.extend(group)
+            continue
+        c = group[0]
+        previous = latest_accepted.get((unit, period))
+        if previous is not None and received < previous:
+            stale.append(c)
+        else:
+            apply.append(c)
+    apply.sort(key=lambda c: (c.received_at, c.unit, c.file))
+    return Ordering(apply=apply, conflicts=conflicts, superseded_by_earlier_merge=stale)
+
+
+def comparable(value: Any) -> Any:
+    """Values as stored in the master, so that "99.0" and 99 or "" and None compare equal."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def changed_fields(current: dict[str, Any], reported: dict[str, Any],
+                   fields: list[str]) -> list[tuple[str, Any, Any]]:
+    """(field, old, new) for every field whose reported value differs from the master."""
+    return [(f, current.get(f), reported.get(f)) for f in fields
+            if comparable(current.get(f)) != comparable(reported.get(f))]
+
+
+def reports_nothing(reported: dict[str, Any], fields: list[str]) -> bool:
+    """A row the unit left entirely blank is no report: it must not wipe earlier values."""
+    return all(comparable(reported.get(f)) == "" for f in fields)

@@ -1,0 +1,108 @@
+"""parc-xl demo: the whole quarter on bundled sample data, end to end.
+
+Import the sample appendix, send every unit its sheet, let the units answer (most on
+time, some late, one with mistakes, one silent), merge, compute status, write the report.
+Dates are fixed so that every run tells the same story.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+from parc_xl.domain.periods import Period
+from parc_xl.errors import InputError
+from parc_xl.jobs import merge, plan_import, report, status, units_generate
+from parc_xl.jobs._common import JobResult
+from parc_xl.samples import SAMPLE_APPENDIX, SAMPLE_YEAR
+from parc_xl.samples.returns import fill_return, plausible_answers, report_rows
+
+PERIOD = f"{SAMPLE_YEAR}-Q1"
+AS_OF = dt.date(SAMPLE_YEAR, 3, 20)
+
+
+class DemoResult(JobResult):
+    folder: str
+    master: str
+    report: str
+    steps: list[str]
+    outputs: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"folder": self.folder, "master": self.master, "report": self.report,
+                "steps": self.steps, **self.outputs}
+
+    def summary_vi(self) -> str:
+        lines = [f"Chạy thử parc-xl trên dữ liệu mẫu ({Period.parse(PERIOD).label_vi}, tính đến "
+                 f"{AS_OF:%d/%m/%Y}). Kết quả trong thư mục {self.folder}:"]
+        lines += [f"  {i}. {s}" for i, s in enumerate(self.steps, start=1)]
+        lines.append(f"Mở sổ theo dõi: {self.master}")
+        lines.append(f"Dự thảo báo cáo: {self.report}")
+        return "\n".join(lines)
+
+
+def _simulate_returns(out_files: list[Path], inbox: Path, deadline: dt.date) -> dict[str, str]:
+    """Most units answer on time, two late, one with mistakes, one not at all."""
+    rng = random.Random(2026)
+    fates: dict[str, str] = {}
+    files = sorted(out_files)
+    for i, src in enumerate(files):
+        unit = src.stem.split("_", 1)[1]
+        fate = "missing" if i == len(files) - 1 else "errors" if i == 1 else "late" if i in (2, 3) else "on_time"
+        fates[unit] = fate
+        if fate == "missing":
+            continue
+        answers = plausible_answers(report_rows(src), AS_OF, rng)
+        if fate == "errors":
+            first = next(iter(answers), None)
+            if first:  # typical mistakes: a month-first date and a made-up progress word
+                answers[first] = {"progress": "Xong 50%", "completed_on": "3/25/2026"}
+        when = dt.datetime.combine(deadline, dt.time(16, 30)) - dt.timedelta(days=rng.randint(1, 6))
+        if fate == "late":
+            when = dt.datetime.combine(deadline, dt.time(9, 0)) + dt.timedelta(days=rng.randint(2, 4))
+        fill_return(src, inbox / src.name, answers, when)
+    return fates
+
+
+def run(folder: Path) -> DemoResult:
+    folder = Path(folder)
+    if not SAMPLE_APPENDIX.exists():
+        raise InputError(f"Thiếu dữ liệu mẫu đi kèm ({SAMPLE_APPENDIX}); hãy cài lại parc-xl.")
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / "so_theo_doi.xlsx").exists():
+            raise InputError(f"Thư mục {folder} đã có tệp khác; hãy chọn một thư mục trống cho bản chạy thử.")
+        shutil.rmtree(folder)  # a previous demo run: start again from scratch
+    folder.mkdir(parents=True, exist_ok=True)
+    master = folder / "so_theo_doi.xlsx"
+    steps: list[str] = []
+
+    imported = plan_import.run(SAMPLE_APPENDIX, SAMPLE_YEAR, master)
+    steps.append(f"Nhập kế hoạch: {len(imported.plan.tasks)} nhiệm vụ, {len(imported.plan.areas)} lĩnh vực, "
+                 f"{len(imported.registry.units)} đơn vị → {master.name}")
+
+    generated = units_generate.run(master, PERIOD, folder / "gui_don_vi")
+    files = [Path(f) for f in generated.files]
+    steps.append(f"Tạo mẫu đơn vị: {len(files)} tệp trong gui_don_vi/")
+
+    deadline = Period.parse(PERIOD).default_submission_deadline
+    fates = _simulate_returns(files, folder / "hop_thu", deadline)
+    steps.append(f"Đơn vị gửi về hop_thu/: {sum(f != 'missing' for f in fates.values())} tệp "
+                 f"({sum(f == 'late' for f in fates.values())} trễ hạn, 1 có lỗi, 1 đơn vị chưa gửi)")
+
+    merged = merge.run(master, folder / "hop_thu", PERIOD, as_of=AS_OF)
+    steps.append(f"Tổng hợp: nhận {len(merged.accepted)} tệp, từ chối {len(merged.rejected)}, "
+                 f"chưa nộp: {', '.join(merged.missing_units) or 'không'}")
+
+    computed = status.run(master, AS_OF)
+    counts = ", ".join(f"{k}: {v}" for k, v in computed.counts.items() if v)
+    steps.append(f"Cập nhật trạng thái đến {AS_OF:%d/%m/%Y}: {counts}")
+
+    out_report = folder / f"bao_cao_{PERIOD}.docx"
+    report.run(master, PERIOD, out_report)
+    steps.append(f"Báo cáo: {out_report.name}")
+    return DemoResult(folder=str(folder), master=str(master), report=str(out_report), steps=steps,
+                      outputs={"tasks": len(imported.plan.tasks),
+                               "merge": merged.to_json(), "status": computed.to_json(), "fates": fates})

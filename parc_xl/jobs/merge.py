@@ -1,0 +1,434 @@
+"""Tổng hợp: merge a folder of unit returns into the master, with a full audit trail.
+
+One pass: identify each file by its metadata (not its name), validate it, apply what is
+valid to that unit's `Theo dõi` rows, log every file in `Nộp báo cáo` and every changed
+field in `Lịch sử`, list the units that sent nothing, archive accepted files by hash.
+The master is patched part by part (the clerk's own sheets, notes and charts stay
+byte-identical) and replaced atomically after a backup; any failure leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from parc_xl.domain.assignments import units_with_tasks
+from parc_xl.domain.periods import Period
+from parc_xl.domain.problems import Problem, Severity, error, warning
+from parc_xl.domain.submissions import (
+    Candidate, changed_fields, order_candidates, period_rank, reports_nothing,
+)
+from parc_xl.errors import InputError
+from parc_xl.io import master_layout as L
+from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
+from parc_xl.io.xlsx_package import XlsxPackage, col_letter
+from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
+from parc_xl.jobs.validate import check_file
+
+ACCEPTED = "Chấp nhận"
+PARTIAL = "Chấp nhận một phần"
+REJECTED = "Từ chối"
+ON_TIME = "Đúng hạn"
+LATE = "Trễ hạn"
+
+
+class RejectedFile(BaseModel):
+    file: str
+    unit: str = ""
+    issues: list[Problem] = Field(default_factory=list)
+
+
+class MergeResult(JobResult):
+    master: str
+    period: str
+    accepted: list[str] = Field(default_factory=list)
+    rejected: list[RejectedFile] = Field(default_factory=list)
+    already_merged: list[str] = Field(default_factory=list)  # same SHA-256 as an earlier merge
+    missing_units: list[str] = Field(default_factory=list)
+    late_units: list[str] = Field(default_factory=list)
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    fields_changed: int = 0
+    backup: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "master": self.master,
+            "period": self.period,
+            "accepted": self.accepted,
+            "rejected": [{"file": r.file, "unit": r.unit,
+                          "issues": [_issue_json(p) for p in r.issues]} for r in self.rejected],
+            "already_merged": self.already_merged,
+            "missing_units": self.missing_units,
+            "late_units": self.late_units,
+            "rows_updated": self.rows_updated,
+            "rows_unchanged": self.rows_unchanged,
+            "fields_changed": self.fields_changed,
+            "backup": self.backup,
+            "warnings": [_issue_json(p) for p in self.problems],
+        }
+
+    def summary_vi(self) -> str:
+        label = Period.parse(self.period).label_vi
+        lines = [
+            f"Tổng hợp {label}: nhận {len(self.accepted)} tệp, từ chối {len(self.rejected)} tệp"
+            + (f", bỏ qua {len(self.already_merged)} tệp đã tổng hợp trước đó" if self.already_merged else "")
+            + ".",
+            f"Cập nhật {self.rows_updated} dòng ({self.fields_changed} ô thay đổi), "
+            f"{self.rows_unchanged} dòng không đổi.",
+        ]
+        if self.late_units:
+            lines.append(f"Nộp trễ hạn: {', '.join(self.late_units)}.")
+        if self.missing_units:
+            lines.append(f"Chưa nộp ({len(self.missing_units)} đơn vị): {', '.join(self.missing_units)}.")
+        for r in self.rejected:
+            first = next((p for p in r.issues if p.severity is Severity.ERROR), None)
+            reason = f" — {first.message}" if first else ""
+            lines.append(f"Từ chối {Path(r.file).name}{reason}")
+        if self.backup:
+            lines.append(f"Bản sổ trước khi tổng hợp được lưu tại {self.backup}.")
+        return "\n".join(lines)
+
+
+def _issue_json(p: Problem) -> dict[str, Any]:
+    return {"code": p.code, "severity": p.severity.value, "sheet": p.sheet, "cell": p.cell,
+            "task_key": p.task_key, "message": p.message}
+
+
+def _inbox_files(inbox: Path) -> tuple[list[Path], list[RejectedFile]]:
+    """Every .xlsx under the inbox; other spreadsheet-like files are refused by name."""
+    files: list[Path] = []
+    refused: list[RejectedFile] = []
+    for p in sorted(inbox.rglob("*")):
+        if not p.is_file() or p.name.startswith(("~$", ".")):
+            continue
+        suffix = p.suffix.lower()
+        if suffix == ".xlsx":
+            files.append(p)
+        elif suffix in (".xlsm", ".xls", ".xlsb", ".ods", ".csv"):
+            why = ("tệp có macro (.xlsm) không được nhận" if suffix == ".xlsm"
+                   else f"định dạng {suffix} không phải mẫu báo cáo .xlsx")
+            refused.append(RejectedFile(file=str(p), issues=[error(
+                "not-xlsx", f"Tệp {p.name}: {why}. Đề nghị đơn vị gửi lại đúng tệp mẫu .xlsx.", file=str(p))]))
+    return files, refused
+
+
+class _Pending(BaseModel):
+    """A file read and checked, waiting for the ordering decision."""
+
+    path: Path
+    sha256: str
+    received_at: dt.datetime
+    unit: str
+    period: str
+    rows_total: int
+    problems: list[Problem]
+    rows: list[dict[str, Any]]  # accepted rows: {"key", fields...}
+    rejected_rows: int = 0
+
+
+def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, partial: bool = False,
+        received_at: dt.datetime | None = None) -> MergeResult:
+    master, inbox = Path(master), Path(inbox)
+    try:
+        wanted = Period.parse(period)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    if not inbox.is_dir():
+        raise InputError(f"Không tìm thấy thư mục hộp thư {inbox}.")
+    md = read_master(master)
+    ensure_writable(master)
+    now = dt.datetime.now().replace(microsecond=0)
+    today = as_of or now.date()
+
+    known_hashes = {str(s.get("sha256") or "") for s in md.submissions
+                    if str(s.get("outcome") or "") in (ACCEPTED, PARTIAL)}
+    # A file refused before and sent again unchanged is refused again without a new log row.
+    refused_before = {str(s.get("sha256") or ""): s for s in md.submissions
+                      if str(s.get("outcome") or "") == REJECTED and s.get("sha256")}
+    latest_accepted = _latest_accepted(md)
+    result = MergeResult(master=str(master), period=wanted.code)
+    files, refused = _inbox_files(inbox)
+    result.rejected += refused
+    submissions: list[list[Any]] = [
+        _submission_row(md, wanted.code, "", Path(r.file), "", None, None, 0, len(r.issues), REJECTED,
+                        r.issues) for r in refused]
+
+    pending: list[_Pending] = []
+    for path in files:
+        sha = file_sha256(path)
+        if sha in known_hashes:
+            result.already_merged.append(str(path))
+            continue
+        known_hashes.add(sha)  # the same file twice in one inbox counts once
+        if sha in refused_before and not partial:  # --partial re-reads refused files on purpose
+            when = refused_before[sha].get("received_at")
+            result.rejected.append(RejectedFile(file=str(path), unit=str(refused_before[sha].get("unit") or ""),
+                                                issues=[error("already-rejected", (
+                                                    f"Tệp {path.name} đã bị từ chối ở lần tổng hợp trước "
+                                                    "(xem sheet Nộp báo cáo); đơn vị cần sửa và gửi lại."),
+                                                    file=str(path), value=str(when or ""))]))
+            continue
+        got = received_at or dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        item = _check(md, path, sha, got, wanted, today, partial)
+        if item.problems and any(p.severity is Severity.ERROR for p in item.problems) and not item.rows:
+            result.rejected.append(RejectedFile(file=str(path), unit=item.unit, issues=item.problems))
+            submissions.append(_submission_row(md, item.period or wanted.code, item.unit, path, sha, got,
+                                               _on_time(md, wanted, got), item.rows_total,
+                                               _n_errors(item.problems), REJECTED, item.problems))
+            continue
+        pending.append(item)
+
+    ordering = order_candidates(
+        [Candidate(file=str(p.path), sha256=p.sha256, unit=p.unit, period=p.period, received_at=p.received_at)
+         for p in pending], latest_accepted)
+    by_file = {str(p.path): p for p in pending}
+    for c in ordering.conflicts:
+        p = by_file[c.file]
+        issue = error("conflict", f"Đơn vị {p.unit} có hai tệp khác nhau nhận cùng lúc "
+                      f"({p.received_at:%d/%m/%Y %H:%M}); không tệp nào được áp dụng. "
+                      "Hãy giữ lại một tệp đúng rồi tổng hợp lại.", file=c.file)
+        result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[issue, *p.problems]))
+        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
+                                           _on_time(md, wanted, p.received_at), p.rows_total,
+                                           _n_errors(p.problems) + 1, REJECTED, [issue]))
+    for c in ordering.superseded_by_earlier_merge:
+        p = by_file[c.file]
+        note = warning("older-return", f"Tệp cũ hơn bản của đơn vị {p.unit} đã tổng hợp trước đó; "
+                       "được lưu vào sổ nộp nhưng không ghi đè số liệu mới hơn.", file=c.file)
+        result.problems.append(note)
+        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
+                                           _on_time(md, wanted, p.received_at), p.rows_total,
+                                           _n_errors(p.problems), ACCEPTED, [note, *p.problems]))
+        result.accepted.append(c.file)
+
+    # Apply in order; the tracking state is updated in memory so a later file diffs
+    # against what an earlier file of this same run wrote.
+    rows_by_key = {(r.key, r.unit): r for r in md.tracking}
+    cell_updates: dict[tuple[int, str], Any] = {}
+    history: list[list[Any]] = []
+    touched_rows: set[int] = set()
+    unchanged_rows: set[int] = set()
+    for c in ordering.apply:
+        p = by_file[c.file]
+        changed_here = _apply(md, p, rows_by_key, cell_updates, history, now, touched_rows, unchanged_rows,
+                              result.problems)
+        outcome = PARTIAL if p.rejected_rows else ACCEPTED
+        note_problems = p.problems if p.problems else []
+        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
+                                           _on_time(md, wanted, p.received_at), p.rows_total,
+                                           _n_errors(p.problems), outcome, note_problems,
+                                           extra=f"{changed_here} ô thay đổi"))
+        result.accepted.append(c.file)
+        if p.rejected_rows:
+            result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[
+                x for x in p.problems if x.severity is Severity.ERROR]))
+        if not _on_time(md, wanted, p.received_at):
+            result.late_units.append(p.unit)
+
+    result.rows_updated = len(touched_rows)
+    result.rows_unchanged = len(unchanged_rows - touched_rows)
+    result.fields_changed = len(history)
+    result.late_units = sorted(set(result.late_units))
+    accepted_units = {by_file[f].unit for f in result.accepted if f in by_file}
+    accepted_units |= {str(s.get("unit") or "") for s in md.submissions
+                       if str(s.get("period") or "") == wanted.code
+                       and str(s.get("outcome") or "") in (ACCEPTED, PARTIAL)}
+    expected = units_with_tasks(md.plan, md.registry)
+    result.missing_units = [u for u in expected if u not in accepted_units]
+
+    if not submissions and not history and not cell_updates:
+        return result  # nothing new (e.g. the same inbox merged twice): the master is untouched
+    result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units)
+    _archive(master, wanted, [by_file[f] for f in result.accepted if f in by_file])
+    return result
+
+
+def _n_errors(problems: list[Problem]) -> int:
+    return sum(1 for p in problems if p.severity is Severity.ERROR)
+
+
+def _latest_accepted(md: MasterData) -> dict[tuple[str, str], dt.datetime]:
+    from parc_xl.io.master import _datetime
+
+    latest: dict[tuple[str, str], dt.datetime] = {}
+    for s in md.submissions:
+        if str(s.get("outcome") or "") not in (ACCEPTED, PARTIAL):
+            continue
+        at = _datetime(s.get("received_at"))
+        if at is None:
+            continue
+        slot = (str(s.get("unit") or ""), str(s.get("period") or ""))
+        if slot not in latest or at > latest[slot]:
+            latest[slot] = at
+    return latest
+
+
+def _on_time(md: MasterData, period: Period, received: dt.datetime | None) -> bool | None:
+    if received is None:
+        return None
+    return received.date() <= md.schedule.submission_deadline(period)
+
+
+def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: Period, today: dt.date,
+           partial: bool) -> _Pending:
+    """Validate one file and decide which of its rows may be applied."""
+    report = check_file(path, md.plan, md.registry, min(today, received.date()))
+    problems = list(report.problems)
+    unit, period = report.unit or "", report.period or ""
+    if unit and md.registry.unit(unit) is None:
+        problems.append(error("unknown-unit", f"Mã đơn vị «{unit}» trong tệp không có trong danh mục đơn vị "
+                              "của sổ theo dõi.", file=str(path)))
+    if period and period != wanted.code:
+        label = Period.parse(period).label_vi if _valid_period(period) else period
+        problems.append(error("wrong-period", f"Tệp là báo cáo {label}, không phải {wanted.label_vi} "
+                              "đang tổng hợp. Đề nghị đơn vị gửi đúng tệp của kỳ này.", file=str(path)))
+    own = {(r.key) for r in md.tracking if r.unit == unit}
+    error_keys = {p.task_key for p in problems if p.severity is Severity.ERROR and p.task_key}
+    file_level_error = any(p.severity is Severity.ERROR and not p.task_key for p in problems)
+    rows: list[dict[str, Any]] = []
+    rejected_rows = 0
+    for r in report.rows:
+        if r.role and r.role != "Chủ trì":
+            continue  # coordination rows are informative; Theo dõi tracks lead units
+        if r.key not in own:
+            problems.append(error("foreign-row", f"Tệp của đơn vị {unit} có nhiệm vụ {r.key} không giao cho "
+                                  "đơn vị chủ trì; dòng này không được nhận.", file=str(path), task_key=r.key,
+                                  cell=r.cells.get("progress", "")))
+            rejected_rows += 1
+            continue
+        if r.key in error_keys:
+            rejected_rows += 1
+            continue
+        rows.append({"key": r.key, "progress": r.progress.value if r.progress else "",
+                     "completed_on": r.completed_on, "evidence": r.evidence, "figure": r.figure,
+                     "difficulties": r.difficulties, "proposals": r.proposals})
+    has_error = file_level_error or any(p.severity is Severity.ERROR for p in problems)
+    if file_level_error or (has_error and not partial):
+        rejected_rows = len(report.rows)
+        rows = []
+    for p in problems:
+        p.file = p.file or str(path)
+    return _Pending(path=path, sha256=sha, received_at=received, unit=unit, period=period or wanted.code,
+                    rows_total=len(report.rows), problems=problems, rows=rows, rejected_rows=rejected_rows)
+
+
+def _valid_period(code: str) -> bool:
+    try:
+        Period.parse(code)
+    except ValueError:
+        return False
+    return True
+
+
+def _apply(md: MasterData, p: _Pending, rows_by_key: dict[tuple[str, str], TrackingRow],
+           cell_updates: dict[tuple[int, str], Any], history: list[list[Any]], now: dt.datetime,
+           touched: set[int], unchanged: set[int], notes: list[Problem]) -> int:
+    changed = 0
+    for reported in p.rows:
+        row = rows_by_key.get((reported["key"], p.unit))
+        if row is None or reports_nothing(reported, L.REPORTED_FIELDS):
+            continue
+        if row.period and period_rank(row.period) > period_rank(p.period):
+            notes.append(warning("older-period", f"Nhiệm vụ {row.key} của {p.unit} đã có báo cáo kỳ {row.period}; "
+                                 f"số liệu kỳ {p.period} không ghi đè.", task_key=row.key, file=str(p.path)))
+            continue
+        current = row.model_dump()
+        diffs = changed_fields(current, reported, L.REPORTED_FIELDS)
+        if not diffs:
+            unchanged.add(row.row)
+        for field, old, new in diffs:
+            cell_updates[(row.row, field)] = new
+            setattr(row, field, new)
+            history.append([now, p.period, p.unit, row.key, _FIELD_LABELS[field], _shown(old), _shown(new),
+                            p.path.name])
+            changed += 1
+        meta = {"period": p.period, "received_at": p.received_at, "source_file": p.path.name}
+        for field, value in meta.items():
+            cell_updates[(row.row, field)] = value
+            setattr(row, field, value)
+        if diffs:
+            touched.add(row.row)
+    return changed
+
+
+_FIELD_LABELS = {c.id: c.header for c in L.TRACKING_COLUMNS}
+
+
+def _shown(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, dt.date):
+        return v.strftime("%d/%m/%Y")
+    return v
+
+
+def _submission_row(md: MasterData, period: str, unit: str, path: Path, sha: str,
+                    received: dt.datetime | None, on_time: bool | None, rows: int, errors: int,
+                    outcome: str, problems: list[Problem], extra: str = "") -> list[Any]:
+    u = md.registry.unit(unit) if unit else None
+    notes = [extra] if extra else []
+    notes += [f"{p.cell + ': ' if p.cell else ''}{p.message}" for p in problems[:5]]
+    if len(problems) > 5:
+        notes.append(f"… và {len(problems) - 5} vấn đề khác")
+    on_time_text = "" if on_time is None else (ON_TIME if on_time else LATE)
+    values = {"period": period, "unit": unit, "unit_name": u.name if u else "", "file": path.name,
+              "sha256": sha, "received_at": received, "on_time": on_time_text, "rows": rows,
+              "errors": errors, "outcome": outcome, "note": "\n".join(notes)}
+    return [values[c.id] for c in L.SUBMISSION_COLUMNS]
+
+
+def _ordered(md: MasterData, sheet: str, columns: list[L.Column], values: list[Any]) -> dict[int, Any]:
+    """{0-based column in the file: value}, following the file's own header positions."""
+    pos = md.headers.get(sheet) or {c.id: i for i, c in enumerate(columns)}
+    return {pos[c.id]: v for c, v in zip(columns, values, strict=True) if c.id in pos}
+
+
+def _as_row(mapping: dict[int, Any]) -> list[Any]:
+    width = max(mapping) + 1 if mapping else 0
+    return [mapping.get(i) for i in range(width)]
+
+
+def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tuple[int, str], Any],
+           submissions: list[list[Any]], history: list[list[Any]], missing: list[str]) -> str | None:
+    pkg = XlsxPackage.open(master)
+    track_pos = md.headers.get(L.SHEET_TRACKING) or {c.id: i for i, c in enumerate(L.TRACKING_COLUMNS)}
+    ws = pkg.sheet(L.SHEET_TRACKING)
+    for (row, field), value in sorted(cell_updates.items()):
+        if field in track_pos:
+            ws.set_value(f"{col_letter(track_pos[field] + 1)}{row}", value)
+    if submissions:
+        pkg.sheet(L.SHEET_SUBMISSIONS).append_rows(
+            [_as_row(_ordered(md, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, r)) for r in submissions])
+    if history:
+        pkg.sheet(L.SHEET_HISTORY).append_rows(
+            [_as_row(_ordered(md, L.SHEET_HISTORY, L.HISTORY_COLUMNS, r)) for r in history])
+    if L.SHEET_MISSING in pkg.sheet_names():
+        deadline = md.schedule.submission_deadline(period)
+        keep = [[r.get(c.id) for c in L.MISSING_COLUMNS] for r in md.missing
+                if str(r.get("period") or "") != period.code]
+        fresh = []
+        for code in missing:
+            u = md.registry.unit(code)
+            fresh.append([period.code, code, u.name if u else "", u.email if u else "", deadline])
+        rows = [_as_row(_ordered(md, L.SHEET_MISSING, L.MISSING_COLUMNS, r)) for r in keep + fresh]
+        pkg.sheet(L.SHEET_MISSING).write_table(2, rows, style_row=2)
+    saved = pkg.save(master, backup_dir=master.parent / BACKUP_DIR)
+    return str(saved) if saved else None
+
+
+def _archive(master: Path, period: Period, items: list[_Pending]) -> None:
+    folder = master.parent / ARCHIVE_DIR / period.code
+    for p in items:
+        folder.mkdir(parents=True, exist_ok=True)
+        dest = folder / f"{p.sha256}.xlsx"
+        if not dest.exists():
+            shutil.copy2(p.path, dest)
