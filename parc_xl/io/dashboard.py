@@ -175,8 +175,8 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
         _chart(ws, "Nhiệm vụ theo lĩnh vực", area_header, a_first, a_last, "F4",
                height_cm=10, width_cm=12)
     r = a_last + 1
-    ws.row_breaks.append(Break(id=r))
-    r += 1
+    ws.row_breaks.append(Break(id=r))  # page 2 starts with section 3
+    r += 2
     ws.cell(row=r, column=1, value="3. Theo đơn vị chủ trì (số lượt nhiệm vụ × đơn vị)").font = F_SECTION
     unit_header = r + 1
     u_first, u_last = _breakdown(ws, unit_header, "Đơn vị", s.by_unit, s.unit_names)

@@ -114,6 +114,15 @@ def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, siz
         p.paragraph_format.space_after = Pt(0)
 
 
+def _widths(table: Table, widths_mm: list[float]) -> None:
+    """Fixed column widths (LibreOffice reads the grid, Word the cells: set both)."""
+    table.autofit = False
+    for i, w in enumerate(widths_mm):
+        table.columns[i].width = Mm(w)
+        for cell in table.columns[i].cells:
+            cell.width = Mm(w)
+
+
 def _grid(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float]) -> Table:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -126,9 +135,7 @@ def _grid(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float]
             left = i == 1 or (len(values) > 4 and i == 2 and len(v) > 12)
             _cell_text(cells[i], v, size=TABLE_PT,
                        align=WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER)
-    for row in table.rows:
-        for i, w in enumerate(widths_mm):
-            row.cells[i].width = Mm(w)
+    _widths(table, widths_mm)
     # repeat the header row on every page
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
@@ -202,8 +209,7 @@ def write_report(path: Path, s: StatusSummary, *, issuer: str, year: int, period
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _cell_text(head.cell(1, 0), f"Số: …/BC-{symbol(issuer)}", size=13)
     _cell_text(head.cell(1, 1), f"……, ngày … tháng … năm {s.as_of.year}", italic=True, size=13)
-    for row in head.rows:
-        row.cells[0].width, row.cells[1].width = Mm(65), Mm(100)
+    _widths(head, [65, 100])
 
     _para(doc, "", space_after=6)
     _para(doc, "BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
@@ -216,7 +222,7 @@ def write_report(path: Path, s: StatusSummary, *, issuer: str, year: int, period
 
     headers = ["STT", "", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
                "Đang thực hiện trong hạn", "Quá hạn chưa hoàn thành"]
-    widths = [10, 55, 17, 20, 20, 20, 23]
+    widths = [12, 53, 18, 20, 20, 21, 21]
 
     def rows_of(data: dict[str, dict[str, int]], names: dict[str, str] | None = None) -> list[list[str]]:
         out = []
@@ -241,7 +247,7 @@ def write_report(path: Path, s: StatusSummary, *, issuer: str, year: int, period
               [[str(i), f"{o.key}. {o.task}", o.unit_name or o.unit,
                 f"{o.due:%d/%m/%Y}" if o.due else "", str(o.days_overdue or "")]
                for i, o in enumerate(overdue, start=1)],
-              [10, 78, 38, 20, 19])
+              [12, 70, 40, 22, 21])
     else:
         _para(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.", indent=True)
 
@@ -251,7 +257,7 @@ def write_report(path: Path, s: StatusSummary, *, issuer: str, year: int, period
               [[str(i), f"{t.key}. {t.task}", t.unit_name or t.unit, t.target,
                 "" if t.figure is None else percent_vi(t.figure / 100), t.result or "Chưa đánh giá"]
                for i, t in enumerate(s.target_items, start=1)],
-              [10, 62, 30, 25, 18, 20])
+              [12, 58, 32, 25, 18, 20])
     else:
         _para(doc, "Kế hoạch không có chỉ tiêu định lượng.", indent=True)
 
@@ -275,6 +281,5 @@ def write_report(path: Path, s: StatusSummary, *, issuer: str, year: int, period
     run = p.add_run("(Ký, ghi rõ họ tên, đóng dấu)")
     run.italic, run.font.size = True, Pt(13)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for row in foot.rows:
-        row.cells[0].width, row.cells[1].width = Mm(80), Mm(85)
+    _widths(foot, [80, 85])
     doc.save(str(path))

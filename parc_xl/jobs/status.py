@@ -23,7 +23,7 @@ from parc_xl.domain.periods import Period, all_periods
 from parc_xl.domain.problems import Problem, warning
 from parc_xl.domain.status import compute_status
 from parc_xl.domain.summary import RowOutcome, StatusSummary, percent_vi, summarize
-from parc_xl.domain.targets import Target, describe, judge, parse_targets
+from parc_xl.domain.targets import Target, describe, judge, parse_figure, parse_targets
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.jobs._common import JobResult, ensure_writable
@@ -135,10 +135,11 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
                 ))
         targets = target_cache[r.key][0]
         verdict = judge(targets, r.figure) if targets else None
+        figures = parse_figure(r.figure)
         outcomes.append(RowOutcome(
             row=r.row, key=r.key, stt=r.stt, area=r.area, task=r.task, unit=r.unit,
             unit_name=r.unit_name, status=outcome.status, due=outcome.due,
-            days_overdue=outcome.days_overdue, target=describe(targets), figure=r.figure,
+            days_overdue=outcome.days_overdue, target=describe(targets), figure=figures[0] if figures else None,
             target_result=verdict or "",
         ))
     area_order = [a.title for a in data.plan.areas]
