@@ -18,7 +18,10 @@ from parc_xl.domain.units import (
     split_units,
     unit_name_from_title,
 )
-from tests.conftest import seed_path
+
+
+def seed_path(seeds: Path, prefix: str) -> Path:
+    return next(seeds.glob(f"{prefix}_*.txt"))
 
 # --- splitting --------------------------------------------------------------------------
 
