@@ -23,6 +23,7 @@ from parc_xl.domain.units import (
 def seed_path(seeds: Path, prefix: str) -> Path:
     return next(seeds.glob(f"{prefix}_*.txt"))
 
+
 # --- splitting --------------------------------------------------------------------------
 
 
