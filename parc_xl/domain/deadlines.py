@@ -5,8 +5,9 @@ seed plans of Sở Nội vụ TP.HCM and UBND huyện Hóc Môn, 2024):
 
 - a period end: "Quý I/2024" → 31/3; "Trong năm 2024", "Cả năm" → 31/12; "Tháng 7/2023"
   → 31/7; "Trước tháng 10 năm 2021" → 30/9; "Quý III, IV năm 2023" → first 30/9, last
-  31/12; "6 tháng đầu năm" → 30/6; "9 tháng" + year → 30/9; explicit dates, always day
-  first: "ngày 15/3/2024", "chậm nhất ngày 15 tháng 3 năm 2024" → 15/3.
+  31/12; "6 tháng đầu năm" → 30/6; "9 tháng" + year → 30/9; "12/2024" → 31/12/2024; a
+  bare "2024" → 31/12/2024; explicit dates, always day first: "ngày 15/3/2024",
+  "chậm nhất ngày 15 tháng 3 năm 2024" → 15/3.
 - milestones: "Ban hành kế hoạch: Quý I/2023. Thực hiện: Trong năm 2023." → labelled
   dates; `first_due` is the earliest, `due` the latest.
 - recurring: "Hàng quý", "Định kỳ 06 tháng" (periods of NĐ 09/2019/NĐ-CP, Điều 12).
@@ -208,8 +209,9 @@ def _scan_explicit_dates(s: _Scan) -> None:
         # "15/3/2024", "15.03.2024", "15-3-24"
         r"(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?(?:ngay\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*"
         r"(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4}|\d{2})",
-        # "ngày 15/3" (no year)
-        r"(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?ngay\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})",
+        # "ngày 15/3", "trước 15/12" (no year: the plan's)
+        r"(?:(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?ngay|(?P<pre2>truoc|cham nhat|han|den))"
+        r"\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?!\s*/?\s*\d)",
     ]
     for pattern in patterns:
         for m in s.find(pattern):
@@ -222,7 +224,7 @@ def _scan_explicit_dates(s: _Scan) -> None:
             except ValueError:
                 s.bad.append((m.start(), m.end()))
                 continue
-            if m["pre"] == "truoc":
+            if "truoc" in (m.groupdict().get("pre"), m.groupdict().get("pre2")):
                 day -= dt.timedelta(days=1)
             s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit))
 
@@ -297,6 +299,18 @@ def _scan_months(s: _Scan) -> None:
     for m in re.finditer(r"(?<![a-z])thang\s*\d+", s.text):
         s.bad.append((m.start(), m.end()))
         s.consume(m.start(), m.end())
+    # "12/2024": month and year without the word "tháng" (not "Quý 5/2024")
+    pattern = r"(?<![a-z0-9])(?:(?P<pre>truoc|trong|het|cuoi)\s*)?(?P<mo>1[0-2]|0?[1-9])\s*/\s*(?P<y>\d{4})(?!\d)"
+    for m in list(re.finditer(pattern, s.text)):
+        if re.search(rf"(?<![a-z]){_QWORD}\s*\.?\s*$", s.folded[: m.start()]):
+            continue
+        s.consume(m.start(), m.end())
+        year, month = int(m["y"]), int(m["mo"])
+        if m["pre"] == "truoc":
+            day = _month_end(year, month - 1) if month > 1 else dt.date(year - 1, 12, 31)
+        else:
+            day = _month_end(year, month)
+        s.exprs.append(_Expr(m.start(), m.end(), day, day, [year]))
 
 
 def _scan_years(s: _Scan) -> None:
@@ -317,6 +331,10 @@ def _scan_years(s: _Scan) -> None:
         else:
             day = dt.date(year, 12, 31)
         s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit, note))
+    # a bare year: "2024", "Trong 2024"
+    for m in s.find(r"(?<![/.\-])(?:(?P<pre>trong|het|cuoi|ca)\s*)?(?P<y>20\d\d)"):
+        year = int(m["y"])
+        s.exprs.append(_Expr(m.start(), m.end(), dt.date(year, 12, 31), dt.date(year, 12, 31), [year]))
 
 
 # --------------------------------------------------------------------------- milestones

@@ -167,6 +167,16 @@ OWN_CASES = [
     D("Hoàn thành trước ngày 31/12/2024", "date", "2024-12-30"),
     D("ngày 5/11/24", "date", "2024-11-05"),
     D("ngay 15 thang 3", "date", "2024-03-15"),
+    D("Hạn 15/12", "date", "2024-12-15"),
+    D("Trước 15/12", "date", "2024-12-14"),
+    # month/year and bare years as typed in Excel
+    D("12/2024", "date", "2024-12-31"),
+    D("trước 10/2024", "date", "2024-09-30"),
+    D("2024", "date", "2024-12-31"),
+    D("Trong 2024", "date", "2024-12-31"),
+    D("Quý 4/2024", "date", "2024-12-31"),
+    D("Kết thúc trong năm", "date", "2024-12-31"),
+    D("Trong tháng 6/2024, báo cáo kết quả", "date", "2024-06-30"),
     # mixed milestones
     D("Xây dựng dự thảo: tháng 3/2024; Trình ban hành: tháng 6/2024", "date", "2024-03-31",
       "2024-06-30",
