@@ -197,7 +197,7 @@ def config_text(interpreter: str) -> str:
 
 
 def install(
-    addin: Path = DEFAULT_OUTPUT,
+    addin: Path | None = None,
     *,
     appdata: Path | None = None,
     userprofile: Path | None = None,
@@ -214,7 +214,7 @@ def install(
             "Lệnh này chỉ chạy trên Windows (máy có Excel). Trên máy này hãy dùng "
             "'parc-xl addin build -o workbooks/parc_xl.xlam' rồi chép tệp sang máy Windows."
         )
-    addin = Path(addin)
+    addin = Path(addin) if addin is not None else default_addin()
     if not addin.is_file():
         raise AddinError(f"Không tìm thấy phần bổ trợ {addin}. Hãy chạy 'parc-xl addin build' trước.")
     appdata = appdata or Path(os.environ["APPDATA"])
@@ -227,13 +227,33 @@ def install(
     conf_dir = userprofile / f".{PROJECT_NAME}"
     conf_dir.mkdir(parents=True, exist_ok=True)
     conf = conf_dir / f"{PROJECT_NAME}.conf"
-    conf.write_text(config_text(interpreter), encoding="utf-8")
+    # xlwings reads this file with VBA's `Input #`, i.e. in the ANSI code page.
+    try:
+        conf.write_bytes(config_text(interpreter).encode(ansi_encoding(platform)))
+    except UnicodeEncodeError as exc:
+        raise AddinError(
+            f"Đường dẫn Python {interpreter} có ký tự mà Excel không đọc được trong tệp cấu hình. "
+            "Hãy cài Python vào thư mục không dấu (ví dụ C:\\Python311) rồi chạy lại."
+        ) from exc
     return [
         f"Đã chép phần bổ trợ vào {target} (Excel tự mở khi khởi động).",
         f"Đã ghi cấu hình Python vào {conf}: INTERPRETER_WIN = {interpreter}",
         UNBLOCK_HELP_VI.format(path=target),
         "Đóng hết Excel rồi mở lại: thẻ CCHC sẽ xuất hiện. Bấm 'Kiểm tra cài đặt' để xác nhận.",
     ]
+
+
+def ansi_encoding(platform: str) -> str:
+    """The Windows ANSI code page ('mbcs' on Windows itself; cp1252 when tested elsewhere)."""
+    return "mbcs" if platform == "win32" and sys.platform == "win32" else "cp1252"
+
+
+def default_addin() -> Path:
+    """The built add-in: the repository's `workbooks/`, else one shipped in the package."""
+    for candidate in (DEFAULT_OUTPUT, Path(__file__).resolve().parent / "parc_xl.xlam"):
+        if candidate.is_file():
+            return candidate
+    return DEFAULT_OUTPUT
 
 
 def _windowed_python(executable: str) -> str:
@@ -252,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="Dựng parc_xl.xlam từ macros/ và xlwings đã cài.")
     b.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
     i = sub.add_parser("install", help="Cài phần bổ trợ vào Excel (Windows).")
-    i.add_argument("addin", type=Path, nargs="?", default=DEFAULT_OUTPUT)
+    i.add_argument("addin", type=Path, nargs="?", default=None)
     args = parser.parse_args(argv)
     try:
         if args.action == "build":

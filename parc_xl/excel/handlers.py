@@ -213,6 +213,7 @@ def units_generate(bridge: Bridge, out_dir: Path, today: dt.date) -> Any:
 
 
 def validate(bridge: Bridge, files: list[Path], today: dt.date) -> Any:
+    files = expand_files([str(f) for f in files])
     book = bridge.caller()
     master = bridge.path(book) if layout.SHEET_PLAN in bridge.sheet_names(book) else None
     if master is not None:

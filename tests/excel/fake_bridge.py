@@ -35,6 +35,8 @@ class FakeBridge:
         self.status_texts: list[str | None] = []
         self.opened: list[FakeBook] = []
         if book.path is not None and book.open:
+            if not book.sheets and book.path.exists():  # as Excel would show the file
+                book.sheets = {n: [] for n in CalamineWorkbook.from_path(str(book.path)).sheet_names}
             self._lock(book)
 
     # Excel's owner file while a book is open
