@@ -51,9 +51,11 @@ from parc_xl.domain.text import clean, modern_tones
 # --------------------------------------------------------------------------- vocabulary
 # All patterns are written in the folded form (lower case, no diacritics, "đ" → "d").
 
-# Quarter numbers as written in plans: Roman (Quý I…IV) or Arabic, "01".."04".
+# Quarter numbers as written in plans: Roman (Quý I…IV, the numbering of NĐ 30/2020/NĐ-CP
+# documents and of both seeds), Arabic ("Quý 1", "01"), or spelled out ("quý hai", "quý tư").
 ROMAN_QUARTERS: dict[str, int] = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_QNUM = r"(?:iv|iii|ii|i|0?[1-4])(?![a-z0-9])"
+SPELLED_QUARTERS: dict[str, int] = {"mot": 1, "nhat": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4}
+_QNUM = r"(?:iv|iii|ii|i|0?[1-4]|mot|nhat|hai|ba|bon|tu)(?![a-z0-9])"
 # "quý", the common misspelling "quí", and the abbreviation "Q" ("Q.I", "QI", "Q1").
 _QWORD = r"(?:quy|qui|q)"
 _MNUM = r"(?:1[0-2]|0?[1-9])(?!\d)"
@@ -149,7 +151,9 @@ def _vi(d: dt.date) -> str:
 
 def _qnum(token: str) -> int:
     token = token.strip().lower()
-    return ROMAN_QUARTERS[token] if token in ROMAN_QUARTERS else int(token)
+    if token in ROMAN_QUARTERS:
+        return ROMAN_QUARTERS[token]
+    return SPELLED_QUARTERS[token] if token in SPELLED_QUARTERS else int(token)
 
 
 @dataclass
