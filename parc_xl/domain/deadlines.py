@@ -479,6 +479,7 @@ def parse(text: str | None, plan_year: int) -> Deadline:
             warnings.append(f"Chỉ đọc được một phần: không hiểu «{chunk}»")
 
     if recurrence_spans:
+        recurrence_spans.sort()  # the first cycle written is the one tracked
         rec = recurrence_spans[0][2]
         year = years[-1] if years else plan_year
         instances = recurring_instances(rec, year)

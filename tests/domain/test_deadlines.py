@@ -200,6 +200,8 @@ OWN_CASES = [
     D("dinh ky 6 thang", "recurring", "2024-06-30", "2024-12-31", rec="semiannual"),
     D("Định kỳ 6 tháng, hàng năm", "recurring", "2024-06-30", "2024-12-31", rec="semiannual",
       warnings=("bỏ qua «hàng năm»",)),
+    D("Hàng năm, định kỳ 6 tháng", "recurring", "2024-12-31", rec="annual",
+      warnings=("bỏ qua «định kỳ 6 tháng»",)),
     D("Hàng quý, bắt đầu từ quý II/2024", "recurring", "2024-03-31", "2024-12-31",
       rec="quarterly"),
     D("Báo cáo định kỳ hàng quý năm 2025", "recurring", "2025-03-31", "2025-12-31",
