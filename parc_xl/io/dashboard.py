@@ -189,7 +189,7 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 2
+    ws.page_setup.fitToHeight = 0  # as many pages as needed (two): the manual break decides
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6

@@ -85,7 +85,7 @@ def test_dashboard_has_two_native_charts_and_prints_on_a4(master: Path) -> None:
         assert len(charts) == 2
         titles = " ".join(z.read(n).decode("utf-8") for n in charts)
     assert "Nhiệm vụ theo lĩnh vực" in titles and "Nhiệm vụ theo đơn vị" in titles
-    assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToHeight) == 2  # 9 = A4
+    assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToWidth) == 1  # 9 = A4
 
 
 def test_clerk_sheet_survives_and_rerun_is_stable(master: Path) -> None:
@@ -144,6 +144,7 @@ def test_libreoffice_renders_status_colours(master: Path, soffice: str, tmp_path
     assert render.count_colour(pixels, STATUS_STYLES[Status.DUE_SOON].fill) > 50
     unit_page = render.find_page(pdf, "Nhiệm vụ theo đơn vị")
     assert unit_page == dash_page + 1  # the dashboard prints on two pages
+    assert render.page_text(pdf, unit_page).lstrip().startswith("3. Theo đơn vị")
     keep = Path(__file__).resolve().parents[2] / ".render"  # for a person to look at
     if keep.is_dir():
         for p in out.glob("*.png"):
