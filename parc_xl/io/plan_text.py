@@ -4,7 +4,8 @@ The header line is found by its synonyms (`domain.appendix.find_header`). Below 
 line with a tab is a table row; a line without tabs is a footnote or page furniture
 (passed on as a "note": it may state the total) and marks a page break, as do blank
 lines and repeated headers. The table ends at the end of the file or at a long run of
-prose (`_PROSE_RUN` non-blank lines without a tab).
+prose (`_PROSE_RUN` non-blank lines without a tab) or at the heading of a next appendix
+("PHỤ LỤC 2").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from parc_xl.domain.appendix import ColumnMap, RawRow, assemble, find_header, guess_issuer, guess_title
 from parc_xl.domain.models import Plan
 from parc_xl.domain.problems import Problem, error
+from parc_xl.domain.text import ascii_fold
 from parc_xl.errors import InputError
 
 _PROSE_RUN = 8  # this many prose lines in a row end the table
@@ -62,6 +64,8 @@ def split_table(lines: list[str]) -> tuple[int, ColumnMap, list[RawRow]] | None:
         pending_break = True
         if not line.strip():
             continue
+        if ascii_fold(line).startswith("phu luc"):
+            break  # the next appendix (Phụ lục 2…) starts: this table is over
         prose_run.append(RawRow(cells={"task": line}, source_row=lineno, kind_hint="note"))
         if len(prose_run) >= _PROSE_RUN:
             break

@@ -71,7 +71,7 @@ ROWS: list[Row] = [
     ("", "2. Kiểm tra đột xuất việc chấp hành kỷ luật, kỷ cương hành chính.",
      "Thông báo kết luận kiểm tra", VP, "Phòng Nội vụ huyện; Thanh tra huyện", "Thường xuyên"),
     ("", "3. Theo dõi, đôn đốc việc khắc phục tồn tại, hạn chế sau kiểm tra.", "Báo cáo", NOI_VU,
-     "Các cơ quan, đơn vị được kiểm tra", "Trong năm 2026"),
+     HEADS, "Trong năm 2026"),
     ("1.5", "Tuyên truyền về cải cách hành chính trên Cổng thông tin điện tử huyện và hệ thống "
      "truyền thanh cơ sở.", ["- Kế hoạch tuyên truyền", "- Tin, bài"], VH_TT,
      ["- Trung tâm Văn hóa, Thể thao và Truyền thanh huyện", f"- {COMMUNES}"], "Thường xuyên"),

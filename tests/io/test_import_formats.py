@@ -267,3 +267,21 @@ def test_pdf_is_refused_with_advice(tmp_path: Path) -> None:
     path = tmp_path / "ke_hoach.pdf"
     path.write_bytes(b"%PDF-1.7\n...")
     expect_input_error(path, "PDF", ".docx")
+
+
+def test_text_table_ends_at_the_next_appendix(tmp_path: Path) -> None:
+    lines = [
+        "\t".join(HEADER),
+        "1\tChỉ đạo\t\t\t\t",
+        "1.1\tViệc một\tBáo cáo\tVăn phòng\t\tQuý I",
+        "",
+        "PHỤ LỤC 2",
+        "DANH SÁCH ĐƠN VỊ",
+        "STT\tTên đơn vị\tSố điện thoại",
+        "1\tPhòng Nội vụ\t0123",
+    ]
+    path = tmp_path / "hai_phu_luc.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    plan, problems = read_appendix(path, 2026)
+    assert problems == []
+    assert [t.key for t in plan.tasks] == ["1.1"]
