@@ -114,7 +114,7 @@ def read_docx(path: Path, year: int) -> tuple[Plan, list[Problem]]:
             f"{path.name}: tệp Word bị hỏng hoặc không phải tệp .docx ({type(exc).__name__})."
         ) from exc
     except Exception as exc:  # python-docx raises its own PackageNotFoundError etc.
-        raise InputError(f"{path.name}: không mở được tệp Word ({exc}).") from exc
+        raise InputError(f"{path.name}: không mở được tệp Word ({type(exc).__name__}).") from exc
 
     body = doc.element.body
     before: list[str] = []

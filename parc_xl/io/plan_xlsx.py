@@ -49,6 +49,8 @@ def read_xlsx(path: Path, year: int) -> tuple[Plan, list[Problem]]:
         raise InputError(
             f"{path.name}: tệp Excel bị hỏng hoặc không phải tệp .xlsx ({type(exc).__name__})."
         ) from exc
+    except Exception as exc:  # openpyxl's InvalidFileException, broken XML parts…
+        raise InputError(f"{path.name}: không mở được tệp Excel ({type(exc).__name__}).") from exc
     try:
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible" and len(wb.worksheets) > 1:

@@ -285,3 +285,12 @@ def test_text_table_ends_at_the_next_appendix(tmp_path: Path) -> None:
     plan, problems = read_appendix(path, 2026)
     assert problems == []
     assert [t.key for t in plan.tasks] == ["1.1"]
+
+
+@pytest.mark.parametrize(("name", "part"), [("hong.docx", "word/document.xml"), ("hong.xlsx", "xl/workbook.xml")])
+def test_office_zip_with_broken_xml(tmp_path: Path, name: str, part: str) -> None:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<broken")
+        zf.writestr(part, "<broken")
+    expect_input_error(path, "không mở được tệp")
