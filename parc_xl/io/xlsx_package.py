@@ -514,6 +514,8 @@ class SheetPart:
         self.name = name
         self.part = part
         self.root = pkg._xml(part)
+        if _local(self.root) != "worksheet":
+            raise InputError(f"Trang “{name}” của sổ {pkg.path.name} không phải là trang tính dữ liệu.")
         data = _child(self.root, "sheetData")
         if data is None:
             data = etree.Element(_M + "sheetData")
@@ -998,6 +1000,7 @@ class SheetPart:
         auto = _child(self.root, "autoFilter")
         if auto is not None and auto.get("ref"):
             auto.set("ref", _extend_ref(auto.get("ref", ""), last))
+            self.pkg._sync_filter_name(self.name, last)
         for table_part in self.pkg._related(self.part, RT_TABLE):
             table = self.pkg._xml(table_part)
             if table.get("ref"):
@@ -1452,3 +1455,260 @@ class XlsxPackage:
         except OSError:
             pass
         return backup
+
+    # transplanting a sheet -------------------------------------------------------
+    def _fresh_name(self, name: str, taken: set[str]) -> str:
+        """`name` if free, else the same folder/stem with the smallest free number."""
+        if name not in self._entries and name not in taken:
+            return name
+        folder, base = posixpath.split(name)
+        stem, dot, ext = base.partition(".")
+        stem = stem.rstrip("0123456789")
+        n = 1
+        while True:
+            candidate = posixpath.join(folder, f"{stem}{n}{dot}{ext}")
+            if candidate not in self._entries and candidate not in taken:
+                return candidate
+            n += 1
+
+    def _source_of_rels(self, rels_name: str) -> str:
+        folder, base = posixpath.split(rels_name)
+        return posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])
+
+    def _referenced_parts(self) -> set[str]:
+        found: set[str] = set()
+        for name in self._order:
+            if not name.endswith(".rels"):
+                continue
+            source = self._source_of_rels(name)
+            for rel in self._xml(name):
+                if rel.get("TargetMode") != "External":
+                    found.add(_resolve(source, rel.get("Target", "")))
+        return found
+
+    def _remove_orphans(self, candidates: list[str]) -> None:
+        """Delete `candidates` (and what only they reference) that nothing references."""
+        todo = list(candidates)
+        while todo:
+            referenced = self._referenced_parts()
+            orphans = [p for p in todo if p in self._entries and p not in referenced]
+            if not orphans:
+                return
+            todo = []
+            for part in orphans:
+                rels_name = _rels_path(part)
+                if rels_name in self._entries:
+                    for rel in self._xml(rels_name):
+                        if rel.get("TargetMode") != "External":
+                            todo.append(_resolve(part, rel.get("Target", "")))
+                    self.delete_part(rels_name)
+                self.delete_part(part)
+                self._remove_override(part)
+
+    def replace_sheet_from(
+        self,
+        source_xlsx: Path | str,
+        sheet_name: str,
+        *,
+        position: int | None = None,
+        state: str | None = None,
+    ) -> None:
+        """Replace sheet `sheet_name` (or add it, at the end or at tab `position`) with
+        the sheet of that name in `source_xlsx`, a workbook freshly written by openpyxl:
+        its drawings, charts and their relationships come along under fresh part names,
+        its cell formats and conditional-format styles are merged into this workbook's
+        styles, its shared strings become inline strings and its print titles/area
+        defined names are carried over. `state` is "visible", "hidden" or "veryHidden"."""
+        src = XlsxPackage.open(source_xlsx)
+        src_part = src._sheet_map().get(sheet_name)
+        if src_part is None:
+            raise InputError(f"Sổ {Path(source_xlsx).name} không có trang tính “{sheet_name}”.")
+        src_index = src.sheet_names().index(sheet_name)
+        existing = self._sheet_map().get(sheet_name)
+
+        # 1. Name every part reachable from the source sheet.
+        taken: set[str] = set()
+        if existing is not None:
+            new_sheet_part = existing
+        else:
+            new_sheet_part = self._fresh_name("xl/worksheets/sheet1.xml", taken)
+        taken.add(new_sheet_part)
+        mapping = {src_part: new_sheet_part}
+        queue = [src_part]
+        while queue:
+            part = queue.pop(0)
+            rels = src._rels(part)
+            if rels is None:
+                continue
+            for rel in rels:
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = _resolve(part, rel.get("Target", ""))
+                if target not in mapping and target in src._entries:
+                    mapping[target] = self._fresh_name(target, taken)
+                    taken.add(mapping[target])
+                    queue.append(target)
+
+        # 2. The old sheet's related parts become orphan candidates.
+        orphan_candidates: list[str] = []
+        if existing is not None:
+            old_rels = _rels_path(existing)
+            if old_rels in self._entries:
+                for rel in self._xml(old_rels):
+                    if rel.get("TargetMode") != "External":
+                        orphan_candidates.append(_resolve(existing, rel.get("Target", "")))
+                self.delete_part(old_rels)
+            self._sheets.pop(sheet_name, None)
+
+        # 3. Copy parts (the sheet itself is rewritten below), their rels and types.
+        for old, new in mapping.items():
+            if old != src_part:
+                self.write_part(new, src.read_part(old))
+            content_type = src.content_type(old)
+            if content_type is not None:
+                ext = old.rsplit(".", 1)[-1]
+                if src._has_default(ext, content_type) and new.rsplit(".", 1)[-1] == ext:
+                    self._ensure_default(ext, content_type)
+                else:
+                    self._set_override(new, content_type)
+            rels = src._rels(old)
+            if rels is not None:
+                rels = copy.deepcopy(rels)
+                for rel in rels:
+                    if rel.get("TargetMode") != "External":
+                        target = _resolve(old, rel.get("Target", ""))
+                        if target in mapping:
+                            rel.set("Target", _relative(new, mapping[target]))
+                self._new_xml(_rels_path(new), rels)
+        self._set_override(new_sheet_part, CT_WORKSHEET)
+
+        # 4. The worksheet XML: styles remapped, shared strings inlined.
+        self._new_xml(new_sheet_part, self._transplant_sheet_xml(src, src_part))
+
+        # 5. The workbook: sheet entry, tab position, defined names.
+        sheets_el = _child(self._workbook, "sheets")
+        assert sheets_el is not None
+        if existing is None:
+            rid = self._add_rel(self.workbook_part, RT_WORKSHEET, new_sheet_part)
+            ids = [int(s.get("sheetId", "0")) for s in self._sheet_elements()]
+            sheet_el = etree.Element(_M + "sheet")
+            sheet_el.set("name", sheet_name)
+            sheet_el.set("sheetId", str(max([0, *ids]) + 1))
+            sheet_el.set(_R + "id", rid)
+            count = len(self._sheet_elements())
+            index = count if position is None else max(0, min(position, count))
+            if index < count:
+                self._sheet_elements()[index].addprevious(sheet_el)
+                self._shift_sheet_indices(index)
+            else:
+                sheets_el.append(sheet_el)
+        index = self.sheet_names().index(sheet_name)
+        self._copy_defined_names(src, src_index, index)
+        self._mark_dirty(self.workbook_part)
+        if state is not None:
+            self.set_sheet_state(sheet_name, state)
+        self._cells_changed = True
+        self._remove_orphans(orphan_candidates)
+
+    def _sync_filter_name(self, sheet_name: str, last_row: int) -> None:
+        """Keep the hidden `_xlnm._FilterDatabase` name of a sheet on its filter's rows."""
+        names = _child(self._workbook, "definedNames")
+        if names is None or sheet_name not in self.sheet_names():
+            return
+        index = str(self.sheet_names().index(sheet_name))
+        for dn in names:
+            if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == index:
+                text = dn.text or ""
+                new = re.sub(r"(:\$?[A-Za-z]{1,3}\$?)\d+$", rf"\g<1>{last_row}", text)
+                if new != text:
+                    dn.text = new
+                    self._mark_dirty(self.workbook_part)
+
+    def _has_default(self, ext: str, content_type: str) -> bool:
+        for el in self._content_types():
+            if (
+                _local(el) == "Default"
+                and el.get("Extension", "").lower() == ext.lower()
+                and el.get("ContentType") == content_type
+            ):
+                return True
+        return False
+
+    def _shift_sheet_indices(self, index: int) -> None:
+        """A sheet was inserted at tab `index`: shift indices that point at or after it."""
+        names = _child(self._workbook, "definedNames")
+        if names is not None:
+            for dn in names:
+                local = dn.get("localSheetId")
+                if local is not None and int(local) >= index:
+                    dn.set("localSheetId", str(int(local) + 1))
+        views = _child(self._workbook, "bookViews")
+        if views is not None:
+            for view in views:
+                for attr in ("activeTab", "firstSheet"):
+                    value = view.get(attr)
+                    if value is not None and int(value) >= index:
+                        view.set(attr, str(int(value) + 1))
+
+    def _copy_defined_names(self, src: XlsxPackage, src_index: int, index: int) -> None:
+        wb = self._workbook
+        names = _child(wb, "definedNames")
+        if names is not None:
+            for dn in list(names):
+                if dn.get("localSheetId") == str(index) and dn.get("name", "").startswith("_xlnm."):
+                    names.remove(dn)
+        src_names = _child(src._workbook, "definedNames")
+        carried = [
+            dn for dn in ([] if src_names is None else src_names)
+            if _local(dn) == "definedName" and dn.get("localSheetId") == str(src_index)
+        ]
+        if not carried:
+            if names is not None and len(names) == 0:
+                wb.remove(names)
+            return
+        if names is None:
+            names = etree.Element(_M + "definedNames")
+            _insert_ordered(wb, names, _WB_ORDER)
+        for dn in carried:
+            for existing in list(names):
+                if existing.get("name") == dn.get("name") and existing.get(
+                    "localSheetId"
+                ) == str(index):
+                    names.remove(existing)
+            new = copy.deepcopy(dn)
+            new.set("localSheetId", str(index))
+            names.append(new)
+
+    def _transplant_sheet_xml(self, src: XlsxPackage, src_part: str) -> etree._Element:
+        root = copy.deepcopy(src._xml(src_part))
+        styles = self._styles()
+        src_styles = src._styles()
+        xf_map: dict[int, int] = {}
+        dxf_map: dict[int, int] = {}
+        sst = src._shared_strings()
+        for el in root.iter():
+            name = _local(el)
+            if name == "c":
+                if el.get("s") is not None:
+                    el.set("s", str(styles.import_xf(src_styles, int(el.get("s", "0")), xf_map)))
+                if el.get("t") == "s":
+                    v = _child(el, "v")
+                    text = sst[int(v.text or "0")] if v is not None else ""
+                    for child in list(el):
+                        if _local(child) in ("v", "is"):
+                            el.remove(child)
+                    el.set("t", "inlineStr")
+                    is_el = etree.Element(_M + "is")
+                    t_el = etree.SubElement(is_el, _M + "t")
+                    t_el.set(f"{{{NS_XML}}}space", "preserve")
+                    t_el.text = text
+                    el.insert(0, is_el)
+            elif name == "row" and el.get("s") is not None:
+                el.set("s", str(styles.import_xf(src_styles, int(el.get("s", "0")), xf_map)))
+            elif name == "col" and el.get("style") is not None:
+                el.set("style", str(styles.import_xf(src_styles, int(el.get("style", "0")), xf_map)))
+            elif name == "cfRule" and el.get("dxfId") is not None:
+                el.set("dxfId", str(styles.import_dxf(src_styles, int(el.get("dxfId", "0")), dxf_map)))
+            elif name == "sheetView":
+                el.attrib.pop("tabSelected", None)
+        return root

@@ -197,6 +197,8 @@ def test_patched_values_read_back_in_calamine_and_openpyxl(clerk_master: Path, t
     assert ws["G1"].value == "=SUM(D2:D100)"
     workbook_xml = part(out, "xl/workbook.xml")
     assert b'fullCalcOnLoad="1"' in workbook_xml
+    filter_name = re.search(rb'name="_xlnm._FilterDatabase"[^>]*>([^<]*)<', workbook_xml)
+    assert filter_name is not None and filter_name.group(1).endswith(b"$E$4")
 
 
 def test_libreoffice_opens_the_patched_master(
@@ -510,3 +512,51 @@ def test_status_sized_table_writes_in_seconds(tmp_path: Path) -> None:
     assert elapsed < 10, elapsed
     data = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(SHEET_HISTORY).to_python()
     assert len(data) == 200_001 and data[-1][:3] == [f"ĐV{199999 % 60}-T199999", 199999 % 7, dt.date(2024, 1, 1) + dt.timedelta(199999 % 366)]
+
+
+def test_appended_rows_stay_editable_and_tables_follow(tmp_path: Path) -> None:
+    from openpyxl.worksheet.table import Table
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã", "Số"])
+    ws.append(["a", 1])
+    ws.add_table(Table(displayName="BangSo", ref="A1:B2"))
+    wb.save(tmp_path / "t.xlsx")
+    pkg = XlsxPackage.open(tmp_path / "t.xlsx")
+    sheet = pkg.sheet("Sheet")
+    assert sheet.append_rows([["b", 2], ["c", 3]]) == 3
+    sheet.set_value("B4", 30)  # a row appended as text becomes an element on demand
+    sheet.set_value("A6", "e")
+    sheet.append_rows([["f", 6]])
+    assert sheet.read_values() == [["Mã", "Số"], ["a", 1], ["b", 2], ["c", 30], [None, None], ["e", None], ["f", 6]]
+    pkg.save(tmp_path / "u.xlsx")
+    ws2 = load_workbook(tmp_path / "u.xlsx")["Sheet"]
+    assert ws2.tables["BangSo"].ref == "A1:B7"
+    assert [c.value for c in ws2["B"]] == ["Số", 1, 2, 30, None, None, 6]
+
+
+def test_removing_a_shared_formula_master_keeps_dependents_values(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    for r in (1, 2, 3):
+        ws.cell(r, 1, r)
+    wb.save(tmp_path / "s.xlsx")
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as zf:
+        items = {n: zf.read(n) for n in zf.namelist()}
+    sheet_xml = items["xl/worksheets/sheet1.xml"].decode()
+    for r in (1, 2, 3):
+        f = f'<f t="shared" ref="B1:B3" si="0">A1*2</f>' if r == 1 else '<f t="shared" si="0"/>'
+        sheet_xml = sheet_xml.replace(
+            f'<c r="A{r}" t="n"><v>{r}</v></c>', f'<c r="A{r}" t="n"><v>{r}</v></c><c r="B{r}">{f}<v>{2 * r}</v></c>'
+        )
+    assert sheet_xml.count("<f") == 3
+    items["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    with zipfile.ZipFile(tmp_path / "s.xlsx", "w") as zf:
+        for n, data in items.items():
+            zf.writestr(n, data)
+    pkg = XlsxPackage.open(tmp_path / "s.xlsx")
+    pkg.sheet("Sheet").set_value("B1", "x")
+    pkg.save(tmp_path / "s.xlsx")
+    ws2 = load_workbook(tmp_path / "s.xlsx")["Sheet"]
+    assert [ws2["B1"].value, ws2["B2"].value, ws2["B3"].value] == ["x", 4, 6]
