@@ -65,15 +65,18 @@ class XlwingsBridge:
         import xlwings as xw
 
         self._xw = xw
-        self._book: Any = None
+        self._app_ref: Any = None
 
     def caller(self) -> Any:
-        self._book = self._xw.Book.caller()
-        return self._book
+        book = self._xw.Book.caller()
+        self._app_ref = book.app  # kept: the book itself may be closed and reopened
+        return book
 
     @property
     def _app(self) -> Any:
-        return self._book.app if self._book is not None else self._xw.apps.active
+        if self._app_ref is None:
+            self._app_ref = self._xw.apps.active
+        return self._app_ref
 
     def path(self, book: Any) -> Path | None:
         full = str(book.fullname)
@@ -89,11 +92,9 @@ class XlwingsBridge:
 
     def close(self, book: Any) -> None:
         book.api.Close(SaveChanges=False)
-        self._book = None
 
     def open(self, path: Path) -> Any:
-        self._book = self._app.books.open(str(path))
-        return self._book
+        return self._app.books.open(str(path))
 
     def alert(self, text: str, style: Style = "info", buttons: Literal["ok", "yes_no"] = "ok") -> Answer:
         flags = (_VB_YES_NO if buttons == "yes_no" else _VB_OK_ONLY) | _STYLE[style]

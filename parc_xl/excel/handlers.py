@@ -173,8 +173,23 @@ def job(name: str) -> Any:
         raise
 
 
+MAX_ALERT = 900  # Excel's MsgBox shows at most about 1,024 characters
+
+
+def fit_alert(text: str, name: str) -> str:
+    """Long summaries: the first lines in the box, the whole text in a file it names."""
+    if len(text) <= MAX_ALERT:
+        return text
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    full = LOG_DIR / f"ket_qua_{dt.datetime.now():%Y%m%d-%H%M%S}_{name}.txt"
+    full.write_text(text, encoding="utf-8-sig")
+    head = text[:MAX_ALERT].rsplit("\n", 1)[0]
+    return f"{head}\n…\nXem đầy đủ trong tệp {full}"
+
+
 def show(bridge: Bridge, result: Any) -> None:
-    bridge.alert(result.summary_vi(), "info" if result.exit_code == 0 else "warning")
+    text = fit_alert(result.summary_vi(), type(result).__name__)
+    bridge.alert(text, "info" if result.exit_code == 0 else "warning")
 
 
 def activate_first(bridge: Bridge, book: Any, *sheets: str) -> None:

@@ -201,3 +201,14 @@ def test_validation_rows_flatten_the_json_contract() -> None:
         ["2024-Q1_STP.xlsx", "STP", "2024-Q1", "Lỗi", "Báo cáo", "H5", "1.2", "Tiến độ trống."],
         ["2024-Q1_SYT.xlsx", "SYT", "2024-Q1", "", "", "", "", "Không có lỗi."],
     ]
+
+
+def test_long_summary_is_cut_for_the_message_box_and_kept_whole_in_a_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(h, "LOG_DIR", tmp_path)
+    text = "\n".join(f"  - Nhiệm vụ {i}: hạn «cuối quý» chưa rõ năm." for i in range(60))
+    shown = h.fit_alert(text, "ImportResult")
+    assert len(shown) < 1024 and shown.startswith("  - Nhiệm vụ 0:")
+    full = next(tmp_path.glob("ket_qua_*_ImportResult.txt"))
+    assert shown.endswith(f"\n…\nXem đầy đủ trong tệp {full}")
+    assert full.read_text(encoding="utf-8-sig") == text
+    assert h.fit_alert("ngắn", "X") == "ngắn"
