@@ -263,12 +263,13 @@ class _Checker:
                 key = expected_keys[position] if position < len(expected_keys) else ""
             if not key or key not in by_key:
                 shown = f"khóa «{key}»" if key else "không có khóa"
-                self.err("row-added", f"Dòng {rno} ({shown}) không có trong mẫu: không được thêm dòng; "
+                ref = self._ref(rno, "key") or f"A{rno}"
+                self.err("row-added", f"Ô {ref}: dòng {rno} ({shown}) không có trong mẫu: không được thêm dòng; "
                          "nhiệm vụ phát sinh hãy ghi ở cột «Khó khăn, vướng mắc» hoặc «Đề xuất».",
-                         cell=self._ref(rno, "key") or f"A{rno}", key=key)
+                         cell=ref, key=key)
                 continue
             if key in seen:
-                self.err("row-duplicated", f"Dòng {rno}: nhiệm vụ khóa «{key}» bị lặp (đã có ở dòng {seen[key]}); "
+                self.err("row-duplicated", f"Ô {self._ref(rno, 'key')}: dòng {rno}, nhiệm vụ khóa «{key}» bị lặp (đã có ở dòng {seen[key]}); "
                          "hãy xóa dòng lặp.", cell=self._ref(rno, "key"), key=key)
                 continue
             seen[key] = rno
@@ -287,7 +288,7 @@ class _Checker:
         if order != expected_order:
             first = next(i for i, (a, b) in enumerate(zip(order, expected_order)) if a != b)
             k = order[first]
-            self.warn("rows-reordered", f"Thứ tự các dòng đã bị thay đổi (dòng {seen[k]}, khóa «{k}»); dữ liệu vẫn "
+            self.warn("rows-reordered", f"Ô {self._ref(seen[k], 'key')}: thứ tự các dòng đã bị thay đổi (dòng {seen[k]}, khóa «{k}»); dữ liệu vẫn "
                       "được đọc theo khóa nhiệm vụ.", cell=self._ref(seen[k], "key"), key=k)
         # the plan part as a whole (covers what the per-cell hashes cannot name)
         if not any(p.code in ("locked-cell-changed", "row-deleted", "column-removed", "row-added")
@@ -353,20 +354,21 @@ class _Checker:
             if r2 < first:
                 continue
             if any(c1 <= i <= c2 for i in fill_idx):
-                self.err("merged-cells", f"Vùng {rng} đã bị gộp ô trong phần đơn vị điền; giá trị của các ô bị gộp "
+                self.err("merged-cells", f"Ô {a}: vùng {rng} đã bị gộp ô trong phần đơn vị điền; giá trị của các ô bị gộp "
                          "sẽ mất. Hãy bỏ gộp ô (Merge & Center › Unmerge) và điền riêng từng dòng.", cell=a)
             else:
-                self.warn("merged-cells", f"Vùng {rng} đã bị gộp ô; hãy bỏ gộp ô.", cell=a)
+                self.warn("merged-cells", f"Ô {a}: vùng {rng} đã bị gộp ô; hãy bỏ gộp ô.", cell=a)
         last = max((r for r, _ in ret.rows), default=first)
         hidden = sorted(r for r in ret.hidden_rows if first <= r <= last)
         if hidden:
             shown = ", ".join(str(r) for r in hidden[:10]) + (" …" if len(hidden) > 10 else "")
-            self.warn("hidden-rows", f"Các dòng {shown} đang bị ẩn; hãy bỏ ẩn (Unhide) để người kiểm tra thấy "
+            self.warn("hidden-rows", f"Ô A{hidden[0]}: dòng {shown} đang bị ẩn; hãy bỏ ẩn (Unhide) để người kiểm tra thấy "
                       "đủ nội dung.", cell=f"A{hidden[0]}")
         cols = sorted(i for i in ret.hidden_cols if i < len(ret.header) and ret.header[i])
         if cols:
             names = ", ".join(f"«{ret.header[i]}»" for i in cols)
-            self.warn("hidden-columns", f"Các cột {names} đang bị ẩn; hãy bỏ ẩn.",
+            self.warn("hidden-columns", f"Ô {ub.a1(ret.header_row or ub.HEADER_ROW, cols[0])}: cột {names} đang bị ẩn; "
+                      "hãy bỏ ẩn (Unhide).",
                       cell=ub.a1(ret.header_row or ub.HEADER_ROW, cols[0]))
 
 

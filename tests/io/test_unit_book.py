@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import datetime as dt
 import io
 import subprocess
@@ -19,6 +21,8 @@ from parc_xl.io.unit_book import (
     COLUMNS, FORMAT_ID, MAX_ROWS, SHEET_META, SHEET_REPORT, TEMPLATE_VERSION, read_unit_book,
 )
 from parc_xl.domain.problems import error, warning
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from unit_books import AS_OF, COL, GOOD_ANSWERS, PERIOD, fill, generate, make_plan
 
