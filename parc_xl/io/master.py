@@ -47,6 +47,9 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
 AREA_FILL = PatternFill("solid", fgColor="F2F2F2")
 
+# Text Excel would read as a formula or DDE when typed (PRODUCT.md "never let a file do harm").
+FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
+
 _DATE_COLUMNS = {"first_due", "due", "completed_on", "cutoff_start", "cutoff_end",
                  "submission_deadline", "date"}
 _DATETIME_COLUMNS = {"received_at", "at"}
@@ -144,9 +147,32 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
             value = values[c - 1] if c - 1 < len(values) else None
             cell = ws.cell(row=r, column=c, value=value)
             _style_body_cell(cell, col.id)
+            if isinstance(value, str) and value.startswith(FORMULA_LIKE):
+                cell.data_type = "s"  # openpyxl would write "=…" as a formula
+                cell.quotePrefix = True  # and Excel would revive it on F2+Enter
     if autofilter:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(2, len(rows) + 1)}"
     _print_setup(ws, columns)
+    fit_row_heights(ws, columns, 2, len(body) + 1)
+
+
+_LINE_HEIGHT = 15.0  # points per line of 11 pt Times New Roman
+
+
+def fit_row_heights(ws: Worksheet, columns: list[Column], first: int, last: int) -> None:
+    """Explicit heights for wrapped rows: neither Excel nor LibreOffice auto-fits rows of a
+    file they did not write, so long tasks would otherwise show as one clipped line."""
+    for r in range(first, last + 1):
+        lines = 1
+        for c, col in enumerate(columns, start=1):
+            value = ws.cell(row=r, column=c).value
+            if not isinstance(value, str) or not value:
+                continue
+            per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
+            n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+            lines = max(lines, n)
+        if lines > 1:
+            ws.row_dimensions[r].height = min(409.0, lines * _LINE_HEIGHT)
 
 
 def _plan_rows(plan: Plan) -> list[list[Any]]:
@@ -154,13 +180,15 @@ def _plan_rows(plan: Plan) -> list[list[Any]]:
     for t in plan.tasks:
         area = plan.area(t.area)
         d = t.deadline
-        rows.append([
-            t.key, t.stt, area.title if area else t.area, t.task, t.product, t.lead, t.coord,
-            t.deadline_text,
-            d.kind.value if d else "", d.first_due if d else None, d.due if d else None,
-            d.recurrence.value if d and d.recurrence else "",
-            "; ".join(t.lead_units), "; ".join(t.coord_units), _target_text(t),
-        ])
+        values = {
+            "key": t.key, "stt": t.stt, "area": area.title if area else t.area, "task": t.task,
+            "product": t.product, "lead": t.lead, "coord": t.coord, "deadline_text": t.deadline_text,
+            "due": d.due if d else None, "target": _target_text(t),
+            "deadline_kind": d.kind.value if d else "", "first_due": d.first_due if d else None,
+            "recurrence": d.recurrence.value if d and d.recurrence else "",
+            "lead_units": "; ".join(t.lead_units), "coord_units": "; ".join(t.coord_units),
+        }
+        rows.append([values[c.id] for c in L.PLAN_COLUMNS])
     return rows
 
 
@@ -192,8 +220,13 @@ def tracking_rows(plan: Plan, registry: Registry) -> list[list[Any]]:
 def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
     from parc_xl.io.status_format import status_legend_rows
 
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 80
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws["A1"] = "Sổ theo dõi Kế hoạch cải cách hành chính năm " + str(plan.year)
     ws["A1"].font = TITLE_FONT
     ws["A2"] = plan.title or ""
@@ -253,7 +286,9 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
     write_table(wb.create_sheet(L.SHEET_GROUPS), L.GROUP_COLUMNS, group_rows)
 
     ws_plan = wb.create_sheet(L.SHEET_PLAN)
-    write_table(ws_plan, L.PLAN_COLUMNS, _plan_rows(plan))
+    plan_rows = _plan_rows(plan)
+    write_table(ws_plan, L.PLAN_COLUMNS, plan_rows)
+    ws_plan.print_area = f"A1:{get_column_letter(L.PLAN_PRINTED_COLUMNS)}{len(plan_rows) + 1}"
 
     write_table(wb.create_sheet(L.SHEET_PERIODS), L.PERIOD_COLUMNS,
                 period_rows(plan.year, schedule or PeriodSchedule()), autofilter=False)

@@ -45,22 +45,24 @@ GROUP_COLUMNS = [
 ]
 
 PLAN_COLUMNS = [
-    Column("key", "Khóa", 9),
-    Column("stt", "STT", 7),
-    Column("area", "Lĩnh vực", 22),
-    Column("task", "Nhiệm vụ", 60),
-    Column("product", "Sản phẩm", 24),
-    Column("lead", "Đơn vị chủ trì", 26),
-    Column("coord", "Đơn vị phối hợp", 26),
-    Column("deadline_text", "Thời gian hoàn thành", 22),
+    Column("key", "Khóa", 8),
+    Column("stt", "STT", 6),
+    Column("area", "Lĩnh vực", 16),
+    Column("task", "Nhiệm vụ", 55),
+    Column("product", "Sản phẩm", 20),
+    Column("lead", "Đơn vị chủ trì", 22),
+    Column("coord", "Đơn vị phối hợp", 22),
+    Column("deadline_text", "Thời gian hoàn thành", 18),
+    Column("due", "Hạn cuối", 11),
+    Column("target", "Chỉ tiêu", 14),
+    # technical columns after the printed ones (PLAN_PRINTED_COLUMNS)
     Column("deadline_kind", "Loại hạn", 12),
     Column("first_due", "Hạn đầu", 11),
-    Column("due", "Hạn cuối", 11),
     Column("recurrence", "Định kỳ", 10),
     Column("lead_units", "Mã đơn vị chủ trì", 16),
     Column("coord_units", "Mã đơn vị phối hợp", 16),
-    Column("target", "Chỉ tiêu", 24),
 ]
+PLAN_PRINTED_COLUMNS = 10  # the print area stops before the technical columns
 
 PERIOD_COLUMNS = [
     Column("period", "Kỳ", 10),

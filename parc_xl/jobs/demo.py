@@ -21,7 +21,8 @@ from parc_xl.samples import SAMPLE_APPENDIX, SAMPLE_YEAR
 from parc_xl.samples.returns import fill_return, plausible_answers, report_rows
 
 PERIOD = f"{SAMPLE_YEAR}-Q1"
-AS_OF = dt.date(SAMPLE_YEAR, 3, 20)
+MERGE_DAY = dt.date(SAMPLE_YEAR, 3, 20)  # the clerk merges after the 14/3 submission deadline
+AS_OF = dt.date(SAMPLE_YEAR, 4, 6)  # the office head looks at the quarter in early April
 
 
 class DemoResult(JobResult):
@@ -47,22 +48,22 @@ class DemoResult(JobResult):
 def _simulate_returns(out_files: list[Path], inbox: Path, deadline: dt.date) -> dict[str, str]:
     """Most units answer on time, two late, one with mistakes, one not at all."""
     rng = random.Random(2026)
+    books = {src: report_rows(src) for src in sorted(out_files)}
+    leads = [src for src, rows in books.items() if any(r.get("role") == "Chủ trì" for r in rows)]
+    special = {leads[-1]: "missing", leads[1]: "errors", leads[2]: "late", leads[3]: "late"}
     fates: dict[str, str] = {}
-    files = sorted(out_files)
-    for i, src in enumerate(files):
-        unit = src.stem.split("_", 1)[1]
-        fate = "missing" if i == len(files) - 1 else "errors" if i == 1 else "late" if i in (2, 3) else "on_time"
-        fates[unit] = fate
+    for src, rows in books.items():
+        fate = special.get(src, "on_time")
+        fates[src.stem.split("_", 1)[1]] = fate
         if fate == "missing":
             continue
-        answers = plausible_answers(report_rows(src), AS_OF, rng)
-        if fate == "errors":
-            first = next(iter(answers), None)
-            if first:  # typical mistakes: a month-first date and a made-up progress word
-                answers[first] = {"progress": "Xong 50%", "completed_on": "3/25/2026"}
         when = dt.datetime.combine(deadline, dt.time(16, 30)) - dt.timedelta(days=rng.randint(1, 6))
         if fate == "late":
             when = dt.datetime.combine(deadline, dt.time(9, 0)) + dt.timedelta(days=rng.randint(2, 4))
+        answers = plausible_answers(rows, when.date(), rng)
+        if fate == "errors":  # typical mistakes: a made-up progress word and a month-first date
+            first = next(iter(answers))
+            answers[first] = {"progress": "Xong 50%", "completed_on": "3/25/2026"}
         fill_return(src, inbox / src.name, answers, when)
     return fates
 
@@ -92,16 +93,16 @@ def run(folder: Path) -> DemoResult:
     steps.append(f"Đơn vị gửi về hop_thu/: {sum(f != 'missing' for f in fates.values())} tệp "
                  f"({sum(f == 'late' for f in fates.values())} trễ hạn, 1 có lỗi, 1 đơn vị chưa gửi)")
 
-    merged = merge.run(master, folder / "hop_thu", PERIOD, as_of=AS_OF)
+    merged = merge.run(master, folder / "hop_thu", PERIOD, as_of=MERGE_DAY)
     steps.append(f"Tổng hợp: nhận {len(merged.accepted)} tệp, từ chối {len(merged.rejected)}, "
                  f"chưa nộp: {', '.join(merged.missing_units) or 'không'}")
 
     computed = status.run(master, AS_OF)
-    counts = ", ".join(f"{k}: {v}" for k, v in computed.counts.items() if v)
+    counts = ", ".join(f"{k}: {v}" for k, v in computed.summary.counts.items() if v)
     steps.append(f"Cập nhật trạng thái đến {AS_OF:%d/%m/%Y}: {counts}")
 
     out_report = folder / f"bao_cao_{PERIOD}.docx"
-    report.run(master, PERIOD, out_report)
+    report.run(master, PERIOD, out_report, as_of=AS_OF)
     steps.append(f"Báo cáo: {out_report.name}")
     return DemoResult(folder=str(folder), master=str(master), report=str(out_report), steps=steps,
                       outputs={"tasks": len(imported.plan.tasks),

@@ -9,7 +9,7 @@ from typing import Any
 from parc_xl.domain import deadlines
 from parc_xl.domain.models import Plan, Registry
 from parc_xl.domain.problems import Problem, has_errors, warning
-from parc_xl.domain.units import bootstrap_registry, resolve_plan
+from parc_xl.domain.units import bootstrap_registry, plan_cells, resolve_plan
 from parc_xl.errors import DataError, InputError
 from parc_xl.io import master as master_io
 from parc_xl.io.plan_reader import read_appendix
@@ -76,8 +76,9 @@ def _registry_for(plan: Plan, output: Path, units: Path | None) -> tuple[Registr
     if output.exists():
         registry, problems = read_registry(output)
         return registry, str(output), problems
-    cells = [c for t in plan.tasks for c in (t.lead, t.coord) if c]
-    return bootstrap_registry(cells), "bootstrap", []
+    problems: list[Problem] = []
+    registry = bootstrap_registry(plan_cells(plan), problems)
+    return registry, "bootstrap", problems
 
 
 def _check_existing_master(output: Path) -> None:
