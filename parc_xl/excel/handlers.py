@@ -412,4 +412,10 @@ def from_vba(addin_version: str, addin_xlwings: str, button_id: str, *pairs: str
     if problem:
         bridge.alert(problem, "critical")
         return None
-    return dispatch(button_id, bridge=bridge, **decode_args(pairs))
+    try:
+        args = decode_args(pairs)
+    except (ValueError, UnicodeDecodeError) as exc:
+        bridge.alert(f"Phần bổ trợ gửi tham số không đọc được ({exc}). Hãy chạy lại «parc-xl addin install».",
+                     "critical")
+        return None
+    return dispatch(button_id, bridge=bridge, **args)

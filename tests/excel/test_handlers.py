@@ -212,3 +212,12 @@ def test_long_summary_is_cut_for_the_message_box_and_kept_whole_in_a_file(tmp_pa
     assert shown.endswith(f"\n…\nXem đầy đủ trong tệp {full}")
     assert full.read_text(encoding="utf-8-sig") == text
     assert h.fit_alert("ngắn", "X") == "ngắn"
+
+
+def test_from_vba_with_garbled_arguments_says_so() -> None:
+    import xlwings
+
+    fake = FakeBridge(FakeBook(None))
+    assert h.from_vba(parc_xl.__version__, xlwings.__version__, "merge", "inbox", "00Z", bridge=fake) is None
+    [(style, text)] = fake.alerts
+    assert style == "critical" and text.startswith("Phần bổ trợ gửi tham số không đọc được")
