@@ -110,7 +110,7 @@ def test_master_layout_for_people(tmp_path: Path) -> None:
     assert [c.value for c in ws[1]] == [c.header for c in L.PLAN_COLUMNS]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
-    assert ws.print_title_rows == "1:1"
+    assert ws.print_title_rows == "$1:$1"
     assert ws["D1"].font.name == "Times New Roman" and ws["D2"].alignment.wrap_text
     assert ws.column_dimensions["D"].width >= 50
     track = wb[L.SHEET_TRACKING]
