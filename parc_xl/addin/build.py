@@ -249,8 +249,9 @@ def ansi_encoding(platform: str) -> str:
 
 
 def default_addin() -> Path:
-    """The built add-in: the repository's `workbooks/`, else one shipped in the package."""
-    for candidate in (DEFAULT_OUTPUT, Path(__file__).resolve().parent / "parc_xl.xlam"):
+    """The built add-in: the repository's `workbooks/`, else the copy installed with the wheel."""
+    shipped = Path(sys.prefix) / "share" / "parc-xl" / "parc_xl.xlam"  # pyproject data-files
+    for candidate in (DEFAULT_OUTPUT, Path(__file__).resolve().parent / "parc_xl.xlam", shipped):
         if candidate.is_file():
             return candidate
     return DEFAULT_OUTPUT
@@ -261,27 +262,3 @@ def _windowed_python(executable: str) -> str:
     exe = Path(executable)
     windowed = exe.with_name("pythonw.exe")
     return str(windowed if windowed.is_file() else exe)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`parc-xl addin build -o FILE` / `parc-xl addin install [FILE]` (for the lead's CLI)."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="parc-xl addin", description="Phần bổ trợ Excel (thẻ CCHC).")
-    sub = parser.add_subparsers(dest="action", required=True)
-    b = sub.add_parser("build", help="Dựng parc_xl.xlam từ macros/ và xlwings đã cài.")
-    b.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
-    i = sub.add_parser("install", help="Cài phần bổ trợ vào Excel (Windows).")
-    i.add_argument("addin", type=Path, nargs="?", default=None)
-    args = parser.parse_args(argv)
-    try:
-        if args.action == "build":
-            path = build(args.output)
-            print(f"Đã dựng phần bổ trợ: {path} (parc-xl {parc_xl.__version__}, xlwings {xlwings_version()})")
-        else:
-            for line in install(args.addin):
-                print(line)
-    except AddinError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    return 0

@@ -43,16 +43,12 @@ class JobResult(BaseModel):
         raise NotImplementedError
 
 
-def lock_file(path: Path) -> Path:
-    """Excel's owner file for an open workbook: `~$` + name (first two chars dropped
-    for long names, as Excel does)."""
-    name = path.name
-    candidates = [path.with_name("~$" + name), path.with_name("~$" + name[2:])]
-    return next((c for c in candidates if c.exists()), candidates[0])
-
-
 def ensure_writable(path: Path) -> None:
-    if lock_file(path).exists():
+    """Refuse before any work when the master is open (Excel's or LibreOffice's lock file)
+    or cannot be written; nothing is touched."""
+    from parc_xl.io.xlsx_package import xlsx_lock_file
+
+    if xlsx_lock_file(path) is not None:
         raise MasterBusyError(
             f"Sổ theo dõi {path.name} đang mở trong Excel. Hãy lưu và đóng tệp rồi chạy lại; "
             "parc-xl không ghi đè tệp đang mở."

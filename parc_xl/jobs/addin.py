@@ -1,0 +1,42 @@
+"""Phần bổ trợ Excel: build the .xlam from macros/ (any OS) or install it (Windows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import parc_xl
+from parc_xl.addin import build as addin_build
+from parc_xl.errors import InputError
+from parc_xl.jobs._common import JobResult
+
+
+class AddinResult(JobResult):
+    action: str  # "build" | "install"
+    path: str = ""
+    lines: list[str] = []
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "path": self.path, "messages": self.lines,
+                "parc_xl_version": parc_xl.__version__, "xlwings_version": addin_build.xlwings_version()}
+
+    def summary_vi(self) -> str:
+        return "\n".join(self.lines)
+
+
+def build(output: Path) -> AddinResult:
+    try:
+        path = addin_build.build(Path(output))
+    except addin_build.AddinError as exc:
+        raise InputError(str(exc)) from exc
+    line = (f"Đã dựng phần bổ trợ: {path} (parc-xl {parc_xl.__version__}, "
+            f"xlwings {addin_build.xlwings_version()})")
+    return AddinResult(action="build", path=str(path), lines=[line])
+
+
+def install(addin: Path | None = None) -> AddinResult:
+    try:
+        lines = addin_build.install(addin)
+    except addin_build.AddinError as exc:
+        raise InputError(str(exc)) from exc
+    return AddinResult(action="install", path=str(addin or addin_build.default_addin()), lines=lines)
