@@ -335,8 +335,9 @@ def check_row(
         raw_date = values["completed_on"]
         res = parse_date(raw_date)
         if res.value is None:
+            advice = "" if res.code == "date-month-first" else f" Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/{plan_year}."
             problems.append(error(
-                res.code, f"{at('completed_on')}: {res.detail}. Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/{plan_year}.",
+                res.code, f"{at('completed_on')}: {res.detail}.{advice}",
                 value=_shown(raw_date), **where("completed_on"),
             ))
         else:

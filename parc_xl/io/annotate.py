@@ -81,6 +81,7 @@ def annotate(src: Path, dst: Path, problems: list[Problem]) -> Path:
             c.font = Font(name=_FONT, size=11)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).fill = fills[p.severity]
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(p.message) // 105)) + 3
         sheet = p.sheet or SHEET_REPORT
         if p.cell and sheet in wb.sheetnames:
             link = ws.cell(row=r, column=3)

@@ -232,6 +232,20 @@ _DATE_FMT = "dd/mm/yyyy"
 _FONT = "Times New Roman"
 
 
+def _row_height(values: dict[str, object], font_pt: float = 11) -> float:
+    """Row height (points) that shows every wrapped plan cell in full: Excel and
+    LibreOffice do not re-measure wrapped rows written by openpyxl."""
+    lines = 1
+    for c in PLAN_COLS:
+        text = canon(values.get(c.id))
+        if not text:
+            continue
+        per_line = max(int(c.width * 1.1) - 1, 4)  # Times New Roman 11 is narrower than the width unit
+        n = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        lines = max(lines, n)
+    return max(2, lines) * font_pt * 1.3 + 4
+
+
 def write_unit_book(
     path: Path,
     plan: Plan,
@@ -262,18 +276,21 @@ def write_unit_book(
     meta_ws = wb.create_sheet(SHEET_META)
 
     # Hướng dẫn
-    guide.column_dimensions["A"].width = 120
-    guide["A1"].value = None
+    guide.column_dimensions["A"].width = 95
     for i, (text, bold) in enumerate(GUIDE_LINES, start=1):
         c = guide.cell(row=i, column=1, value=text)
         c.font = Font(name=_FONT, size=14 if bold else 12, bold=bold)
         c.alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[i].height = 16 * max(1, -(-len(text) // 100)) + 4
     r = len(GUIDE_LINES) + 2
     guide.cell(row=r, column=1, value=f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {per.label_vi}").font = Font(
         name=_FONT, size=12, italic=True)
     guide.sheet_view.showGridLines = False
     guide.page_setup.orientation = "portrait"
     guide.page_setup.paperSize = guide.PAPERSIZE_A4
+    guide.page_setup.fitToWidth = 1
+    guide.page_setup.fitToHeight = 0
+    guide.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     guide.protection.sheet = True
 
     # Báo cáo
@@ -329,7 +346,7 @@ def write_unit_book(
                     cell.number_format = _DATE_FMT
                     cell.alignment = center
                 elif c.id == "figure":
-                    cell.number_format = "0.##"
+                    cell.number_format = "General"  # "0.##" would show 0,995 as "1" and 99 as "99,"
                     cell.alignment = center
                 elif c.id == "progress":
                     cell.alignment = center
@@ -343,6 +360,7 @@ def write_unit_book(
                     cell.number_format = _DATE_FMT
                 if c.id == "role" and role == ROLE_LEAD:
                     cell.font = Font(name=_FONT, size=11, bold=True)
+        ws.row_dimensions[rno].height = _row_height(values)
     last_row = FIRST_ROW + len(tasks_with_roles) - 1
 
     if tasks_with_roles:
