@@ -422,7 +422,7 @@ def open_book(path: Path) -> CalamineWorkbook:
 
 def read_master(path: Path) -> MasterData:
     """Read the master's values (calamine). Raises InputError when it is not a master."""
-    from parc_xl.io.calendar_sheets import read_calendar_sheets
+    from parc_xl.io.calendar_sheets import read_calendar, read_schedule
     from parc_xl.io.registry import read_registry
 
     book = open_book(path)
@@ -443,8 +443,9 @@ def read_master(path: Path) -> MasterData:
     problems: list[Problem] = []
     registry, reg_problems = read_registry(path)
     problems += reg_problems
-    calendar, schedule, cal_problems = read_calendar_sheets(path, year)
-    problems += cal_problems
+    calendar, cal_problems = read_calendar(book, path.name)
+    schedule, period_problems = read_schedule(book, year, path.name)
+    problems += cal_problems + period_problems
 
     from parc_xl.domain.models import Area
 
@@ -474,7 +475,9 @@ def read_master(path: Path) -> MasterData:
     submissions = [dict(rec, row=n)
                    for n, rec in sheet_records(book, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, headers)]
     missing = [dict(rec, row=n) for n, rec in sheet_records(book, L.SHEET_MISSING, L.MISSING_COLUMNS, headers)]
-    sheet_records(book, L.SHEET_HISTORY, L.HISTORY_COLUMNS, headers)
+    if L.SHEET_HISTORY in book.sheet_names:  # only its header: history can be long
+        first = book.get_sheet_by_name(L.SHEET_HISTORY).to_python(nrows=1)
+        headers[L.SHEET_HISTORY] = _header_index(first[0] if first else [], L.HISTORY_COLUMNS)
     return MasterData(path=path, plan=plan, registry=registry, schedule=schedule, calendar=calendar,
                       tracking=tracking, submissions=submissions, missing=missing, headers=headers,
                       meta=meta, problems=problems)
