@@ -11,6 +11,7 @@ area; page 2 the tables and chart by area and by unit.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -45,14 +46,26 @@ STATUSES = list(Status)
 N_COLS = 2 + len(STATUSES) + 1  # name, total, 7 statuses, % done
 
 
+# Styled cells are many (one row per unit): setting font/alignment/border one by one
+# makes openpyxl hash each style object per cell, so the first cell of each combination
+# is styled normally and the others copy its style array.
+_STYLE_CACHE: dict[tuple[int, int, str | None, int], tuple[object, object]] = {}
+
+
 def _cell(ws: Worksheet, row: int, col: int, value: object, font: Font = F_BODY,
           align: Alignment = CENTER, fmt: str | None = None, fill: PatternFill | None = None) -> None:
     c = ws.cell(row=row, column=col, value=value)
+    key = (id(font), id(align), fmt, id(fill))
+    cached = _STYLE_CACHE.get(key)
+    if cached is not None and c.parent.parent is cached[0]:  # same workbook: indices valid
+        c._style = copy(cached[1])
+        return
     c.font, c.alignment, c.border = font, align, BORDER
     if fmt:
         c.number_format = fmt
     if fill:
         c.fill = fill
+    _STYLE_CACHE[key] = (c.parent.parent, copy(c._style))
 
 
 def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
@@ -198,24 +211,35 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
     ws.sheet_view.showGridLines = False
 
 
+def overdue_rows(s: StatusSummary) -> list[list[object]]:
+    """The `Quá hạn` data rows, in `OVERDUE_COLUMNS` order."""
+    out = []
+    for o in s.overdue:
+        values = {"status": o.status.value, "days_overdue": o.days_overdue, "unit": o.unit,
+                  "unit_name": o.unit_name, "key": o.key, "task": o.task, "due": o.due, "email": o.email}
+        out.append([values[c.id] for c in L.OVERDUE_COLUMNS])
+    return out
+
+
 def build_overdue(ws: Worksheet, s: StatusSummary) -> None:
+    """Header, one styled template row (row 2, empty) and the status colours over as many
+    rows as the list has. The rows themselves are written into the master by
+    `XlsxPackage.write_table(2, overdue_rows(s), style_row=2)`: thousands of rows cost
+    lxml appends, not openpyxl cell objects."""
     cols = L.OVERDUE_COLUMNS
     for i, col in enumerate(cols, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
         _cell(ws, 1, i, col.header, F_HEAD, CENTER, fill=HEAD_FILL)
+        align = LEFT if col.id in ("unit_name", "task", "email", "status") else CENTER
+        _cell(ws, 2, i, None, F_BODY, align, fmt=DATE if col.id == "due" else None)
     ws.row_dimensions[1].height = 32
-    for r, o in enumerate(s.overdue, start=2):
-        values = {"status": o.status.value, "days_overdue": o.days_overdue, "unit": o.unit,
-                  "unit_name": o.unit_name, "key": o.key, "task": o.task, "due": o.due, "email": o.email}
-        for i, col in enumerate(cols, start=1):
-            align = LEFT if col.id in ("unit_name", "task", "email", "status") else CENTER
-            _cell(ws, r, i, values[col.id], F_BODY, align, fmt=DATE if col.id == "due" else None)
     last = get_column_letter(len(cols))
+    n = len(s.overdue)
     status_letter = get_column_letter(L.column_index(cols, "status") + 1)
-    add_status_formatting(ws, status_letter, 2, last, max(len(s.overdue) + 1, 2))
+    add_status_formatting(ws, status_letter, 2, last, max(n + 1, 2))
     ws.freeze_panes = "A2"
-    if s.overdue:
-        ws.auto_filter.ref = f"A1:{last}{len(s.overdue) + 1}"
+    if n:
+        ws.auto_filter.ref = f"A1:{last}{n + 1}"
     ws.print_title_rows = "1:1"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"

@@ -157,24 +157,25 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
           issuer: str = "", year: int | None = None) -> str | None:
     """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master.
     Returns the backup's path."""
-    from parc_xl.io.dashboard import build_sheets
-    from parc_xl.io.xlsx_package import XlsxPackage, col_letter
+    from parc_xl.io.dashboard import build_sheets, overdue_rows
+    from parc_xl.io.xlsx_package import XlsxPackage
     from parc_xl.jobs._common import BACKUP_DIR
 
     pkg = XlsxPackage.open(master)
     ws = pkg.sheet(L.SHEET_TRACKING)
-    letters = {cid: col_letter(L.column_index(L.TRACKING_COLUMNS, cid) + 1)
-               for cid in ("due", "status", "days_overdue", "target_result")}
+    col = {cid: L.column_index(L.TRACKING_COLUMNS, cid) + 1
+           for cid in ("due", "status", "days_overdue", "target_result")}
+    # status, days_overdue, target_result are adjacent: one call per row writes all three
+    assert col["days_overdue"] == col["status"] + 1 and col["target_result"] == col["status"] + 2
     for o in outcomes:
-        ws.set_value(f"{letters['due']}{o.row}", o.due)
-        ws.set_value(f"{letters['status']}{o.row}", o.status.value)
-        ws.set_value(f"{letters['days_overdue']}{o.row}", o.days_overdue)
-        ws.set_value(f"{letters['target_result']}{o.row}", o.target_result or None)
+        ws.set_row(o.row, [o.due], col["due"])
+        ws.set_row(o.row, [o.status.value, o.days_overdue, o.target_result or None], col["status"])
     with tempfile.TemporaryDirectory(prefix="parc_dash_") as tmp:
         generated = Path(tmp) / "dashboard.xlsx"
         build_sheets(generated, summary, issuer=issuer, year=year)
         pkg.replace_sheet_from(generated, L.SHEET_DASHBOARD)
         pkg.replace_sheet_from(generated, L.SHEET_OVERDUE)
+        pkg.sheet(L.SHEET_OVERDUE).write_table(2, overdue_rows(summary), style_row=2)
         saved = pkg.save(master, backup_dir=master.parent / BACKUP_DIR)
     return str(saved) if isinstance(saved, (str, Path)) else None
 

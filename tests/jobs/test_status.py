@@ -149,3 +149,12 @@ def test_libreoffice_renders_status_colours(master: Path, soffice: str, tmp_path
     if keep.is_dir():
         for p in out.glob("*.png"):
             shutil.copy(p, keep / p.name)
+
+
+def test_guide_sheet_has_the_colour_legend(master: Path) -> None:
+    ws = load_workbook(master)[L.SHEET_GUIDE]
+    legend = {c.value: c.fill.fgColor.rgb[-6:] for row in ws.iter_rows() for c in row
+              if c.value in {s.value for s in Status}}
+    assert legend == {s.value: STATUS_STYLES[s].fill for s in Status}
+    assert legend["Hoàn thành đúng hạn"] == "C6EFCE" and legend["Sắp đến hạn"] == "FFEB9C"
+    assert legend["Quá hạn chưa hoàn thành"] == "FFC7CE"
