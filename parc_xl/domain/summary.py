@@ -44,7 +44,7 @@ class RowOutcome(BaseModel):
     due: dt.date | None = None
     days_overdue: int | None = None
     target: str = ""  # the task's target(s), described ("≥ 95%")
-    figure: float | None = None
+    figure: float | None = None  # the reported figure as a percentage (0.995 → 99.5)
     target_result: str = ""  # "Đạt" | "Không đạt" | ""
 
 
