@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from copy import copy
+from functools import lru_cache
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +136,15 @@ def canon(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        return _canon_text(value)
     return clean(value, keep_newlines=True)
+
+
+@lru_cache(maxsize=65536)
+def _canon_text(text: str) -> str:
+    # Cached: every unit's file repeats the same plan texts (the merge reads dozens).
+    return clean(text, keep_newlines=True)
 
 
 def cell_hash(value: object) -> str:
