@@ -120,7 +120,7 @@ def build_parser() -> _Parser:
     s.add_argument("master")
     s.add_argument("--period", required=True)
     s.add_argument("-o", "--output", required=True)
-    s.add_argument("--unit", action="append", help="chỉ tạo cho đơn vị có mã này (lặp lại được)")
+    s.add_argument("--unit", action="extend", nargs="+", help="chỉ tạo cho các đơn vị có mã này")
     s.set_defaults(func=_cmd_units_generate)
 
     s = sub.add_parser("validate", parents=[common], help="kiểm tra tệp báo cáo của đơn vị")

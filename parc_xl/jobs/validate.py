@@ -76,6 +76,9 @@ class ValidateResult(BaseModel):
 
     @property
     def exit_code(self) -> int:
+        # PRODUCT.md: 2 = unusable input (not a workbook, encrypted…): when no file could be read
+        if self.files and all(not f.readable for f in self.files):
+            return 2
         return 1 if any(not f.ok for f in self.files) else 0
 
     def summary_vi(self) -> str:

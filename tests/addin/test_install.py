@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from parc_xl.cli import main as cli_main
+
 from parc_xl.addin import build as b
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,12 +45,12 @@ def test_install_refuses_a_python_path_excel_cannot_read(tmp_path: Path) -> None
 
 def test_cli_build_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.xlam"
-    assert b.main(["build", "-o", str(out)]) == 0
+    assert cli_main(["addin", "build", "-o", str(out)]) == 0
     assert out.read_bytes() == (REPO / "workbooks" / "parc_xl.xlam").read_bytes()
     assert capsys.readouterr().out.startswith(f"Đã dựng phần bổ trợ: {out}")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="checks the refusal message off Windows")
 def test_cli_install_off_windows_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert b.main(["install"]) == 2
+    assert cli_main(["addin", "install"]) == 2
     assert "chỉ chạy trên Windows" in capsys.readouterr().err

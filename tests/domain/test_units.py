@@ -175,11 +175,14 @@ def test_unknown_fragments_are_reported_never_dropped() -> None:
     res = resolve("Trưởng phòng Nội vụ huyện; Phòng Y tế huyện - Ban Dân vận Huyện ủy", _registry())
     assert res.codes == ["PNV"]
     assert res.unresolved == ["Phòng Y tế huyện", "Ban Dân vận Huyện ủy"]
-    # a known group, a dash, then text that does not open like a unit name (seed 003, 1.11):
-    # the cut is not trusted, so the whole piece is reported rather than half-guessed
+    # a known group, a dash, then an invitation (seed 003, 1.11, "Mời" typed "Mối"): the
+    # group resolves and the invited body is reported
     res = resolve("Chủ tịch UBND xã - thị trấn - Mối Ban Tuyên giáo Huyện ủy", _registry())
+    assert res.codes == ["G_XA"]
+    assert res.unresolved == ["Mối Ban Tuyên giáo Huyện ủy"]
+    # text that does not open like a unit name is not cut: reported whole, never half-guessed
+    res = resolve("Chủ tịch UBND xã - thị trấn - nơi có điều kiện", _registry())
     assert res.codes == []
-    assert res.unresolved == ["Chủ tịch UBND xã - thị trấn - Mối Ban Tuyên giáo Huyện ủy"]
     # … while a cut before a unit starter is trusted
     res = resolve("Chủ tịch UBND xã - thị trấn và Phòng Y tế huyện", _registry())
     assert (res.codes, res.unresolved) == (["G_XA"], ["Phòng Y tế huyện"])
@@ -313,7 +316,7 @@ def test_seed_003_every_lead_cell_resolves(seeds_dir: Path) -> None:
     assert {u.code for u in registry.units} >= {"PNV", "PTP", "PTCKH", "VPHDUB", "TTH", "PVHTT", "PKT"}
     # the one leftover of the plan, in a coordination cell (1.11): pinned
     assert [(p.code, p.value) for p in problems if p.code == "unit-unresolved"] == [
-        ("unit-unresolved", "Chủ tịch UBND xã - thị trấn - Mối Ban Tuyên giáo Huyện ủy"),
+        ("unit-unresolved", "Mối Ban Tuyên giáo Huyện ủy"),
     ]
     notes = sorted(p.value or "" for p in problems if p.code == "unit-note-ignored")
     assert notes == ["chủ trì thực hiện", "kiểm tra việc thực hiện", "triển khai theo hướng dẫn của thành phố",
@@ -355,7 +358,7 @@ def test_seed_000_every_lead_cell_resolves(seeds_dir: Path) -> None:
             ("unit-note-ignored", "1.4.1", "được mời tham gia kiểm tra, khảo sát"),
             ("unit-note-ignored", "1.9", "kiểm tra việc thực hiện"),
             ("unit-note-ignored", "1.10", "triển khai theo hướng dẫn của thành phố"),
-            ("unit-unresolved", "1.11", "Chủ tịch UBND xã - thị trấn - Mối Ban Tuyên giáo Huyện ủy"),
+            ("unit-unresolved", "1.11", "Mối Ban Tuyên giáo Huyện ủy"),
             ("unit-note-ignored", "6.8", "chủ trì thực hiện"),
         ]),
     ],

@@ -121,13 +121,10 @@ def test_seed_003_commune_gets_every_commune_task(seed_office) -> None:
     assert {g.unit for g in res.generated} >= {"XA1", "XA2", "XA3"}
     got = roles(next(Path(g.file) for g in res.generated if g.unit == "XA1"))
     expected = _expected(md.plan, "XA1")
-    # 1.11 names the communes in the middle of a long coordination cell (see below)
-    assert {k: v for k, v in got.items()} == {k: v for k, v in expected.items() if k != "1.11"}
+    assert got == expected
     assert sum(r == "Chủ trì" for r in got.values()) >= 20
 
 
-@pytest.mark.xfail(strict=True, reason="unit resolver (domain/units.py) misses «Chủ tịch UBND xã - thị trấn» "
-                   "inside the coordination cell of task 1.11 (reported to the lead)")
 def test_seed_003_commune_named_mid_cell_in_task_1_11(seed_office) -> None:
     _, res = seed_office
     got = roles(next(Path(g.file) for g in res.generated if g.unit == "XA1"))
