@@ -70,8 +70,11 @@ def plausible_answers(rows: list[dict[str, Any]], as_of: dt.date, rng: random.Ra
         due = r.get("due")
         due = due.date() if isinstance(due, dt.datetime) else due
         answer: dict[str, Any] = {}
+        # Whether a task gets done is mostly the task's own story (shared by every unit that
+        # leads it), with a little per-unit variation: decided by a generator seeded by the key.
+        task_done = random.Random(f"task:{r.get('key')}").random() < 0.7
         if isinstance(due, dt.date) and due <= as_of + dt.timedelta(days=20):
-            if rng.random() < 0.8:
+            if task_done if rng.random() < 0.95 else not task_done:
                 slip = rng.choice([-20, -12, -5, -1, 0, 0, 3]) if due <= as_of else -rng.randint(1, 30)
                 done = min(due + dt.timedelta(days=slip), as_of)
                 answer = {"progress": "Đã hoàn thành", "completed_on": done,
