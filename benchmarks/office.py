@@ -12,7 +12,7 @@ characters, diacritics, numbered legal references). Everything is drawn from one
 seeded `random.Random`, so the same parameters give the same office byte for byte
 (except zip timestamps).
 
-Pipeline (each step cached under `benchmarks/.cache/<load>-<key>/`):
+Pipeline (cached under `benchmarks/.cache/<units>x<rows>-<key>/`, see `cache_key`):
 1. `write_plan_text()` — tab-separated appendix like the seed tables.
 2. `write_registry()` — `Đơn vị` / `Nhóm đơn vị` workbook (`--units FILE`).
 3. `plan_import.run(...)` → master; `units_generate.run(...)` → blank unit workbooks.
@@ -52,8 +52,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CACHE = HERE / ".cache"
 
-# Bump when the generated office changes shape without a source change elsewhere.
+# Bump GENERATOR_VERSION when the plan or registry generation changes (new master and
+# blank workbooks), FILL_VERSION when only the way units fill their returns changes.
 GENERATOR_VERSION = 1
+FILL_VERSION = 2
 
 # --- vocabulary (from the seed appendices 000 / 003 in /work/shared/seeds) -------------
 
@@ -141,10 +143,16 @@ OFFICES = ["Phòng Nội vụ", "Văn phòng HĐND và UBND", "Phòng Tư pháp"
            "Phòng Văn hóa và Thông tin", "Phòng Kinh tế", "Phòng Tài nguyên và Môi trường",
            "Phòng Giáo dục và Đào tạo", "Phòng Y tế", "Thanh tra huyện"]
 
-# Every unit belongs to this group; its phrases are what the plan's lead cells say.
+# Every unit belongs to TATCA and to one of PHONG (district offices) or XA (communes);
+# the plan's lead cells name TATCA directly or PHONG + XA together ("Các phòng, ban và
+# UBND các xã, thị trấn", which the importer splits), so every task falls on every unit.
 ALL_GROUP = ("TATCA", "Tất cả cơ quan, đơn vị",
-             ["Các cơ quan, đơn vị", "Thủ trưởng các cơ quan, đơn vị",
-              "Các phòng, ban và UBND các xã, thị trấn"])
+             ["Các cơ quan, đơn vị", "Thủ trưởng các cơ quan, đơn vị"])
+OFFICE_GROUP = ("PHONG", "Các phòng, ban chuyên môn", ["Các phòng, ban", "Các phòng chuyên môn"])
+COMMUNE_GROUP = ("XA", "UBND các xã, thị trấn", ["UBND các xã, thị trấn", "UBND xã, thị trấn"])
+LEADS = ["Các cơ quan, đơn vị", "Thủ trưởng các cơ quan, đơn vị",
+         "Các phòng, ban và UBND các xã, thị trấn",
+         "Các phòng chuyên môn; UBND xã, thị trấn"]
 
 # Fill vocabulary (Tiến độ values: parc_xl.domain.models.Progress)
 PROGRESS = [("Đã hoàn thành", 35), ("Đang thực hiện", 40), ("Chưa triển khai", 12),
@@ -245,7 +253,7 @@ def plan_rows(spec: OfficeSpec) -> list[list[str]]:
             n += 1
             rows.append([
                 f"{a}.{t}", task_text(rng, spec.year), rng.choice(PRODUCTS),
-                rng.choice(ALL_GROUP[2]), rng.choice(COORDS),
+                rng.choice(LEADS), rng.choice(COORDS),
                 _weighted(rng, DEADLINES).format(y=spec.year),
             ])
     return rows
@@ -271,14 +279,15 @@ def registry_rows(spec: OfficeSpec) -> tuple[list[list[str]], list[list[str]]]:
     for i in range(1, spec.units + 1):
         code = f"U{i:04d}"
         if i <= len(OFFICES) and spec.units > 20:
-            name = OFFICES[i - 1]
+            name, group = OFFICES[i - 1], OFFICE_GROUP[0]
             alias = f"Trưởng {name.lower()}"
         else:
-            kind = rng.choice(["xã", "phường", "thị trấn"])
-            name = f"UBND {kind} {rng.choice(PLACES)} {i}"
+            kind = rng.choice(["xã", "thị trấn"])
+            name, group = f"UBND {kind} {rng.choice(PLACES)} {i}", COMMUNE_GROUP[0]
             alias = f"Chủ tịch {name}"
-        units.append([code, name, ALL_GROUP[0], alias, f"{code.lower()}@example.gov.vn"])
-    groups = [[ALL_GROUP[0], ALL_GROUP[1], "; ".join(ALL_GROUP[2])]]
+        units.append([code, name, f"{ALL_GROUP[0]}; {group}", alias,
+                      f"{code.lower()}@example.gov.vn"])
+    groups = [[g[0], g[1], "; ".join(g[2])] for g in (ALL_GROUP, OFFICE_GROUP, COMMUNE_GROUP)]
     return units, groups
 
 
@@ -328,7 +337,8 @@ def _report_sheet(wb: Any) -> Any:
     raise ValueError("no report sheet")
 
 
-def fill_one(src: Path, dst: Path, rng: random.Random, fate: str, year: int) -> None:
+def fill_one(src: Path, dst: Path, rng: random.Random, fate: str, year: int,
+             cutoff: dt.date) -> None:
     """Fill one blank unit workbook as its unit would (fate: ok | late | wrong)."""
     from openpyxl import load_workbook
 
@@ -338,13 +348,14 @@ def fill_one(src: Path, dst: Path, rng: random.Random, fate: str, year: int) -> 
     last = ws.max_row
     data_rows = [r for r in range(hr + 1, last + 1)
                  if any(ws.cell(r, c).value not in (None, "") for c in range(1, min(6, ws.max_column) + 1))]
-    q_start, q_end = dt.date(year, 1, 1), dt.date(year, 3, 31)
+    # completion dates inside the period's data window (before the cut-off, never future)
+    q_start, q_end = dt.date(year, 1, 1), cutoff
     for r in data_rows:
         prog = _weighted(rng, PROGRESS)
         if "progress" in cols:
             ws.cell(r, cols["progress"]).value = prog or None
         if prog == "Đã hoàn thành":
-            done = q_start + dt.timedelta(days=rng.randint(10, (q_end - q_start).days))
+            done = q_start + dt.timedelta(days=rng.randint(5, max(5, (q_end - q_start).days)))
             if "completed_on" in cols:
                 ws.cell(r, cols["completed_on"]).value = dt.datetime.combine(done, dt.time())
             if "evidence" in cols:
@@ -352,7 +363,8 @@ def fill_one(src: Path, dst: Path, rng: random.Random, fate: str, year: int) -> 
                     f"{rng.choice(['Kế hoạch', 'Báo cáo', 'Quyết định', 'Công văn'])} số "
                     f"{rng.randint(10, 999)}/{rng.choice(['KH', 'BC', 'QĐ'])}-UBND ngày "
                     f"{done.day:02d}/{done.month:02d}/{done.year}")
-            if "figure" in cols and rng.random() < 0.1:
+            has_target = "target_result" in cols and ws.cell(r, cols["target_result"]).value
+            if "figure" in cols and has_target and rng.random() < 0.9:
                 ws.cell(r, cols["figure"]).value = f"{rng.randint(90, 100)},{rng.randint(0, 9)}%"
         elif prog and rng.random() < 0.15:
             if "difficulties" in cols:
@@ -409,9 +421,15 @@ def _unit_of(path: Path, period: str) -> str:
 
 
 def fill_returns(office: Office) -> None:
+    """Write the inbox: one filled copy of each blank workbook, except missing units.
+
+    A file's mtime is when the unit sent it (late ones after the submission deadline);
+    its completion dates fall before that moment and before the data cut-off, as a
+    careful unit's would (a later date is a `date-in-future` error).
+    """
     assert office.blank_dir is not None
     spec = office.spec
-    inbox = office.root / "inbox"
+    inbox = office.root / f"inbox-v{FILL_VERSION}"
     if inbox.exists():
         shutil.rmtree(inbox)
     inbox.mkdir()
@@ -424,10 +442,13 @@ def fill_returns(office: Office) -> None:
         if fate == "missing":
             continue
         rng = random.Random(f"{spec.seed}:{unit}")
-        dst = inbox / p.name
-        fill_one(p, dst, rng, fate, spec.year)
         t = _mtime_for(fate, rng, deadline)
+        sent = dt.date.fromtimestamp(t)
+        dst = inbox / p.name
+        fill_one(p, dst, rng, fate, spec.year,
+                 min(deadline, sent) - dt.timedelta(days=1))
         os.utime(dst, (t, t))
+    (inbox / ".done").write_text("ok\n")
     office.inbox = inbox
 
 
@@ -460,12 +481,27 @@ def read_submission_deadline(master: Path, period: str) -> dt.date | None:
 
 # --- cache ------------------------------------------------------------------------------
 
-SHAPING_SOURCES = ["parc_xl/jobs/plan_import.py", "parc_xl/jobs/units_generate.py",
-                   "parc_xl/io/unit_book.py", "parc_xl/io/master.py", "benchmarks/office.py"]
+# What shapes the generated files: the layout contracts (plus GENERATOR_VERSION for this
+# generator). The job modules themselves are not hashed: they change many times a day and
+# an office only has to match the *layout* (a stale office shows up as validation errors,
+# and --fresh rebuilds it). Stale entries are never deleted automatically, since another
+# run may be reading them: `rm -rf benchmarks/.cache` when it grows.
+SHAPING_SOURCES = ["parc_xl/io/master_layout.py"]
+
+
+def _unit_book_layout() -> str:
+    try:
+        from parc_xl.io import unit_book
+    except ImportError:
+        return "-"
+    return repr((getattr(unit_book, "TEMPLATE_VERSION", None),
+                 getattr(unit_book, "HEADER_ROW", None),
+                 [tuple(c) for c in getattr(unit_book, "COLUMNS", [])]))
 
 
 def cache_key(spec: OfficeSpec) -> str:
-    h = hashlib.sha256(repr((GENERATOR_VERSION, spec)).encode())
+    """Key of the plan, registry, master and blank workbooks (not of the fills)."""
+    h = hashlib.sha256(repr((GENERATOR_VERSION, spec, _unit_book_layout())).encode())
     for rel in SHAPING_SOURCES:
         p = REPO / rel
         h.update(p.read_bytes() if p.exists() else b"-")
@@ -476,68 +512,56 @@ def build_office(spec: OfficeSpec, *, returns: bool = True, fresh: bool = False,
                  log: Any = print) -> Office:
     """Generate (or reuse from the cache) the office: plan, registry, master, returns.
 
-    `returns=False` stops after the import (a master with an empty `Theo dõi`).
-    Cached under `benchmarks/.cache/<units>x<rows>-<key>/` where key hashes the
-    parameters and the source of the modules that shape the files, so a cache entry is
-    shared by every load that needs the same office and goes stale by itself. Steps
+    Cached under `benchmarks/.cache/<units>x<rows>-<key>/` (see `cache_key`), shared by
+    every load that needs the same office: `master.xlsx`, `blank/` (as generated) and
+    `inbox-v<FILL_VERSION>/` (as filled). `returns=False` stops before filling. Steps
     whose job module does not exist yet are skipped and noted in `office.notes`.
     """
-    root = CACHE / f"{spec.label}-{cache_key(spec)}{'' if returns else '-master'}"
-    done = root / ".done"
+    root = CACHE / f"{spec.label}-{cache_key(spec)}"
     office = Office(spec, root, root / "ke_hoach.txt", root / "don_vi.xlsx")
+    base_done = root / ".done"
     if fresh and root.exists():
         shutil.rmtree(root)
-    if done.exists():
-        office.master = root / "master.xlsx"
-        if not returns:
+    if not base_done.exists():
+        if root.exists():  # an unfinished build
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        write_plan_text(spec, office.plan)
+        write_registry(spec, office.registry)
+        try:
+            from parc_xl.jobs import plan_import, units_generate
+        except ImportError as e:
+            office.notes.append(f"job missing: {e}")
             return office
-        office.blank_dir = root / "blank"
-        office.inbox = root / "inbox"
-        office.submission_deadline = read_submission_deadline(office.master, spec.period)
-        if not returns:
+        log(f"[office] importing plan {spec.label} …")
+        try:
+            plan_import.run(office.plan, spec.year, root / "master.xlsx", units=office.registry)
+        except Exception as e:  # noqa: BLE001 - reported by run.py, never a crash
+            office.notes.append(f"plan_import failed: {type(e).__name__}: {e}")
             return office
+        log(f"[office] generating {spec.units} unit workbooks …")
+        try:
+            units_generate.run(root / "master.xlsx", spec.period, root / "blank")
+        except Exception as e:  # noqa: BLE001
+            office.notes.append(f"units_generate failed: {type(e).__name__}: {e}")
+            office.master = root / "master.xlsx"
+            return office
+        base_done.write_text("ok\n")
+    office.master = root / "master.xlsx"
+    office.blank_dir = root / "blank"
+    office.submission_deadline = read_submission_deadline(office.master, spec.period)
+    if not returns:
+        return office
+    inbox = root / f"inbox-v{FILL_VERSION}"
+    if (inbox / ".done").exists():
+        office.inbox = inbox
         office.returns = fates(spec, [_unit_of(p, spec.period)
                                       for p in sorted(office.blank_dir.glob("*.xlsx"))])
         return office
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    write_plan_text(spec, office.plan)
-    write_registry(spec, office.registry)
-    try:
-        from parc_xl.jobs import plan_import
-    except ImportError as e:
-        office.notes.append(f"plan_import missing: {e}")
-        return office
-    log(f"[office] importing plan {spec.label} …")
-    try:
-        plan_import.run(office.plan, spec.year, root / "master.xlsx", units=office.registry)
-    except Exception as e:  # noqa: BLE001 - reported by run.py, never a crash
-        office.notes.append(f"plan_import failed: {type(e).__name__}: {e}")
-        return office
-    office.master = root / "master.xlsx"
-    office.submission_deadline = read_submission_deadline(office.master, spec.period)
-    if not returns:
-        done.write_text("ok\n")
-        return office
-    try:
-        from parc_xl.jobs import units_generate
-    except ImportError as e:
-        office.notes.append(f"units_generate missing: {e}")
-        return office
-    log(f"[office] generating {spec.units} unit workbooks …")
-    try:
-        units_generate.run(office.master, spec.period, root / "blank")
-    except Exception as e:  # noqa: BLE001
-        office.notes.append(f"units_generate failed: {type(e).__name__}: {e}")
-        return office
-    office.blank_dir = root / "blank"
     log("[office] filling returns (openpyxl) …")
     try:
         fill_returns(office)
     except Exception as e:  # noqa: BLE001
         office.notes.append(f"filling returns failed: {type(e).__name__}: {e}")
         office.inbox = None
-        return office
-    done.write_text("ok\n")
     return office

@@ -1,9 +1,9 @@
 """Run one benchmarked job in this (fresh) process and print one JSON line.
 
 `run.py` starts one subprocess per measurement so that each gets a clean heap: the
-peak memory reported is this process's `ru_maxrss` (RUSAGE_SELF, whole process: the
-interpreter, imports and the job — about 60–90 MiB of it is the interpreter with
-pydantic/openpyxl/pandas imported), and `seconds` is the wall time of the job call
+peak memory reported is this process's peak RSS (`VmHWM`, see `peak_mib`; whole
+process: the interpreter, imports and the job — about 60–90 MiB of it is the
+interpreter with pydantic/openpyxl/pandas imported), and `seconds` is the wall time of the job call
 alone, imports excluded (`process_seconds` in run.py includes them).
 
 Usage: python benchmarks/worker.py '{"job": "merge", "args": {...}, "profile": null}'
@@ -70,12 +70,40 @@ def prepare(job: str, a: dict[str, Any]) -> Callable[[], Any]:
 
 
 def _summary(result: Any) -> Any:
+    """A few counts from the job's JSON (lists become their length) to check it did work."""
     if isinstance(result, dict):
         return result
-    for attr in ("exit_code",):
-        if hasattr(result, attr):
-            return {"exit_code": getattr(result, attr)}
-    return None
+    out: dict[str, Any] = {}
+    if hasattr(result, "exit_code"):
+        out["exit_code"] = result.exit_code
+    try:
+        data = result.to_json()
+    except Exception:  # noqa: BLE001
+        return out
+    for k, v in data.items():
+        if isinstance(v, list):
+            out[k] = len(v)
+        elif isinstance(v, (int, float, str, bool)) or v is None:
+            out[k] = v
+        elif isinstance(v, dict) and k == "counts":
+            out[k] = v
+    return out
+
+
+def peak_mib() -> float:
+    """Peak RSS of this process image in MiB.
+
+    Linux `VmHWM` (high-water mark of this exec's address space). Not `ru_maxrss`: Linux
+    carries the pre-exec RSS of the forked parent into the child's `ru_maxrss`, so a big
+    run.py parent would inflate every measurement.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -102,7 +130,7 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001 - reported, never crashes the run
         out["error"] = f"{type(e).__name__}: {e}"
         out["traceback"] = traceback.format_exc(limit=6)
-    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_mib"] = peak_mib()
     print(json.dumps(out, ensure_ascii=False, default=str))
 
 
