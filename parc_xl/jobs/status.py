@@ -136,7 +136,7 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
         targets = target_cache[r.key][0]
         verdict = judge(targets, r.figure) if targets else None
         figures = parse_figure(r.figure)
-        outcomes.append(RowOutcome(
+        outcomes.append(RowOutcome.model_construct(
             row=r.row, key=r.key, stt=r.stt, area=r.area, task=r.task, unit=r.unit,
             unit_name=r.unit_name, status=outcome.status, due=outcome.due,
             days_overdue=outcome.days_overdue, target=describe(targets), figure=figures[0] if figures else None,
