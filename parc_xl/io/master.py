@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import BaseModel, Field
+from dataclasses import dataclass, field
 from python_calamine import CalamineWorkbook
 
 from parc_xl import __version__
@@ -57,8 +57,13 @@ _DATE_COLUMNS = {"first_due", "due", "completed_on", "cutoff_start", "cutoff_end
 _DATETIME_COLUMNS = {"received_at", "at"}
 
 
-class TrackingRow(BaseModel):
-    """One `Theo dõi` row: a task × lead unit, with the latest accepted report."""
+@dataclass(slots=True)
+class TrackingRow:
+    """One `Theo dõi` row: a task × lead unit, with the latest accepted report.
+
+    A slotted dataclass rather than a pydantic model: a master holds up to 200,000 of
+    them, read from our own sheet through typed converters, so validation would only
+    cost time (≈5 s at that size)."""
 
     row: int  # sheet row number (1-based)
     key: str
@@ -82,24 +87,26 @@ class TrackingRow(BaseModel):
     days_overdue: int | None = None
     target_result: str = ""
 
+    def values(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__slots__}
 
-class MasterData(BaseModel):
-    """Everything a job needs from the master, read once."""
 
-    model_config = {"arbitrary_types_allowed": True}
+@dataclass
+class MasterData:
+    """Everything a job needs from the master, read once (internal: built by `read_master`)."""
 
     path: Path
     plan: Plan
     registry: Registry
     schedule: PeriodSchedule
     calendar: WorkCalendar
-    tracking: list[TrackingRow] = Field(default_factory=list)
-    submissions: list[dict[str, Any]] = Field(default_factory=list)
-    missing: list[dict[str, Any]] = Field(default_factory=list)
+    tracking: list[TrackingRow] = field(default_factory=list)
+    submissions: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)
     # sheet -> {column id: 0-based column index} as found in the file's header row
-    headers: dict[str, dict[str, int]] = Field(default_factory=dict)
-    meta: dict[str, str] = Field(default_factory=dict)
-    problems: list[Problem] = Field(default_factory=list)
+    headers: dict[str, dict[str, int]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -345,6 +352,8 @@ _NEEDS_CLEAN = re.compile(r"[<&\u00a0\u00ad\u2000-\u200d\u2060\u202f\u205f\u3000
 
 
 def _text(v: Any) -> str:
+    if v == "" or v is None:
+        return ""
     if isinstance(v, str):
         if _NEEDS_CLEAN.search(v) is None and unicodedata.is_normalized("NFC", v):
             return v.strip()
@@ -481,8 +490,7 @@ def read_master(path: Path) -> MasterData:
                 stated_total=int(meta["stated_total"]) if meta.get("stated_total") else None)
 
     headers: dict[str, dict[str, int]] = {}
-    tracking = [_tracking_row(n, rec)
-                for n, rec in sheet_records(book, L.SHEET_TRACKING, L.TRACKING_COLUMNS, headers)]
+    tracking = read_tracking(book, headers)
     submissions = [dict(rec, row=n)
                    for n, rec in sheet_records(book, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, headers)]
     missing = [dict(rec, row=n) for n, rec in sheet_records(book, L.SHEET_MISSING, L.MISSING_COLUMNS, headers)]
@@ -506,19 +514,53 @@ def _apply_clerk_dates(d: Deadline, first: dt.date | None, due: dt.date | None) 
     return d.model_copy(update={"kind": kind, "due": due, "first_due": first or due})
 
 
-def _tracking_row(n: int, rec: dict[str, Any]) -> TrackingRow:
-    days = _number(rec.get("days_overdue"))
-    return TrackingRow(
-        row=n, key=_text(rec.get("key")), stt=_text(rec.get("stt")), area=_text(rec.get("area")),
-        task=_text(rec.get("task")), unit=_text(rec.get("unit")), unit_name=_text(rec.get("unit_name")),
-        deadline_text=_text(rec.get("deadline_text")), due=_date(rec.get("due")),
-        period=_text(rec.get("period")), progress=_text(rec.get("progress")),
-        completed_on=_date(rec.get("completed_on")), evidence=_text(rec.get("evidence")),
-        figure=_number(rec.get("figure")), difficulties=_text(rec.get("difficulties")),
-        proposals=_text(rec.get("proposals")), received_at=_datetime(rec.get("received_at")),
-        source_file=_text(rec.get("source_file")), status=_text(rec.get("status")),
-        days_overdue=int(days) if days is not None else None, target_result=_text(rec.get("target_result")),
-    )
+def _int(v: Any) -> int | None:
+    n = _number(v)
+    return int(n) if n is not None else None
+
+
+# How each `Theo dõi` column is read; text is the default.
+_TRACKING_CONVERTERS: dict[str, Any] = {
+    "due": _date, "completed_on": _date, "figure": _number, "received_at": _datetime, "days_overdue": _int,
+}
+
+
+def read_tracking(book: CalamineWorkbook, headers: dict[str, dict[str, int]]) -> list[TrackingRow]:
+    """`Theo dõi` rows. The sheet can hold 200,000 rows (1,000 units × 200 tasks), so the
+    columns are mapped once and each cell goes through one small converter; the values
+    are already typed, so the models are built without re-validation."""
+    if L.SHEET_TRACKING not in book.sheet_names:
+        return []
+    rows = book.get_sheet_by_name(L.SHEET_TRACKING).to_python(skip_empty_area=False)
+    if not rows:
+        return []
+    index = _header_index(rows[0], L.TRACKING_COLUMNS)
+    headers[L.SHEET_TRACKING] = index
+    key_at = index.get("key")
+    if key_at is None:
+        return []
+    memo: dict[str, str] = {}
+
+    def text(v: Any) -> str:
+        # a task's text repeats once per unit (1,000 times in a large office): clean it once
+        if v == "" or v is None:
+            return ""
+        if isinstance(v, str):
+            done = memo.get(v)
+            if done is None:
+                done = memo[v] = _text(v)
+            return done
+        return _text(v)
+
+    readers = [(cid, i, _TRACKING_CONVERTERS.get(cid, text)) for cid, i in index.items()]
+    out: list[TrackingRow] = []
+    for n, raw in enumerate(rows[1:], start=2):
+        if key_at >= len(raw) or raw[key_at] in ("", None):
+            continue  # a row without a task key is not a tracking row (blank or a clerk's note)
+        width = len(raw)
+        values = {cid: convert(raw[i]) if i < width else convert(None) for cid, i, convert in readers}
+        out.append(TrackingRow(row=n, **values))
+    return out
 
 
 def file_sha256(path: Path) -> str:

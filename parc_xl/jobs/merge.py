@@ -341,7 +341,7 @@ def _apply(md: MasterData, p: _Pending, rows_by_key: dict[tuple[str, str], Track
             notes.append(warning("older-period", f"Nhiệm vụ {row.key} của {p.unit} đã có báo cáo kỳ {row.period}; "
                                  f"số liệu kỳ {p.period} không ghi đè.", task_key=row.key, file=str(p.path)))
             continue
-        current = row.model_dump()
+        current = row.values()
         diffs = changed_fields(current, reported, L.REPORTED_FIELDS)
         if not diffs:
             unchanged.add(row.row)
