@@ -72,7 +72,7 @@ def _cmd_status(a: argparse.Namespace) -> Any:
 def _cmd_report(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import report
 
-    return report.run(Path(a.master), a.period, Path(a.output))
+    return report.run(Path(a.master), a.period, Path(a.output), as_of=a.as_of)
 
 
 def _cmd_deadline(a: argparse.Namespace) -> Any:
@@ -148,6 +148,7 @@ def build_parser() -> _Parser:
     s.add_argument("master")
     s.add_argument("--period", required=True)
     s.add_argument("-o", "--output", required=True)
+    s.add_argument("--as-of", type=_date, help="tính trạng thái đến ngày này (mặc định: ngày chốt số liệu của kỳ)")
     s.set_defaults(func=_cmd_report)
 
     s = sub.add_parser("deadline", parents=[common], help="đọc thử một ô Thời gian hoàn thành")
