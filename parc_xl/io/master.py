@@ -32,6 +32,7 @@ from parc_xl.domain.problems import Problem
 from parc_xl.domain.text import clean, match_key
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
+from parc_xl.io.calendar_sheets import to_date
 from parc_xl.io.master_layout import Column
 
 TEMPLATE_VERSION = "1"
@@ -368,18 +369,12 @@ def _text(v: Any) -> str:
 
 
 def _date(v: Any) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, (int, float)) and 1 < v < 2958466:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(v))
-    if isinstance(v, str) and v.strip():
-        try:
-            return dt.date.fromisoformat(v.strip()[:10])
-        except ValueError:
-            return None
-    return None
+    """A date cell of an owned sheet: a real date, an Excel serial, ISO or day-first text
+    (a clerk may type "15/3/2026" into the plan's due-date column); None when unreadable."""
+    try:
+        return to_date(v)
+    except ValueError:
+        return None
 
 
 def _datetime(v: Any) -> dt.datetime | None:

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from parc_xl.domain.models import Registry, Unit, UnitGroup
 from parc_xl.domain.problems import Problem, error, warning
 from parc_xl.domain.text import clean, match_key
@@ -21,16 +23,6 @@ from parc_xl.io.master_layout import GROUP_COLUMNS, SHEET_GROUPS, SHEET_UNITS, U
 CODE_MAX_LEN = 12  # "short": fits the narrow code columns of every sheet
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _LIST_SEP = re.compile(r"[;\n]")
-
-
-def _column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _text(value: Any) -> str:
@@ -135,12 +127,12 @@ def read_registry(path: Path) -> tuple[Registry, list[Problem]]:
         phrases = _split_list(_cell(rows, r, pos, "phrases"))
         if not (code or name or phrases):
             continue
-        addr = f"{_column_letter(pos['code'])}{r + 1}"
+        addr = f"{get_column_letter(pos['code'] + 1)}{r + 1}"
         where = {"file": file, "sheet": SHEET_GROUPS, "cell": addr}
         problem = _check_code(code, taken, where, "nhóm")
         if problem is None and not name:
             problem = error("registry-name-missing", f"Nhóm «{code}» chưa có tên.",
-                            file=file, sheet=SHEET_GROUPS, cell=f"{_column_letter(pos['name'])}{r + 1}")
+                            file=file, sheet=SHEET_GROUPS, cell=f"{get_column_letter(pos['name'] + 1)}{r + 1}")
         if problem is not None:
             problems.append(problem)
             continue
@@ -157,12 +149,12 @@ def read_registry(path: Path) -> tuple[Registry, list[Problem]]:
         email = _cell(rows, r, pos, "email")
         if not (code or name or groups_text or aliases or email):
             continue
-        addr = f"{_column_letter(pos['code'])}{r + 1}"
+        addr = f"{get_column_letter(pos['code'] + 1)}{r + 1}"
         where = {"file": file, "sheet": SHEET_UNITS, "cell": addr}
         problem = _check_code(code, taken, where, "đơn vị")
         if problem is None and not name:
             problem = error("registry-name-missing", f"Đơn vị «{code}» chưa có tên.",
-                            file=file, sheet=SHEET_UNITS, cell=f"{_column_letter(pos['name'])}{r + 1}")
+                            file=file, sheet=SHEET_UNITS, cell=f"{get_column_letter(pos['name'] + 1)}{r + 1}")
         if problem is not None:
             problems.append(problem)
             continue
@@ -175,7 +167,7 @@ def read_registry(path: Path) -> tuple[Registry, list[Problem]]:
                     "registry-group-unknown",
                     f"Đơn vị «{code}» ghi nhóm «{g}» nhưng sheet «{SHEET_GROUPS}» không có mã nhóm này; "
                     "nhóm này bị bỏ qua.",
-                    file=file, sheet=SHEET_UNITS, cell=f"{_column_letter(pos['groups'])}{r + 1}", value=g,
+                    file=file, sheet=SHEET_UNITS, cell=f"{get_column_letter(pos['groups'] + 1)}{r + 1}", value=g,
                 ))
             elif known not in groups:
                 groups.append(known)

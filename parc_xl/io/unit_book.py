@@ -40,6 +40,8 @@ from posixpath import join as posix_join, normpath
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as ET
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+
 from parc_xl.domain.assignments import ROLE_LEAD, target_text
 from parc_xl.domain.fingerprint import canonical_json, sha256_text
 from parc_xl.domain.models import DeadlineKind, Plan, Progress, Registry, Task
@@ -101,20 +103,13 @@ META_KEYS = (
 
 
 def col_letter(index0: int) -> str:
-    """0-based column index → Excel letters."""
-    n, s = index0 + 1, ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """0-based column index → Excel letters (0 → A)."""
+    return get_column_letter(index0 + 1)
 
 
 def col_index(letters: str) -> int:
     """Excel letters → 0-based column index."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    return column_index_from_string(letters) - 1
 
 
 def a1(row: int, index0: int) -> str:
