@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -82,14 +82,46 @@ _OFFICIAL_BUCKET: dict[Status, Status] = {
 }
 DONE_STATUSES = frozenset({Status.DONE_ON_TIME, Status.DONE_LATE})
 
+_M = TypeVar("_M", bound=BaseModel)
+
 
 def official_bucket(status: Status) -> Status:
     """The official (QĐ 42/2014) state a status is counted under."""
     return _OFFICIAL_BUCKET[status]
 
 
+def construct_unchecked(cls: type[_M], values: dict[str, Any]) -> _M:
+    """An instance of pydantic model `cls` from `values`, which must hold every field
+    already typed (no defaults filled, no validation). A master has 200,000 rows and
+    `model_construct` costs ≈8 µs per call (it walks the fields); this costs ≈1 µs.
+    Only for models without private attributes or extras."""
+    obj = cls.__new__(cls)
+    _set = object.__setattr__
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+# Tiến độ holds one of a handful of values in 200,000 rows: fold each distinct text once.
+_PROGRESS_CACHE: dict[str, Progress | None] = {}
+
+
 def parse_progress(value: object) -> Progress | None:
     """A Tiến độ cell → Progress; empty → None. Tolerates case and missing diacritics."""
+    if type(value) is str:
+        try:
+            return _PROGRESS_CACHE[value]
+        except KeyError:
+            result = _parse_progress(value)
+            if len(_PROGRESS_CACHE) < 10_000:
+                _PROGRESS_CACHE[value] = result
+            return result
+    return _parse_progress(value)
+
+
+def _parse_progress(value: object) -> Progress | None:
     from parc_xl.domain.text import ascii_fold, clean
 
     text = clean(value)
@@ -153,7 +185,7 @@ def working_days_after(calendar: Calendar, a: dt.date, b: dt.date) -> int:
 
 def _outcome(status: Status, due: dt.date | None = None, days_overdue: int | None = None) -> StatusOutcome:
     # Built once per row (200,000 rows): skip re-validating values typed above.
-    return StatusOutcome.model_construct(status=status, due=due, days_overdue=days_overdue)
+    return construct_unchecked(StatusOutcome, {"status": status, "due": due, "days_overdue": days_overdue})
 
 
 def _judged_due(deadline: Deadline | None, progress: Progress | None, instance_due: dt.date | None) -> dt.date | None:
@@ -267,6 +299,7 @@ __all__ = [
     "OFFICIAL_STATUSES",
     "StatusOutcome",
     "compute_status",
+    "construct_unchecked",
     "empty_counts",
     "official_bucket",
     "on_time_rate",

@@ -12,8 +12,11 @@ year whose end is on or after the date (a date after the plan's year → năm).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ from parc_xl.domain import deadlines
 from parc_xl.domain.models import Deadline, DeadlineKind, Task
 from parc_xl.domain.periods import Period, all_periods
 from parc_xl.domain.problems import Problem, warning
-from parc_xl.domain.status import compute_status
+from parc_xl.domain.status import StatusOutcome, compute_status, construct_unchecked
 from parc_xl.domain.summary import RowOutcome, StatusSummary, percent_vi, summarize
 from parc_xl.domain.targets import Target, describe, judge, parse_figure, parse_targets
 from parc_xl.errors import InputError
@@ -105,24 +108,40 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
     target_cache: dict[str, tuple[list[Target], list[str]]] = {}
     unparseable: list[dict[str, str]] = []
     instance_cache: dict[int, dt.date | None] = {}
+    # 200,000 rows share a few thousand distinct inputs (tasks × a handful of progress
+    # values): each cache below turns a per-row computation into a dict lookup.
+    # Deadlines built for rows without a plan task are kept alive here, so that the
+    # id() keys of the other caches cannot be reused by a later object.
+    row_deadlines: dict[tuple[dt.date | None, str], Deadline] = {}
+    status_cache: dict[tuple[Any, ...], StatusOutcome] = {}
+    verdict_cache: dict[tuple[str, Any], tuple[str, str, float | None]] = {}
     outcomes: list[RowOutcome] = []
+    calendar = data.calendar
     for r in data.tracking:
         task = tasks.get(r.key)
         deadline: Deadline | None = task.deadline if task else None
         if deadline is None:
-            deadline = (Deadline(kind=DeadlineKind.DATE, due=r.due) if r.due
-                        else deadlines.parse(r.deadline_text, year))
+            dkey = (r.due, r.deadline_text)
+            deadline = row_deadlines.get(dkey)
+            if deadline is None:
+                deadline = row_deadlines[dkey] = (
+                    Deadline(kind=DeadlineKind.DATE, due=r.due) if r.due
+                    else deadlines.parse(r.deadline_text, year))
         inst: dt.date | None = None
         if deadline.kind is DeadlineKind.RECURRING:
             if id(deadline) not in instance_cache:
                 instance_cache[id(deadline)] = deadlines.instance_due(deadline, judged)
             inst = instance_cache[id(deadline)]
-        outcome = compute_status(
-            progress=r.progress, completed_on=r.completed_on,
-            received_on=r.received_at.date() if r.received_at else None,
-            row_period=r.period or None, deadline=deadline, period=judged.code,
-            instance_due=inst, as_of=as_of, calendar=data.calendar, due_soon_days=due_soon,
-        )
+        received_on = r.received_at.date() if r.received_at else None
+        skey = (r.progress, r.completed_on, received_on, r.period, id(deadline), inst)
+        outcome = status_cache.get(skey)
+        if outcome is None:
+            outcome = status_cache[skey] = compute_status(
+                progress=r.progress, completed_on=r.completed_on,
+                received_on=received_on,
+                row_period=r.period or None, deadline=deadline, period=judged.code,
+                instance_due=inst, as_of=as_of, calendar=calendar, due_soon_days=due_soon,
+            )
         if r.key not in target_cache:
             target_cache[r.key] = _task_targets(task, r.task)
             for phrase in target_cache[r.key][1]:
@@ -133,15 +152,21 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
                     "hãy ghi chỉ tiêu rõ ràng ở cột «Chỉ tiêu» hoặc tự đánh giá.",
                     sheet=L.SHEET_PLAN, task_key=r.key, value=phrase,
                 ))
-        targets = target_cache[r.key][0]
-        verdict = judge(targets, r.figure) if targets else None
-        figures = parse_figure(r.figure)
-        outcomes.append(RowOutcome.model_construct(
-            row=r.row, key=r.key, stt=r.stt, area=r.area, task=r.task, unit=r.unit,
-            unit_name=r.unit_name, status=outcome.status, due=outcome.due,
-            days_overdue=outcome.days_overdue, target=describe(targets), figure=figures[0] if figures else None,
-            target_result=verdict or "",
-        ))
+        vkey = (r.key, r.figure)
+        judged_target = verdict_cache.get(vkey)
+        if judged_target is None:
+            targets = target_cache[r.key][0]
+            verdict = judge(targets, r.figure) if targets else None
+            figures = parse_figure(r.figure)
+            judged_target = verdict_cache[vkey] = (
+                describe(targets), verdict or "", figures[0] if figures else None)
+        outcomes.append(construct_unchecked(RowOutcome, {
+            "row": r.row, "key": r.key, "stt": r.stt, "area": r.area, "task": r.task,
+            "unit": r.unit, "unit_name": r.unit_name, "status": outcome.status,
+            "due": outcome.due, "days_overdue": outcome.days_overdue,
+            "target": judged_target[0], "figure": judged_target[2],
+            "target_result": judged_target[1],
+        }))
     area_order = [a.title for a in data.plan.areas]
     unit_order = [u.code for u in data.registry.units]
     emails = {u.code: u.email for u in data.registry.units}
@@ -180,6 +205,21 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
     return str(saved) if isinstance(saved, (str, Path)) else None
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the job. A 200,000-row master means
+    millions of live objects that each collection walks again: with the collector on,
+    computing the statuses took 3-4.5 s instead of 1.7 s. The job creates no reference
+    cycles worth collecting before it ends; the collector is restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run(master: Path, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
         period: str | None = None) -> StatusResult:
     from parc_xl.io.master import read_master
@@ -189,9 +229,10 @@ def run(master: Path, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
         raise InputError(f"Số ngày «sắp đến hạn» phải là số không âm, không phải {due_soon}.")
     if not master.exists():
         raise InputError(f"Không tìm thấy sổ theo dõi {master.name}.")
-    data = read_master(master)
-    outcomes, summary, problems = compute(data, as_of, due_soon, period)
-    ensure_writable(master)
-    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
+    with _gc_paused():
+        data = read_master(master)
+        outcomes, summary, problems = compute(data, as_of, due_soon, period)
+        ensure_writable(master)
+        backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
     return StatusResult(master=str(master), summary=summary, rows_written=len(outcomes),
                         backup=backup, problems=[*data.problems, *problems])
