@@ -1,0 +1,189 @@
+"""`XlsxPackage.set_cells`: the bulk write the status job uses on 200,000 rows.
+
+Its fast path rewrites cells in the serialised sheet; these tests pin that the result
+is the same workbook the element path (`SheetPart.set_row`) produces, and that anything
+unusual falls back to the element path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.table import Table
+from python_calamine import CalamineWorkbook
+
+from parc_xl.io import xlsx_package
+from parc_xl.io.xlsx_package import XlsxPackage
+
+SHEET = "Theo dõi"
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def build(path: Path, *, formula: bool = False, table: bool = False) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(["Khóa", "Hạn", "Trạng thái", "Số ngày", "Chỉ tiêu", "Ghi chú"])
+    for i in range(2, 8):
+        ws.cell(i, 1, f"T{i}")
+        ws.cell(i, 2, dt.date(2024, 3, i))
+        ws.cell(i, 2).number_format = "dd/mm/yyyy"
+        ws.cell(i, 3, "cũ" if i % 2 else None)
+        ws.cell(i, 3).font = Font(bold=True)
+        ws.cell(i, 4, i if i % 3 else None)
+        ws.cell(i, 4).font = Font(italic=True)  # styled, maybe empty: a <c> exists
+        ws.cell(i, 5).font = Font(color="C00000")
+        ws.cell(i, 6, f"ghi chú {i}")
+    if formula:
+        ws["D4"] = "=B4+1"
+    ws.auto_filter.ref = "A1:F5"  # stale: the element path extends it to the last row
+    if table:
+        ws2 = wb.create_sheet("Bảng")
+        ws2.append(["a", "b"])
+        ws2.append([1, 2])
+    wb.save(path)
+    return path
+
+
+UPDATES: dict[int, dict[int, object]] = {
+    2: {2: dt.date(2024, 12, 31), 3: "Quá hạn chưa hoàn thành", 4: 12, 5: "Đạt"},
+    3: {2: None, 3: "=SUM(A1)", 4: None, 5: None},
+    4: {2: dt.datetime(2024, 5, 6, 7, 30), 3: "a < b & c > d\r\n", 4: 1.5, 5: True},
+    5: {3: " khoảng trắng ", 4: 0},
+    7: {2: dt.date(2025, 1, 2), 3: "Chưa báo cáo", 4: None, 5: "Không đạt"},
+}
+
+
+def _write_both(src: Path, tmp_path: Path, updates: dict[int, dict[int, object]]) -> tuple[Path, Path]:
+    fast, slow = tmp_path / "fast.xlsx", tmp_path / "slow.xlsx"
+    pkg = XlsxPackage.open(src)
+    pkg.set_cells(SHEET, updates)
+    pkg.save(fast)
+    pkg = XlsxPackage.open(src)
+    pkg.sheet(SHEET)  # loaded as elements: set_cells takes the element path
+    pkg.set_cells(SHEET, updates)
+    pkg.save(slow)
+    return fast, slow
+
+
+def _canonical(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read(name))
+    return etree.tostring(root, method="c14n")
+
+
+def test_fast_path_writes_what_the_element_path_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = build(tmp_path / "src.xlsx")
+    calls: list[bool] = []
+    real = xlsx_package._TextPatcher.patch
+
+    def spy(self: object, data: bytes, updates: dict[int, dict[int, object]]) -> object:
+        result = real(self, data, updates)  # type: ignore[arg-type]
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(xlsx_package._TextPatcher, "patch", spy)
+    fast, slow = _write_both(src, tmp_path, UPDATES)
+    assert calls == [True]  # the fast path did the work
+    with zipfile.ZipFile(fast) as zf, zipfile.ZipFile(slow) as zs:
+        assert zf.namelist() == zs.namelist()
+        for name in zf.namelist():
+            if name.endswith(".xml") or name.endswith(".rels"):
+                assert _canonical(fast, name) == _canonical(slow, name), name
+    ws = load_workbook(fast)[SHEET]
+    assert ws["B2"].value == dt.datetime(2024, 12, 31) and ws["B2"].number_format == "dd/mm/yyyy"
+    assert ws["C2"].value == "Quá hạn chưa hoàn thành" and ws["C2"].font.b
+    assert ws["D2"].value == 12 and ws["D2"].font.i
+    assert ws["B3"].value is None and ws["C3"].value == "=SUM(A1)" and ws["C3"].quotePrefix
+    assert ws["B4"].value == dt.datetime(2024, 5, 6, 7, 30) and "hh:mm" in ws["B4"].number_format
+    assert ws["E4"].value is True and ws["D4"].value == 1.5
+    assert ws["C5"].value == " khoảng trắng " and ws["D5"].value == 0
+    assert ws["F7"].value == "ghi chú 7" and ws["E7"].value == "Không đạt"
+    assert ws.auto_filter.ref == "A1:F7"
+    rows = CalamineWorkbook.from_path(str(fast)).get_sheet_by_name(SHEET).to_python()
+    assert rows[3][2] == "a < b & c > d\r\n"
+
+
+def test_untouched_parts_stay_byte_identical_and_calc_chain_goes(tmp_path: Path) -> None:
+    src = build(tmp_path / "src.xlsx")
+    with zipfile.ZipFile(src) as zf:
+        items = {n: zf.read(n) for n in zf.namelist()}
+    items["xl/calcChain.xml"] = (
+        b'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<c r="D2" i="1"/></calcChain>'
+    )
+    items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in items.items():
+            zf.writestr(n, data)
+    out = tmp_path / "out.xlsx"
+    pkg = XlsxPackage.open(src)
+    pkg.set_cells(SHEET, {2: {3: "Sắp đến hạn"}})
+    pkg.save(out)
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert "xl/calcChain.xml" not in b.namelist()
+        assert b'fullCalcOnLoad="1"' in b.read("xl/workbook.xml")
+        for name in ("xl/theme/theme1.xml", "docProps/core.xml", "xl/styles.xml"):
+            assert a.read(name) == b.read(name), name
+        sheet = b.read(SHEET_PART)
+        before = a.read(SHEET_PART)
+    # Only the one cell changed: everything else in the part is the original text.
+    i = before.index(b'<c r="C2"')
+    assert sheet[:i] == before[:i]
+    assert sheet.endswith(before[before.index(b'<c r="D2"'):].replace(b'A1:F5', b'A1:F7'))
+
+
+@pytest.mark.parametrize("case", ["formula", "missing-row", "missing-cell"])
+def test_unusual_cells_fall_back_to_the_element_path(tmp_path: Path, case: str) -> None:
+    src = build(tmp_path / "src.xlsx", formula=case == "formula")
+    updates: dict[int, dict[int, object]] = {
+        "formula": {4: {4: 9}},
+        "missing-row": {2: {3: "x"}, 12: {3: "mới"}},
+        "missing-cell": {2: {9: "cột I"}},
+    }[case]
+    pkg = XlsxPackage.open(src)
+    assert xlsx_package._TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), updates) is None
+    fast, slow = _write_both(src, tmp_path, updates)
+    assert _canonical(fast, SHEET_PART) == _canonical(slow, SHEET_PART)
+    ws = load_workbook(fast)[SHEET]
+    for r, cols in updates.items():
+        for c, value in cols.items():
+            assert ws.cell(r, c).value == value
+
+
+def test_tables_follow_the_last_row(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(["a", "b"])
+    for i in range(5):
+        ws.append([i, i * 2])
+    ws.add_table(Table(displayName="Bang1", ref="A1:B3"))
+    wb.save(tmp_path / "src.xlsx")
+    fast, slow = _write_both(tmp_path / "src.xlsx", tmp_path, {2: {2: 100}})
+    with zipfile.ZipFile(fast) as zf:
+        table_parts = [n for n in zf.namelist() if "tables/" in n]
+    assert table_parts
+    assert _canonical(fast, table_parts[0]) == _canonical(slow, table_parts[0])
+    assert load_workbook(fast)[SHEET].tables["Bang1"].ref == "A1:B6"
+
+
+def test_the_sheet_reads_back_after_a_bulk_write(tmp_path: Path) -> None:
+    src = build(tmp_path / "src.xlsx")
+    pkg = XlsxPackage.open(src)
+    pkg.set_cells(SHEET, {6: {3: "mới"}})
+    sheet = pkg.sheet(SHEET)  # parsed from the patched text
+    assert sheet.value("C6") == "mới"
+    sheet.set_value("C7", "tiếp")
+    pkg.save(tmp_path / "out.xlsx")
+    ws = load_workbook(tmp_path / "out.xlsx")[SHEET]
+    assert ws["C6"].value == "mới" and ws["C7"].value == "tiếp"
