@@ -301,13 +301,34 @@ def xlsx_lock_file(path: Path) -> Path | None:
 class _Entry:
     """One zip entry: its metadata and either original compressed bytes or new data."""
 
-    __slots__ = ("name", "info", "raw", "data")
+    __slots__ = ("name", "info", "raw", "data", "_early")
 
     def __init__(self, name: str, info: zipfile.ZipInfo | None, raw: bytes | None) -> None:
         self.name = name
         self.info = info
         self.raw = raw  # original compressed bytes (untouched entries)
         self.data: bytes | None = None  # new uncompressed content (modified entries)
+        self._early: tuple[bytes, Any] | None = None  # (data, Future of its deflate)
+
+    def deflate_early(self) -> None:
+        """Start deflating `data` in the background. A patched 200,000-row sheet takes
+        ≈2 s to deflate; started when the part is written, that overlaps the rest of
+        the job (building and transplanting the dashboard) instead of adding to it."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        data = self.data
+        if data is None or len(data) <= 2 * _DEFLATE_CHUNK:
+            return
+        pool = ThreadPoolExecutor(max_workers=1)
+        self._early = (data, pool.submit(_deflate, data))
+        pool.shutdown(wait=False)
+
+    def deflated(self) -> bytes:
+        """Raw deflate of `data` (the background result when it is for this data)."""
+        assert self.data is not None
+        if self._early is not None and self._early[0] is self.data:
+            return self._early[1].result()  # type: ignore[no-any-return]
+        return _deflate(self.data)
 
 
 def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
@@ -361,7 +382,7 @@ def _write_zip(fh: Any, entries: list[_Entry]) -> None:
         else:
             data = entry.data
             method, crc, usize = zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data)
-            raw = _deflate(data)
+            raw = entry.deflated()
             date_time = info.date_time if info is not None else now  # type: ignore[assignment]
             external = info.external_attr if info is not None else 0
         csize = len(raw)
@@ -1087,6 +1108,15 @@ _XML_DECL_RE = re.compile(rb'^\s*<\?xml[^>]*encoding=["\']([A-Za-z0-9._-]+)["\']
 _DROPPED_ATTRS = frozenset([b"t", b"cm", b"vm"])
 
 
+def _distinct_col_sets(updates: dict[int, dict[int, CellValue]]) -> list[frozenset[int]]:
+    seen: dict[tuple[int, ...], frozenset[int]] = {}
+    for cols in updates.values():
+        key = tuple(cols)
+        if key not in seen:
+            seen[key] = frozenset(cols)
+    return list(seen.values())
+
+
 def _plain_value(content: bytes) -> bool:
     """True when a cell's children are only a `<v>` or an `<is>` (what `_write` drops)."""
     if content.startswith(b"<v>"):
@@ -1139,7 +1169,7 @@ class _TextPatcher:
         return result
 
     def _cell_tail(self, rest: bytes, value: CellValue) -> bytes | None:
-        """The bytes of the new cell after `<c r="A1"`."""
+        """The bytes of the new cell after `<c r="A1` (from the quote closing `r`)."""
         key = (rest, type(value), value)
         cached = self._cell_cache.get(key)
         if cached is not None:
@@ -1174,7 +1204,7 @@ class _TextPatcher:
             else:
                 parts.append(f"><v>{text}</v></c>")
             out = "".join(parts)
-        tail = out.encode("utf-8")
+        tail = b'"' + out.encode("utf-8")
         if len(self._cell_cache) < 100_000:
             self._cell_cache[key] = tail
         return tail
@@ -1194,49 +1224,50 @@ class _TextPatcher:
         for marker in (b"<!--", b"<![CDATA[", b"<?"):
             if data.find(marker, start, end) >= 0:
                 return None
-        find = data.find
-        out: list[bytes] = [data[:start]]
+        # One C-level split of the sheetData text at every cell of the target columns
+        # (letter, row, attributes, "/" of an empty cell, content); Python then only
+        # swaps the cells that `updates` names. Cells must come in (row, column)
+        # order and every target must be met exactly once, else the element path.
+        colnums = {col_letter(c).encode(): c for cols in _distinct_col_sets(updates) for c in cols}
+        alternatives = b"|".join(sorted(colnums, key=len, reverse=True))
+        pattern = re.compile(
+            rb'<c r="(' + alternatives + rb')([0-9]+)"([^>]*?)(?:(/)>|>(.*?)</c>)', re.S
+        )
+        whole = data.find(b"<c ", 0, start) < 0 and data.find(b"<c ", end) < 0
+        parts = pattern.split(data if whole else data[start:end])  # no 300 MB copy
+        expected = sum(len(cols) for cols in updates.values())
+        out: list[bytes] = [] if whole else [data[:start]]
         append = out.append
-        pos = start
-        tail_of = self._cell_tail
-        letters: dict[int, bytes] = {}
-        # A cell reference names its row, so the cells are found directly (one
-        # forward scan over the part); a cell that is missing, out of order or in a
-        # row of its own making is not found and the element path takes over.
         cache = self._cell_cache
-        for r in sorted(updates):
-            cols = updates[r]
-            for c in sorted(cols) if len(cols) > 1 else cols:
-                letter = letters.get(c)
-                if letter is None:
-                    letter = letters[c] = col_letter(c).encode()
-                prefix = b'<c r="%s%d"' % (letter, r)
-                j = find(prefix, pos, end)
-                if j < 0:
-                    return None
-                a = j + len(prefix)
-                k = find(b">", a, end)
-                if k < 0:
-                    return None
-                if data[k - 1] == 47:  # "/>": an empty cell
-                    rest = data[a : k - 1]
-                    cell_end = k + 1
-                else:
-                    rest = data[a:k]
-                    e = find(b"</c>", k, end)
-                    if e < 0:
-                        return None
-                    if e > k + 1 and not _plain_value(data[k + 1 : e]):
-                        return None  # a formula or other children
-                    cell_end = e + 4
-                value = cols[c]
-                new_tail = cache.get((rest, type(value), value)) or tail_of(rest, value)
-                if new_tail is None:
-                    return None
-                append(data[pos:a])
-                append(new_tail)
-                pos = cell_end
-        append(data[pos:])
+        tail_of = self._cell_tail
+        met = 0
+        previous = 0
+        refs = {letter: b'<c r="' + letter for letter in colnums}
+        for text, letter, row_text, rest, slash, content in zip(*[iter(parts)] * 6):
+            r = int(row_text)
+            c = colnums[letter]
+            order = r * 16_384 + c
+            if order <= previous:
+                return None
+            previous = order
+            cols = updates.get(r)
+            if cols is None or c not in cols:
+                append(text + refs[letter] + row_text + b'"' + rest
+                       + (b"/>" if slash else b">" + content + b"</c>"))
+                continue
+            if content and not _plain_value(content):
+                return None  # a formula or other children
+            value = cols[c]
+            new_tail = cache.get((rest, type(value), value)) or tail_of(rest, value)
+            if new_tail is None:
+                return None
+            append(text + refs[letter] + row_text + new_tail)
+            met += 1
+        if met != expected:
+            return None  # a target cell (or its row) does not exist
+        append(parts[-1])
+        if not whole:
+            append(data[end:])
         last = data.rfind(b'<row r="', start, end)
         last_row = 0
         if last >= 0:
@@ -1571,6 +1602,7 @@ class XlsxPackage:
                 self.write_part(part, data)
                 self._cells_changed = True
                 self._extend_filters_text(name, part, last_row)
+                self._entries[part].deflate_early()
                 return
         sheet = self.sheet(name)
         for r, cols in updates.items():
