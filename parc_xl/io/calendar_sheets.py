@@ -19,7 +19,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from parc_xl.domain.calendar import KIND_DAY_OFF, KIND_WORKING_DAY, WorkCalendar
@@ -34,6 +33,7 @@ from parc_xl.io.master_layout import (
     SHEET_PERIODS,
     Column,
 )
+from parc_xl.io.xlsx_package import col_letter
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DAY_FIRST = re.compile(r"^(?:ngay\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
@@ -118,8 +118,8 @@ def read_calendar(book: CalamineWorkbook, file: str = "") -> tuple[WorkCalendar,
         raw_date, raw_kind = _cell(row, cols["date"]), _cell(row, cols["kind"])
         if raw_date in (None, "") and raw_kind in (None, ""):
             continue
-        date_cell = f"{get_column_letter(cols['date'] + 1)}{r}"
-        kind_cell = f"{get_column_letter(cols['kind'] + 1)}{r}"
+        date_cell = f"{col_letter(cols['date'] + 1)}{r}"
+        kind_cell = f"{col_letter(cols['kind'] + 1)}{r}"
         try:
             day = to_date(raw_date)
         except ValueError:
@@ -168,8 +168,8 @@ def read_schedule(book: CalamineWorkbook, year: int | None = None,
         raw_code, raw_deadline = _cell(row, cols["period"]), _cell(row, cols["submission_deadline"])
         if raw_code in (None, "") and raw_deadline in (None, ""):
             continue
-        code_cell = f"{get_column_letter(cols['period'] + 1)}{r}"
-        deadline_cell = f"{get_column_letter(cols['submission_deadline'] + 1)}{r}"
+        code_cell = f"{col_letter(cols['period'] + 1)}{r}"
+        deadline_cell = f"{col_letter(cols['submission_deadline'] + 1)}{r}"
         try:
             period = Period.parse(clean(raw_code))
         except ValueError as exc:

@@ -12,13 +12,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from parc_xl.domain.models import Registry, Unit, UnitGroup
 from parc_xl.domain.problems import Problem, error, warning
 from parc_xl.domain.text import clean, match_key
 from parc_xl.errors import InputError
 from parc_xl.io.master_layout import GROUP_COLUMNS, SHEET_GROUPS, SHEET_UNITS, UNIT_COLUMNS, Column
+from parc_xl.io.xlsx_package import col_letter
 
 CODE_MAX_LEN = 12  # "short": fits the narrow code columns of every sheet
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -127,12 +126,12 @@ def read_registry(path: Path) -> tuple[Registry, list[Problem]]:
         phrases = _split_list(_cell(rows, r, pos, "phrases"))
         if not (code or name or phrases):
             continue
-        addr = f"{get_column_letter(pos['code'] + 1)}{r + 1}"
+        addr = f"{col_letter(pos['code'] + 1)}{r + 1}"
         where = {"file": file, "sheet": SHEET_GROUPS, "cell": addr}
         problem = _check_code(code, taken, where, "nhóm")
         if problem is None and not name:
             problem = error("registry-name-missing", f"Nhóm «{code}» chưa có tên.",
-                            file=file, sheet=SHEET_GROUPS, cell=f"{get_column_letter(pos['name'] + 1)}{r + 1}")
+                            file=file, sheet=SHEET_GROUPS, cell=f"{col_letter(pos['name'] + 1)}{r + 1}")
         if problem is not None:
             problems.append(problem)
             continue
@@ -149,12 +148,12 @@ def read_registry(path: Path) -> tuple[Registry, list[Problem]]:
         email = _cell(rows, r, pos, "email")
         if not (code or name or groups_text or aliases or email):
             continue
-        addr = f"{get_column_letter(pos['code'] + 1)}{r + 1}"
+        addr = f"{col_letter(pos['code'] + 1)}{r + 1}"
         where = {"file": file, "sheet": SHEET_UNITS, "cell": addr}
         problem = _check_code(code, taken, where, "đơn vị")
         if problem is None and not name:
             problem = error("registry-name-missing", f"Đơn vị «{code}» chưa có tên.",
-                            file=file, sheet=SHEET_UNITS, cell=f"{get_column_letter(pos['name'] + 1)}{r + 1}")
+                            file=file, sheet=SHEET_UNITS, cell=f"{col_letter(pos['name'] + 1)}{r + 1}")
         if problem is not None:
             problems.append(problem)
             continue
@@ -167,7 +166,7 @@ def read_registry(path: Path) -> tuple[Registry, list[Problem]]:
                     "registry-group-unknown",
                     f"Đơn vị «{code}» ghi nhóm «{g}» nhưng sheet «{SHEET_GROUPS}» không có mã nhóm này; "
                     "nhóm này bị bỏ qua.",
-                    file=file, sheet=SHEET_UNITS, cell=f"{get_column_letter(pos['groups'] + 1)}{r + 1}", value=g,
+                    file=file, sheet=SHEET_UNITS, cell=f"{col_letter(pos['groups'] + 1)}{r + 1}", value=g,
                 ))
             elif known not in groups:
                 groups.append(known)

@@ -40,7 +40,6 @@ from posixpath import join as posix_join, normpath
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as ET
 
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from parc_xl.domain.assignments import ROLE_LEAD, target_text
 from parc_xl.domain.fingerprint import canonical_json, sha256_text
@@ -49,6 +48,8 @@ from parc_xl.domain.periods import Period
 from parc_xl.domain.problems import Problem, error
 from parc_xl.domain.text import clean
 from parc_xl.errors import InputError
+from parc_xl.io.xlsx_package import col_letter as _col_letter
+from parc_xl.io.xlsx_package import col_number
 
 TEMPLATE_VERSION = "1"
 FORMAT_ID = "parc-xl/unit-workbook"
@@ -104,12 +105,12 @@ META_KEYS = (
 
 def col_letter(index0: int) -> str:
     """0-based column index → Excel letters (0 → A)."""
-    return get_column_letter(index0 + 1)
+    return _col_letter(index0 + 1)
 
 
 def col_index(letters: str) -> int:
     """Excel letters → 0-based column index."""
-    return column_index_from_string(letters) - 1
+    return col_number(letters) - 1
 
 
 def a1(row: int, index0: int) -> str:

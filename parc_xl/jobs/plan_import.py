@@ -12,6 +12,7 @@ from parc_xl.domain.problems import Problem, has_errors, warning
 from parc_xl.domain.units import bootstrap_registry, plan_cells, resolve_plan
 from parc_xl.errors import DataError, InputError
 from parc_xl.io import master as master_io
+from parc_xl.io.master_writer import create_master
 from parc_xl.io.plan_reader import read_appendix
 from parc_xl.io.registry import read_registry
 from parc_xl.jobs._common import JobResult, backup, ensure_writable, write_atomically
@@ -122,7 +123,7 @@ def run(source: Path, year: int, output: Path, units: Path | None = None) -> Imp
 
     ensure_writable(output)
     previous = backup(output) if output.exists() else None
-    write_atomically(output, lambda tmp: master_io.create_master(tmp, plan, registry))
+    write_atomically(output, lambda tmp: create_master(tmp, plan, registry))
     return ImportResult(master=str(output), plan=plan, registry=registry,
                         registry_source=registry_source, problems=problems,
                         backup=str(previous) if previous else None)

@@ -65,7 +65,7 @@ def run(master: Path, period: str, out_dir: Path, units: list[str] | None = None
     """Read the master and write the unit workbooks."""
     from parc_xl.io.master import read_master
 
-    data = read_master(Path(master))
+    data = read_master(Path(master), tracking=False)
     return generate(data.plan, data.registry, period, Path(out_dir), units)
 
 

@@ -391,7 +391,7 @@ def run(
     if master is not None:
         from parc_xl.io.master import read_master
 
-        data = read_master(Path(master))
+        data = read_master(Path(master), tracking=False)
         plan, registry = data.plan, data.registry
     return validate_files(files, plan, registry, as_of, annotate_dir)
 

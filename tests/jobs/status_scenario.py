@@ -12,7 +12,7 @@ from pathlib import Path
 from parc_xl.domain import deadlines
 from parc_xl.domain.models import Area, Plan, Registry, Status, Task, Unit
 from parc_xl.io import master_layout as L
-from parc_xl.io.master import create_master
+from parc_xl.io.master_writer import create_master
 from parc_xl.io.xlsx_package import XlsxPackage, col_letter
 
 D = dt.date

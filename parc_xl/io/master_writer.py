@@ -1,0 +1,277 @@
+"""The master workbook, write side: `create_master` builds a new master with openpyxl —
+every owned sheet styled for people (header, wrapping, widths, frozen header, filter,
+A4 landscape with repeated header, Times New Roman) and the status colours as
+conditional formatting. Used once per plan by the import job; later writes patch the
+package (`io/xlsx_package.py`) so the clerk's own work is never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parc_xl import __version__
+from parc_xl.domain.fingerprint import plan_fingerprint
+from parc_xl.domain.models import Plan, Registry, Task
+from parc_xl.domain.periods import PeriodSchedule
+from parc_xl.io import master_layout as L
+from parc_xl.io.master import TEMPLATE_VERSION
+from parc_xl.io.master_layout import Column
+
+FONT_NAME = "Times New Roman"
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+_THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=11)
+TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
+AREA_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+# Text Excel would read as a formula or DDE when typed (PRODUCT.md "never let a file do harm").
+FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
+
+_DATE_COLUMNS = {"first_due", "due", "completed_on", "cutoff_start", "cutoff_end",
+                 "submission_deadline", "date"}
+_DATETIME_COLUMNS = {"received_at", "at"}
+
+
+
+
+def _style_header(ws: Worksheet, columns: list[Column], row: int = 1) -> None:
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=i, value=col.header)
+        cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, HEADER_ALIGN
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.row_dimensions[row].height = 32
+
+
+def _style_body_cell(cell: Any, column_id: str) -> None:
+    cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_TOP
+    if column_id in _DATE_COLUMNS:
+        cell.number_format = DATE_FORMAT
+    elif column_id in _DATETIME_COLUMNS:
+        cell.number_format = DATETIME_FORMAT
+
+
+def _print_setup(ws: Worksheet, columns: list[Column], header_row: int = 1) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "Trang &P / &N"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+
+def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
+                autofilter: bool = True) -> None:
+    """Header in row 1, data from row 2; an empty table still gets one styled blank
+    row so that rows appended later by the package patcher inherit the styles."""
+    _style_header(ws, columns)
+    body = rows or [[None] * len(columns)]
+    prototypes: list[Any] = []
+    for c, col in enumerate(columns, start=1):
+        proto = ws.cell(row=2, column=c)
+        _style_body_cell(proto, col.id)
+        prototypes.append(proto._style)
+    for r, values in enumerate(body, start=2):
+        for c in range(1, len(columns) + 1):
+            value = values[c - 1] if c - 1 < len(values) else None
+            cell = ws.cell(row=r, column=c, value=value)
+            # copying a styled prototype is ~20x cheaper than setting font, border,
+            # alignment per cell (each set looks the style up in the workbook registries)
+            cell._style = copy(prototypes[c - 1])
+            if isinstance(value, str) and value.startswith(FORMULA_LIKE):
+                cell.data_type = "s"  # openpyxl would write "=…" as a formula
+                cell.quotePrefix = True  # and Excel would revive it on F2+Enter
+    if autofilter:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(2, len(rows) + 1)}"
+    _print_setup(ws, columns)
+    fit_row_heights(ws, columns, 2, len(body) + 1)
+
+
+_LINE_HEIGHT = 15.0  # points per line of 11 pt Times New Roman
+
+
+def fit_row_heights(ws: Worksheet, columns: list[Column], first: int, last: int) -> None:
+    """Explicit heights for wrapped rows: neither Excel nor LibreOffice auto-fits rows of a
+    file they did not write, so long tasks would otherwise show as one clipped line."""
+    for r in range(first, last + 1):
+        lines = 1
+        for c, col in enumerate(columns, start=1):
+            value = ws.cell(row=r, column=c).value
+            if not isinstance(value, str) or not value:
+                continue
+            per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
+            n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+            lines = max(lines, n)
+        if lines > 1:
+            ws.row_dimensions[r].height = min(409.0, lines * _LINE_HEIGHT)
+
+
+def _plan_rows(plan: Plan) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for t in plan.tasks:
+        area = plan.area(t.area)
+        d = t.deadline
+        values = {
+            "key": t.key, "stt": t.stt, "area": area.title if area else t.area, "task": t.task,
+            "product": t.product, "lead": t.lead, "coord": t.coord, "deadline_text": t.deadline_text,
+            "due": d.due if d else None, "target": _target_text(t),
+            "deadline_kind": d.kind.value if d else "", "first_due": d.first_due if d else None,
+            "recurrence": d.recurrence.value if d and d.recurrence else "",
+            "lead_units": "; ".join(t.lead_units), "coord_units": "; ".join(t.coord_units),
+        }
+        rows.append([values[c.id] for c in L.PLAN_COLUMNS])
+    return rows
+
+
+def _target_text(task: Task) -> str:
+    from parc_xl.domain.targets import describe, parse_targets
+
+    return describe(parse_targets(f"{task.task} {task.product}").targets)
+
+
+def tracking_rows(plan: Plan, registry: Registry) -> list[list[Any]]:
+    """One row per task × lead unit (groups expanded to their members)."""
+    rows: list[list[Any]] = []
+    for t in plan.tasks:
+        area = plan.area(t.area)
+        area_title = area.title if area else t.area
+        units = registry.expand(t.lead_units)
+        due = t.deadline.due if t.deadline else None
+        if not units:
+            # Not resolved to a registry unit: keep the row visible so nothing is lost.
+            units = [""]
+        for code in units:
+            unit = registry.unit(code)
+            name = unit.name if unit else t.lead
+            rows.append([t.key, t.stt, area_title, t.task, code, name, t.deadline_text, due]
+                        + [None] * (len(L.TRACKING_COLUMNS) - 8))
+    return rows
+
+
+def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
+    from parc_xl.io.status_format import status_legend_rows
+
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 80
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws["A1"] = "Sổ theo dõi Kế hoạch cải cách hành chính năm " + str(plan.year)
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = plan.title or ""
+    ws["A2"].font = Font(name=FONT_NAME, size=12, italic=True)
+    lines = [
+        ("Kế hoạch", "Danh sách nhiệm vụ của Phụ lục kế hoạch (mỗi dòng một nhiệm vụ)."),
+        ("Đơn vị, Nhóm đơn vị", "Danh mục đơn vị: mã, tên, nhóm, tên gọi khác. Văn phòng được sửa, thêm đơn vị."),
+        ("Kỳ báo cáo", "Các kỳ báo cáo, thời gian chốt số liệu (Nghị định 09/2019/NĐ-CP) và hạn nộp."),
+        ("Lịch làm việc", "Ngày nghỉ bổ sung hoặc ngày làm việc bù của cơ quan (nếu có)."),
+        ("Theo dõi", "Mỗi dòng là một nhiệm vụ × đơn vị chủ trì: tiến độ mới nhất và trạng thái."),
+        ("Nộp báo cáo", "Mỗi tệp đơn vị gửi về: thời điểm nhận, đúng hạn hay không, chấp nhận hay từ chối."),
+        ("Chưa nộp", "Các đơn vị chưa gửi báo cáo của kỳ (cập nhật sau mỗi lần Tổng hợp)."),
+        ("Lịch sử", "Mọi thay đổi đã chấp nhận: giá trị cũ → giá trị mới, tệp nguồn."),
+        ("Tổng hợp, Quá hạn", "Bảng tổng hợp và danh sách nhiệm vụ quá hạn, sắp đến hạn để đôn đốc."),
+        ("Lưu ý", "Các sheet trên do parc-xl ghi lại mỗi lần chạy; sheet và ghi chú riêng của bạn được giữ nguyên."),
+    ]
+    r = 4
+    ws.cell(row=r, column=1, value="Sheet").font = HEADER_FONT
+    ws.cell(row=r, column=2, value="Nội dung").font = HEADER_FONT
+    for name, text in lines:
+        r += 1
+        ws.cell(row=r, column=1, value=name).font = Font(name=FONT_NAME, size=11, bold=True)
+        c = ws.cell(row=r, column=2, value=text)
+        c.font, c.alignment = BODY_FONT, WRAP_TOP
+    r += 2
+    ws.cell(row=r, column=1, value="Chú giải màu trạng thái").font = HEADER_FONT
+    for status, meaning, fill_hex, font_hex in status_legend_rows():
+        r += 1
+        a = ws.cell(row=r, column=1, value=status)
+        a.fill = PatternFill("solid", fgColor=fill_hex)
+        a.font = Font(name=FONT_NAME, size=11, color=font_hex)
+        a.border = BORDER
+        b = ws.cell(row=r, column=2, value=meaning)
+        b.font, b.alignment = BODY_FONT, WRAP_TOP
+
+
+def create_master(path: Path, plan: Plan, registry: Registry, *,
+                  schedule: PeriodSchedule | None = None) -> None:
+    """Write a new master workbook (the caller writes atomically: see jobs.plan_import)."""
+    from parc_xl.io.calendar_sheets import period_rows
+    from parc_xl.io.registry import registry_rows
+    from parc_xl.io.status_format import add_status_formatting
+
+    wb = Workbook()
+    guide = wb.active
+    guide.title = L.SHEET_GUIDE
+    _guide_sheet(guide, plan)
+
+    unit_rows, group_rows = registry_rows(registry)
+    write_table(wb.create_sheet(L.SHEET_UNITS), L.UNIT_COLUMNS, unit_rows)
+    write_table(wb.create_sheet(L.SHEET_GROUPS), L.GROUP_COLUMNS, group_rows)
+
+    ws_plan = wb.create_sheet(L.SHEET_PLAN)
+    plan_rows = _plan_rows(plan)
+    write_table(ws_plan, L.PLAN_COLUMNS, plan_rows)
+    ws_plan.print_area = f"A1:{get_column_letter(L.PLAN_PRINTED_COLUMNS)}{len(plan_rows) + 1}"
+
+    write_table(wb.create_sheet(L.SHEET_PERIODS), L.PERIOD_COLUMNS,
+                period_rows(plan.year, schedule or PeriodSchedule()), autofilter=False)
+    write_table(wb.create_sheet(L.SHEET_CALENDAR), L.CALENDAR_COLUMNS, [], autofilter=False)
+
+    ws_track = wb.create_sheet(L.SHEET_TRACKING)
+    track = tracking_rows(plan, registry)
+    write_table(ws_track, L.TRACKING_COLUMNS, track)
+    ncols = len(L.TRACKING_COLUMNS)
+    status_letter = get_column_letter(L.column_index(L.TRACKING_COLUMNS, "status") + 1)
+    # Cover generously beyond today's rows so rows a clerk adds still get coloured.
+    add_status_formatting(ws_track, status_letter, 2, get_column_letter(ncols),
+                          max(len(track) + 1, 2) + 1000)
+
+    write_table(wb.create_sheet(L.SHEET_SUBMISSIONS), L.SUBMISSION_COLUMNS, [])
+    write_table(wb.create_sheet(L.SHEET_MISSING), L.MISSING_COLUMNS, [])
+    write_table(wb.create_sheet(L.SHEET_HISTORY), L.HISTORY_COLUMNS, [])
+    dash = wb.create_sheet(L.SHEET_DASHBOARD)
+    dash["A1"] = "Tổng hợp: chạy «Cập nhật trạng thái» (parc-xl status) để lập bảng tổng hợp."
+    dash["A1"].font = TITLE_FONT
+    write_table(wb.create_sheet(L.SHEET_OVERDUE), L.OVERDUE_COLUMNS, [])
+
+    meta = wb.create_sheet(L.SHEET_META)
+    meta.sheet_state = "veryHidden"
+    for k, v in _meta_items(plan).items():
+        meta.append([k, v])
+    for ws in wb.worksheets:
+        ws.sheet_view.zoomScale = 100
+    wb.save(path)
+
+
+def _meta_items(plan: Plan) -> dict[str, str]:
+    return {
+        "plan_year": str(plan.year),
+        "issuer": plan.issuer,
+        "title": plan.title,
+        "source": plan.source,
+        "stated_total": "" if plan.stated_total is None else str(plan.stated_total),
+        "fingerprint": plan_fingerprint(plan),
+        "template_version": TEMPLATE_VERSION,
+        "parc_xl_version": __version__,
+        "areas": json.dumps([a.model_dump() for a in plan.areas], ensure_ascii=False),
+    }
