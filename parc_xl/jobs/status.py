@@ -190,11 +190,12 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
     col = {cid: L.column_index(L.TRACKING_COLUMNS, cid) + 1
            for cid in ("due", "status", "days_overdue", "target_result")}
     # One bulk call: on a 200,000-row master the cells are patched in the serialised
-    # sheet instead of through 200,000 lxml rows (see XlsxPackage.set_cells).
-    pkg.set_cells(L.SHEET_TRACKING, {
-        o.row: {col["due"]: o.due, col["status"]: o.status.value,
-                col["days_overdue"]: o.days_overdue, col["target_result"]: o.target_result or None}
-        for o in outcomes
+    # sheet instead of through 200,000 lxml rows (see XlsxPackage.set_columns).
+    pkg.set_columns(L.SHEET_TRACKING, {
+        col["due"]: {o.row: o.due for o in outcomes},
+        col["status"]: {o.row: o.status.value for o in outcomes},
+        col["days_overdue"]: {o.row: o.days_overdue for o in outcomes},
+        col["target_result"]: {o.row: o.target_result or None for o in outcomes},
     })
     with tempfile.TemporaryDirectory(prefix="parc_dash_") as tmp:
         generated = Path(tmp) / "dashboard.xlsx"
@@ -231,9 +232,17 @@ def run(master: Path, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
     if not master.exists():
         raise InputError(f"Không tìm thấy sổ theo dõi {master.name}.")
     with _gc_paused():
-        data = read_master(master)
-        outcomes, summary, problems = compute(data, as_of, due_soon, period)
-        ensure_writable(master)
-        backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
+        # The master's rows and outcomes are freed (by reference counting) when
+        # _run_job returns, before the collector is switched back on and walks what
+        # is left.
+        return _run_job(master, as_of, due_soon, period, read_master)
+
+
+def _run_job(master: Path, as_of: dt.date, due_soon: int, period: str | None,
+             read_master: Any) -> StatusResult:
+    data = read_master(master)
+    outcomes, summary, problems = compute(data, as_of, due_soon, period)
+    ensure_writable(master)
+    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
     return StatusResult(master=str(master), summary=summary, rows_written=len(outcomes),
                         backup=backup, problems=[*data.problems, *problems])

@@ -1,7 +1,7 @@
-"""`XlsxPackage.set_cells`: the bulk write the status job uses on 200,000 rows.
+"""`XlsxPackage.set_columns`: the bulk write the status job uses on 200,000 rows.
 
 Its fast path rewrites cells in the serialised sheet; these tests pin that the result
-is the same workbook the element path (`SheetPart.set_row`) produces, and that anything
+is the same workbook the element path (`SheetPart.set_value`) produces, and that anything
 unusual falls back to the element path.
 """
 
@@ -60,14 +60,25 @@ UPDATES: dict[int, dict[int, object]] = {
 }
 
 
+def _by_column(updates: dict[int, dict[int, object]]) -> dict[int, dict[int, object]]:
+    columns: dict[int, dict[int, object]] = {}
+    for r, cols in updates.items():
+        for c, value in cols.items():
+            columns.setdefault(c, {})[r] = value
+    return columns
+
+
 def _write_both(src: Path, tmp_path: Path, updates: dict[int, dict[int, object]]) -> tuple[Path, Path]:
+    """The workbook written by the fast path and by the element path; `updates` is
+    {row: {column: value}} for readability."""
+    updates = _by_column(updates)
     fast, slow = tmp_path / "fast.xlsx", tmp_path / "slow.xlsx"
     pkg = XlsxPackage.open(src)
-    pkg.set_cells(SHEET, updates)
+    pkg.set_columns(SHEET, updates)
     pkg.save(fast)
     pkg = XlsxPackage.open(src)
-    pkg.sheet(SHEET)  # loaded as elements: set_cells takes the element path
-    pkg.set_cells(SHEET, updates)
+    pkg.sheet(SHEET)  # loaded as elements: set_columns takes the element path
+    pkg.set_columns(SHEET, updates)
     pkg.save(slow)
     return fast, slow
 
@@ -83,8 +94,8 @@ def test_fast_path_writes_what_the_element_path_writes(tmp_path: Path, monkeypat
     calls: list[bool] = []
     real = xlsx_package._TextPatcher.patch
 
-    def spy(self: object, data: bytes, updates: dict[int, dict[int, object]]) -> object:
-        result = real(self, data, updates)  # type: ignore[arg-type]
+    def spy(self: object, data: bytes, columns: dict[int, dict[int, object]]) -> object:
+        result = real(self, data, columns)  # type: ignore[arg-type]
         calls.append(result is not None)
         return result
 
@@ -127,7 +138,7 @@ def test_untouched_parts_stay_byte_identical_and_calc_chain_goes(tmp_path: Path)
             zf.writestr(n, data)
     out = tmp_path / "out.xlsx"
     pkg = XlsxPackage.open(src)
-    pkg.set_cells(SHEET, {2: {3: "Sắp đến hạn"}})
+    pkg.set_columns(SHEET, {3: {2: "Sắp đến hạn"}})
     pkg.save(out)
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
         assert "xl/calcChain.xml" not in b.namelist()
@@ -151,7 +162,7 @@ def test_unusual_cells_fall_back_to_the_element_path(tmp_path: Path, case: str) 
         "missing-cell": {2: {9: "cột I"}},
     }[case]
     pkg = XlsxPackage.open(src)
-    assert xlsx_package._TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), updates) is None
+    assert xlsx_package._TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), _by_column(updates)) is None
     fast, slow = _write_both(src, tmp_path, updates)
     assert _canonical(fast, SHEET_PART) == _canonical(slow, SHEET_PART)
     ws = load_workbook(fast)[SHEET]
@@ -180,7 +191,7 @@ def test_tables_follow_the_last_row(tmp_path: Path) -> None:
 def test_the_sheet_reads_back_after_a_bulk_write(tmp_path: Path) -> None:
     src = build(tmp_path / "src.xlsx")
     pkg = XlsxPackage.open(src)
-    pkg.set_cells(SHEET, {6: {3: "mới"}})
+    pkg.set_columns(SHEET, {3: {6: "mới"}})
     sheet = pkg.sheet(SHEET)  # parsed from the patched text
     assert sheet.value("C6") == "mới"
     sheet.set_value("C7", "tiếp")
