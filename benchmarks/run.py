@@ -93,8 +93,12 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version(), "platform": platform.platform()}
 
 
+TIMEOUT = 1800.0  # seconds per worker run; --timeout
+
+
 def worker(job: str, args: dict[str, Any], profile: Path | None = None,
-           timeout: float = 3600) -> dict[str, Any]:
+           timeout: float | None = None) -> dict[str, Any]:
+    timeout = timeout or TIMEOUT
     spec = json.dumps({"job": job, "args": args, "profile": str(profile) if profile else None},
                       default=str)
     t0 = time.perf_counter()
@@ -394,12 +398,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="comma-separated jobs, e.g. merge,validate")
     ap.add_argument("--profile", type=Path, help="write pyinstrument profiles (first run) here")
     ap.add_argument("--fresh", action="store_true", help="ignore the office cache")
+    ap.add_argument("--timeout", type=float, default=1800.0,
+                    help="give up on one job run after this many seconds (reported as error)")
     ns = ap.parse_args(argv)
     units, rows = LOADS[ns.load]
     units, rows = ns.units or units, ns.rows or rows
     only = set(ns.only.split(",")) if ns.only else None
     started = dt.datetime.now().astimezone()
-    global SLOW_REPEAT
+    global SLOW_REPEAT, TIMEOUT
+    TIMEOUT = ns.timeout
     SLOW_REPEAT = max(1, ns.repeat_slow) if ns.repeat_slow else None
     res = bench_load(ns.load, units, rows, max(1, ns.repeat), only, ns.profile, ns.fresh)
     report = {"load": ns.load, "units": units, "rows": rows,
