@@ -198,3 +198,19 @@ def test_the_sheet_reads_back_after_a_bulk_write(tmp_path: Path) -> None:
     pkg.save(tmp_path / "out.xlsx")
     ws = load_workbook(tmp_path / "out.xlsx")[SHEET]
     assert ws["C6"].value == "mới" and ws["C7"].value == "tiếp"
+
+
+def test_fast_path_also_reads_sheets_this_module_serialised(tmp_path: Path) -> None:
+    """A master written back by lxml (XML declaration, inline strings with
+    xml:space) is patched as text too: the second status run is as fast as the first."""
+    src = build(tmp_path / "src.xlsx")
+    _, slow = _write_both(src, tmp_path, UPDATES)
+    pkg = XlsxPackage.open(slow)
+    assert pkg.read_part(SHEET_PART).startswith(b"<?xml")
+    columns = _by_column({2: {3: "Hoàn thành đúng hạn", 4: None}, 4: {3: "lần hai"}})
+    assert xlsx_package._TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), columns) is not None
+    pkg.set_columns(SHEET, columns)
+    pkg.save(tmp_path / "again.xlsx")
+    ws = load_workbook(tmp_path / "again.xlsx")[SHEET]
+    assert ws["C2"].value == "Hoàn thành đúng hạn" and ws["D2"].value is None
+    assert ws["C4"].value == "lần hai" and ws["E4"].value is True
