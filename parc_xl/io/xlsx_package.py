@@ -33,6 +33,12 @@ Decisions (see also the module's tests):
   XML text until saved (or until a later edit needs them as elements): 200,000 rows x 3
   cells are written and saved in about a second or two instead of building a million
   lxml elements.
+* **Bulk cells.** ``XlsxPackage.set_columns`` rewrites existing cells of a sheet that has
+  not been loaded as elements directly in its serialised XML (one regex split, cached
+  cell encodings): the status job's 800,000 cells of a 200,000-row ``Theo dõi`` take
+  about 2 s instead of a 300 MB lxml tree and ≈40 s. Anything unusual (a formula, a
+  missing cell, comments) falls back to the element path, which gives the same result.
+  Parts over 16 MB are deflated in 8 MB chunks on all cores.
 
 Typical use::
 
