@@ -25,7 +25,7 @@ from parc_xl.domain.submissions import (
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
-from parc_xl.io.xlsx_package import XlsxPackage, col_letter
+from parc_xl.io.xlsx_package import XlsxPackage
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
 from parc_xl.jobs.validate import check_file
 
@@ -401,10 +401,11 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
            submissions: list[list[Any]], history: list[list[Any]], missing: list[str]) -> str | None:
     pkg = XlsxPackage.open(master)
     track_pos = md.headers.get(L.SHEET_TRACKING) or {c.id: i for i, c in enumerate(L.TRACKING_COLUMNS)}
-    ws = pkg.sheet(L.SHEET_TRACKING)
-    for (row, field), value in sorted(cell_updates.items()):
+    columns: dict[int, dict[int, Any]] = {}
+    for (row, field), value in cell_updates.items():
         if field in track_pos:
-            ws.set_value(f"{col_letter(track_pos[field] + 1)}{row}", value)
+            columns.setdefault(track_pos[field] + 1, {})[row] = value
+    pkg.set_columns(L.SHEET_TRACKING, columns)  # one pass over the sheet text, not a cell at a time
     if submissions:
         pkg.sheet(L.SHEET_SUBMISSIONS).append_rows(
             [_as_row(_ordered(md, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, r)) for r in submissions])
