@@ -179,14 +179,16 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
 
 
 def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
-          issuer: str = "", year: int | None = None) -> str | None:
-    """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master.
+          issuer: str = "", year: int | None = None, pkg: Any = None) -> str | None:
+    """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master
+    (`pkg`: the master already opened as an `XlsxPackage`, else it is opened here).
     Returns the backup's path."""
     from parc_xl.io.dashboard import build_sheets, overdue_rows
     from parc_xl.io.xlsx_package import XlsxPackage
     from parc_xl.jobs._common import BACKUP_DIR
 
-    pkg = XlsxPackage.open(master)
+    if pkg is None:
+        pkg = XlsxPackage.open(master)
     col = {cid: L.column_index(L.TRACKING_COLUMNS, cid) + 1
            for cid in ("due", "status", "days_overdue", "target_result")}
     # One bulk call: on a 200,000-row master the cells are patched in the serialised
@@ -240,9 +242,14 @@ def run(master: Path, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
 
 def _run_job(master: Path, as_of: dt.date, due_soon: int, period: str | None,
              read_master: Any) -> StatusResult:
+    from parc_xl.io.xlsx_package import XlsxPackage
+
     data = read_master(master)
+    # Opened now so that `Theo dõi` inflates in the background while statuses compute.
+    pkg = XlsxPackage.open(master)
+    pkg.prefetch(L.SHEET_TRACKING)
     outcomes, summary, problems = compute(data, as_of, due_soon, period)
     ensure_writable(master)
-    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
+    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year, pkg=pkg)
     return StatusResult(master=str(master), summary=summary, rows_written=len(outcomes),
                         backup=backup, problems=[*data.problems, *problems])
