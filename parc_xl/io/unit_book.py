@@ -144,6 +144,13 @@ def _canon_text(text: str) -> str:
 
 
 def cell_hash(value: object) -> str:
+    return _cell_hash(type(value), value)
+
+
+@lru_cache(maxsize=65536)
+def _cell_hash(kind: type, value: object) -> str:
+    # Keyed by type too: 1, 1.0 and True are equal dict keys but canonicalise differently.
+    # Cached because every return repeats the same plan texts (a merge hashes ~70,000 cells).
     return sha256_text(canon(value))[:8]
 
 
