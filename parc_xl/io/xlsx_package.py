@@ -346,8 +346,8 @@ def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]
 _DEFLATE_CHUNK = 8 * 1024 * 1024
 
 
-def _deflate_chunk(chunk: bytes, last: bool) -> bytes:
-    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+def _deflate_chunk(chunk: bytes, last: bool, level: int = 6) -> bytes:
+    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
     return comp.compress(chunk) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
@@ -355,16 +355,19 @@ def _deflate(data: bytes) -> bytes:
     """Raw deflate of a part. A 200,000-row sheet is ≈300 MB of XML, 3 s to deflate on
     one core: large parts are cut into 8 MB chunks compressed on all cores (zlib
     releases the GIL), each ended by a sync flush so that the concatenation is one
-    valid deflate stream (as pigz does); the size grows by well under 1 %."""
-    if len(data) <= 2 * _DEFLATE_CHUNK or (os.cpu_count() or 1) < 2:
+    valid deflate stream (as pigz does); the size grows by well under 1 %. Those large
+    parts use level 5: a third less CPU than 6 for a part ≈6 % larger."""
+    if len(data) <= 2 * _DEFLATE_CHUNK:
         return _deflate_chunk(data, True)
+    if (os.cpu_count() or 1) < 2:
+        return _deflate_chunk(data, True, 5)
     from concurrent.futures import ThreadPoolExecutor
 
     view = memoryview(data)
     starts = range(0, len(data), _DEFLATE_CHUNK)
     with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 2, 8)) as pool:
         parts = pool.map(
-            lambda i: _deflate_chunk(bytes(view[i : i + _DEFLATE_CHUNK]), i + _DEFLATE_CHUNK >= len(data)),
+            lambda i: _deflate_chunk(bytes(view[i : i + _DEFLATE_CHUNK]), i + _DEFLATE_CHUNK >= len(data), 5),
             starts,
         )
         return b"".join(parts)
