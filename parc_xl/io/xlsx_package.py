@@ -1263,14 +1263,16 @@ class _TextPatcher:
         met = 0
         previous = 0
         refs = {letter: b'<c r="' + letter for letter in colnums}
+        # Per letter: its column number and that column's {row: value}.
+        targets = {letter: (c, columns[c]) for letter, c in colnums.items()}
         for text, letter, row_text, rest, slash, content in zip(*[iter(parts)] * 6):
             r = int(row_text)
-            c = colnums[letter]
+            c, values = targets[letter]
             order = r * 16_384 + c
             if order <= previous:
                 return None
             previous = order
-            value = columns[c].get(r, _UNTOUCHED)
+            value = values.get(r, _UNTOUCHED)
             if value is _UNTOUCHED:
                 append(text + refs[letter] + row_text + b'"' + rest
                        + (b"/>" if slash else b">" + content + b"</c>"))
@@ -1280,7 +1282,8 @@ class _TextPatcher:
             new_tail = cache.get((rest, type(value), value)) or tail_of(rest, value)
             if new_tail is None:
                 return None
-            append(text + refs[letter] + row_text + new_tail)
+            append(text)
+            append(refs[letter] + row_text + new_tail)
             met += 1
         if met != expected:
             return None  # a target cell (or its row) does not exist
