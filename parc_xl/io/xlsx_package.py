@@ -346,7 +346,7 @@ def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]
 _DEFLATE_CHUNK = 8 * 1024 * 1024
 
 
-def _deflate_chunk(chunk: bytes, last: bool, level: int = 6) -> bytes:
+def _deflate_chunk(chunk: bytes | memoryview, last: bool, level: int = 6) -> bytes:
     comp = zlib.compressobj(level, zlib.DEFLATED, -15)
     return comp.compress(chunk) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
@@ -367,7 +367,7 @@ def _deflate(data: bytes) -> bytes:
     starts = range(0, len(data), _DEFLATE_CHUNK)
     with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 2, 8)) as pool:
         parts = pool.map(
-            lambda i: _deflate_chunk(bytes(view[i : i + _DEFLATE_CHUNK]), i + _DEFLATE_CHUNK >= len(data), 5),
+            lambda i: _deflate_chunk(view[i : i + _DEFLATE_CHUNK], i + _DEFLATE_CHUNK >= len(data), 5),
             starts,
         )
         return b"".join(parts)
@@ -1251,7 +1251,9 @@ class _TextPatcher:
         colnums = {col_letter(c).encode(): c for c in columns}
         alternatives = b"|".join(sorted(colnums, key=len, reverse=True))
         pattern = re.compile(
-            rb'<c r="(' + alternatives + rb')([0-9]+)"([^>]*?)(?:(/)>|>(.*?)</c>)', re.S
+            # (attributes never hold "/" or ">": a cell where they do is not matched,
+            # so not met, and the element path takes over)
+            rb'<c r="(' + alternatives + rb')([0-9]+)"([^>/]*)(?:(/)>|>(.*?)</c>)', re.S
         )
         whole = data.find(b"<c ", 0, start) < 0 and data.find(b"<c ", end) < 0
         parts = pattern.split(data if whole else data[start:end])  # no 300 MB copy
