@@ -30,6 +30,9 @@ TARGET_VI = {
 }
 
 
+LOAD_VI = {"reference": "tham chiếu", "large": "lớn", "tiny": "rất nhỏ"}
+
+
 def vn(x: float | None, digits: int = 1) -> str:
     """Vietnamese number: decimal comma, dot for thousands."""
     if x is None:
@@ -43,7 +46,7 @@ def rows(report: dict[str, Any]) -> list[str]:
     for job, e in report["jobs"].items():
         name = JOB_VI.get(job, job)
         if e.get("seconds") is None:
-            out.append(f"| {name} | chưa đo ({e.get('error', '')[:60]}) | | | |")
+            out.append(f"| {name} | chưa xong (xem ghi chú) | | | |")
             continue
         fl = f"{vn(e['floor_seconds'], 2)} s" if e.get("floor_seconds") else ""
         bl = f"{vn(e['baseline_seconds'])} s" if e.get("baseline_seconds") else ""
@@ -68,7 +71,8 @@ def main(paths: list[str]) -> str:
     ]
     for r in reports:
         lines += [
-            f"**Tải {r['load']}**: {r['units']} đơn vị × {r['rows']} nhiệm vụ "
+            f"**Tải {LOAD_VI.get(r['load'], r['load'])}**: {vn(r['units'], 0)} đơn vị × "
+            f"{r['rows']} nhiệm vụ "
             f"({vn(r['tracking_rows'], 0)} dòng Theo dõi), {r['repeat']} lần chạy.",
             "",
             "| Việc | Thời gian | Sàn | Cách làm thông thường | Bộ nhớ đỉnh |",
