@@ -14,6 +14,7 @@ are built from.
 from __future__ import annotations
 
 import re
+from typing import Any
 from pathlib import Path
 
 from docx import Document
@@ -23,7 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell
 
 from parc_xl.domain.models import Status
 from parc_xl.domain.periods import Period
@@ -34,6 +35,10 @@ from parc_xl.domain.text import ascii_fold, clean
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 11
+# A signed report lists at most this many overdue rows (or tasks, when many units are
+# late) and target rows; the full lists are the master's sheets.
+DETAIL_ROWS = 60
+TARGET_ROWS = 120
 
 # Report subject per period kind (how reports name their period).
 _PERIOD_SUBJECT = {
@@ -130,7 +135,10 @@ def _grid(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float]
     for i, h in enumerate(headers):
         _cell_text(table.rows[0].cells[i], h, bold=True, size=TABLE_PT)
     for values in rows:
-        cells = table.add_row().cells
+        row = table.add_row()
+        # python-docx's `row.cells` rebuilds the whole table grid on each call (quadratic:
+        # a large office's report never finished); the row's own <w:tc> are enough here.
+        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
         for i, v in enumerate(values):
             left = i == 1 or (len(values) > 4 and i == 2 and len(v) > 12)
             _cell_text(cells[i], v, size=TABLE_PT,
@@ -242,22 +250,45 @@ def write_report(path: Path, s: StatusSummary, *, issuer: str, year: int, period
 
     overdue = [o for o in s.overdue if o.status is Status.OVERDUE]
     _para(doc, f"3. Nhiệm vụ quá hạn chưa hoàn thành ({len(overdue)} lượt)", bold=True)
-    if overdue:
+    if not overdue:
+        _para(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.", indent=True)
+    elif len(overdue) <= DETAIL_ROWS:
         _grid(doc, ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Số ngày làm việc quá hạn"],
               [[str(i), f"{o.key}. {o.task}", o.unit_name or o.unit,
                 f"{o.due:%d/%m/%Y}" if o.due else "", str(o.days_overdue or "")]
                for i, o in enumerate(overdue, start=1)],
               [12, 70, 40, 22, 21])
     else:
-        _para(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.", indent=True)
+        # Many units late on the same tasks: one row per task, the signed page stays short;
+        # the full list (unit by unit, with contacts) is the master's `Quá hạn` sheet.
+        by_task: dict[str, list[Any]] = {}
+        for o in overdue:
+            by_task.setdefault(o.key, []).append(o)
+        grouped = sorted(by_task.values(), key=lambda g: (-len(g), g[0].key))
+        rows = []
+        for i, group in enumerate(grouped[:DETAIL_ROWS], start=1):
+            names = [o.unit_name or o.unit for o in group]
+            shown = ", ".join(names[:4]) + (f" và {len(names) - 4} đơn vị khác" if len(names) > 4 else "")
+            first = group[0]
+            rows.append([str(i), f"{first.key}. {first.task}", f"{len(group)}: {shown}",
+                         f"{first.due:%d/%m/%Y}" if first.due else "",
+                         str(max(o.days_overdue or 0 for o in group))])
+        _grid(doc, ["STT", "Nhiệm vụ", "Số đơn vị quá hạn", "Hạn", "Số ngày quá hạn nhiều nhất"], rows,
+              [12, 62, 48, 22, 21])
+        if len(grouped) > DETAIL_ROWS:
+            _para(doc, f"… và {len(grouped) - DETAIL_ROWS} nhiệm vụ khác; danh sách đầy đủ ở sheet «Quá hạn» "
+                  "của sổ theo dõi.", indent=True)
 
     _para(doc, "4. Kết quả thực hiện các chỉ tiêu", bold=True)
     if s.target_items:
         _grid(doc, ["STT", "Nhiệm vụ", "Đơn vị", "Chỉ tiêu", "Kết quả", "Đánh giá"],
               [[str(i), f"{t.key}. {t.task}", t.unit_name or t.unit, t.target,
                 "" if t.figure is None else percent_vi(t.figure / 100), t.result or "Chưa đánh giá"]
-               for i, t in enumerate(s.target_items, start=1)],
+               for i, t in enumerate(s.target_items[:TARGET_ROWS], start=1)],
               [12, 58, 32, 25, 18, 20])
+        if len(s.target_items) > TARGET_ROWS:
+            _para(doc, f"… và {len(s.target_items) - TARGET_ROWS} lượt chỉ tiêu khác; xem cột «Chỉ tiêu» "
+                  "của sheet «Theo dõi» trong sổ theo dõi.", indent=True)
     else:
         _para(doc, "Kế hoạch không có chỉ tiêu định lượng.", indent=True)
 
