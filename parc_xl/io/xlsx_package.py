@@ -952,7 +952,11 @@ class SheetPart:
         if not rows:
             return
         if self.last_row >= first_row:
-            for offset, values in enumerate(rows):
+            # Rows that already exist (e.g. the empty styled row 2 under a header) are
+            # edited as elements; only those: the rest still takes the text path below,
+            # else one template row would send 15,000 history rows through lxml.
+            existing = min(len(rows), self.last_row - first_row + 1)
+            for offset, values in enumerate(rows[:existing]):
                 r = first_row + offset
                 for i, value in enumerate(values):
                     c = first_col + i
@@ -964,7 +968,10 @@ class SheetPart:
                     if value is not None or existed:
                         self._write(cell, value, quote)
             self._touch()
-            return
+            rows = rows[existing:]
+            first_row += existing
+            if not rows:
+                return
         # Fast path: every row is new and goes at the end: keep it as XML text.
         p = self._prefix
         encode = self._encode

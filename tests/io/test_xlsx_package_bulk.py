@@ -214,3 +214,48 @@ def test_fast_path_also_reads_sheets_this_module_serialised(tmp_path: Path) -> N
     ws = load_workbook(tmp_path / "again.xlsx")[SHEET]
     assert ws["C2"].value == "Hoàn thành đúng hạn" and ws["D2"].value is None
     assert ws["C4"].value == "lần hai" and ws["E4"].value is True
+
+
+def _log_sheet(path: Path, empty_styled_rows: int) -> Path:
+    """A `Lịch sử`-like sheet: header, then `empty_styled_rows` styled rows without values."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(["Thời điểm", "Đơn vị", "Trường", "Giá trị mới", "Số"])
+    for r in range(2, 2 + empty_styled_rows):
+        for c in range(1, 6):
+            ws.cell(r, c).font = Font(italic=c % 2 == 0)
+        ws.cell(r, 1).number_format = "dd/mm/yyyy hh:mm"
+    wb.save(path)
+    return path
+
+
+LOG_ROWS: list[list[object]] = [
+    [dt.datetime(2024, 4, 1, 8, 30), "U01", "Tiến độ", "Đã hoàn thành", 1],
+    [dt.datetime(2024, 4, 1, 8, 31), "U02", "Ghi chú", "=1+1 & <b>", None],
+    [dt.datetime(2024, 4, 2, 9, 0), "U03", "Số liệu", " có khoảng trắng ", 2.5],
+]
+
+
+def test_append_after_a_styled_empty_row_keeps_the_rest_as_text(tmp_path: Path) -> None:
+    """The master's log sheets carry one empty styled row under the header: only that
+    row is edited as elements; the rows after it take the text path, and the workbook
+    reads back as if every row had been written as elements."""
+    outs = {}
+    for n_empty in (1, 4):  # 4: every appended row already exists -> element path only
+        pkg = XlsxPackage.open(_log_sheet(tmp_path / f"src{n_empty}.xlsx", n_empty))
+        sheet = pkg.sheet(SHEET)
+        assert sheet.append_rows(LOG_ROWS) == 2
+        assert bool(sheet._pending) is (n_empty == 1)
+        outs[n_empty] = tmp_path / f"out{n_empty}.xlsx"
+        pkg.save(outs[n_empty])
+    text, elements = (load_workbook(outs[n])[SHEET] for n in (1, 4))
+    for r in range(1, 5):
+        for c in range(1, 6):
+            a, b = text.cell(r, c), elements.cell(r, c)
+            assert (a.value, a.number_format, a.font.i, a.quotePrefix) == \
+                (b.value, b.number_format, b.font.i, b.quotePrefix), (r, c)
+    assert text["D3"].value == "=1+1 & <b>" and text["D3"].quotePrefix
+    assert text["A4"].value == dt.datetime(2024, 4, 2, 9, 0) and "hh:mm" in text["A4"].number_format
+    assert text["D4"].value == " có khoảng trắng " and text["E4"].value == 2.5
+    assert text.max_row == 4
