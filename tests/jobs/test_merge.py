@@ -325,3 +325,26 @@ def test_non_xlsx_files_in_the_inbox_are_refused_by_name(tmp_path: Path) -> None
     assert names([r.file for r in result.rejected]) == ["bao_cao.xlsm", "cu.xls", "hong.xlsx"]
     assert all(r.issues and r.issues[0].message for r in result.rejected)
     assert result.exit_code == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="parallel checking needs fork (not on Windows)")
+def test_checking_on_several_cores_gives_the_same_merge(office: dict[str, Path], q1_inbox: Path,
+                                                        merged_q1: merge.MergeResult, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large inboxes are checked in forked workers: same outcomes, same order, same sheets."""
+    assert merged_q1.backup  # the master as it was before the Q1 merge
+    outcomes = {}
+    for mode, threshold in (("one", 10**9), ("many", 1)):
+        master = tmp_path / mode / "master.xlsx"
+        master.parent.mkdir()
+        shutil.copy2(merged_q1.backup, master)
+        monkeypatch.setattr(merge, "_PARALLEL_MIN_FILES", threshold)
+        result = merge.run(master, q1_inbox, Q1, as_of=AS_OF)
+        data = result.to_json()
+        data["master"] = data["backup"] = None
+        sheets = {name: table(master, name) for name in (L.SHEET_TRACKING, L.SHEET_SUBMISSIONS, L.SHEET_MISSING)}
+        sheets["history"] = [{k: v for k, v in r.items() if k != "Thời điểm"}
+                             for r in table(master, L.SHEET_HISTORY)]
+        outcomes[mode] = (data, sheets)
+    assert outcomes["one"] == outcomes["many"]
+    assert len(outcomes["many"][0]["rejected"]) == 4 and outcomes["many"][1]["history"]
