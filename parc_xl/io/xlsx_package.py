@@ -344,6 +344,7 @@ def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]
 
 
 _DEFLATE_CHUNK = 8 * 1024 * 1024
+_PATCH_WINDOW = 8 * 1024 * 1024
 
 
 def _deflate_chunk(chunk: bytes | memoryview, last: bool, level: int = 6) -> bytes:
@@ -634,7 +635,7 @@ class SheetPart:
         # Rows appended in bulk are kept as XML text until something needs them as
         # elements (see `_materialize`); most jobs only append and save.
         self._prefix = f"{data.prefix}:" if data.prefix else ""
-        self._pending: list[str] = []
+        self._pending: list[bytes] = []  # UTF-8 row XML
         self._pending_first = 0  # first row number held as text
         self._pending_last = 0  # last row number held as text
         self._pending_cells: tuple[int, int, int, int] | None = None  # r1, c1, r2, c2
@@ -646,8 +647,8 @@ class SheetPart:
             return
         p = self._prefix
         ns = f' xmlns:{p[:-1]}="{NS_MAIN}"' if p else f' xmlns="{NS_MAIN}"'
-        text = f"<{p}sheetData{ns}>" + "".join(self._pending) + f"</{p}sheetData>"
-        fragment = etree.fromstring(text.encode("utf-8"), _PARSER)
+        text = f"<{p}sheetData{ns}>".encode() + b"".join(self._pending) + f"</{p}sheetData>".encode()
+        fragment = etree.fromstring(text, _PARSER)
         new_rows = list(fragment)
         self._data.extend(new_rows)
         for row in new_rows:
@@ -667,7 +668,7 @@ class SheetPart:
             head, tail = _serialize(self.root).split(b"<!--parc-xl-pending-rows-->")
         finally:
             self._data.remove(marker)
-        return head + "".join(self._pending).encode("utf-8") + tail
+        return b"".join([head, *self._pending, tail])
 
     # indexing --------------------------------------------------------------------
     def _touch(self) -> None:
@@ -1028,13 +1029,16 @@ class SheetPart:
                     row_min = i
                 row_max, used = i, True
             append(f"</{p}row>")
+            if len(out) > 50_000:  # held as UTF-8 (1 byte a char, not 2 for Vietnamese str)
+                self._pending.append("".join(out).encode("utf-8"))
+                out.clear()
             if row_max >= 0:
                 first_cell_row = first_cell_row or r
                 last_cell_row = r
                 min_i, max_i = min(min_i, row_min), max(max_i, row_max)
             if used:
                 last_used = r
-        self._pending.append("".join(out))
+        self._pending.append("".join(out).encode("utf-8"))
         if not self._pending_first:
             self._pending_first = first_row
         self._pending_last = r
@@ -1233,9 +1237,11 @@ class _TextPatcher:
             self._cell_cache[key] = tail
         return tail
 
-    def patch(self, data: bytes, columns: dict[int, dict[int, CellValue]]) -> tuple[bytes, int] | None:
-        """`data` with the cells of `columns` ({column: {row: value}}) rewritten, and
-        the number of the sheet's last row; None when the element path must do it."""
+    def patch(self, data: bytes, columns: dict[int, dict[int, CellValue]]) -> tuple[list[bytes], int] | None:
+        """`data` with the cells of `columns` ({column: {row: value}}) rewritten, as
+        consecutive chunks (the caller drops `data` before joining them: one copy of a
+        300 MB sheet less at the peak), and the number of the sheet's last row; None
+        when the element path must do it."""
         decl = _XML_DECL_RE.match(data[:200])
         if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
             decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
@@ -1262,11 +1268,12 @@ class _TextPatcher:
             # so not met, and the element path takes over)
             rb'<c r="(' + alternatives + rb')([0-9]+)"([^>/]*)(?:(/)>|>(.*?)</c>)', re.S
         )
-        whole = data.find(b"<c ", 0, start) < 0 and data.find(b"<c ", end) < 0
-        parts = pattern.split(data if whole else data[start:end])  # no 300 MB copy
         expected = sum(len(rows) for rows in columns.values())
-        out: list[bytes] = [] if whole else [data[:start]]
-        append = out.append
+        # The sheetData text is split in windows of ≈8 MB ending at a `</row>` and each
+        # window's output joined at once: splitting 300 MB in one go held ≈10 million
+        # small bytes objects (≈1.4 GB at the 200,000-row load) besides the text itself.
+        view = memoryview(data)
+        chunks: list[bytes] = [data[:start]]
         cache = self._cell_cache
         tail_of = self._cell_tail
         met = 0
@@ -1274,38 +1281,47 @@ class _TextPatcher:
         refs = {letter: b'<c r="' + letter for letter in colnums}
         # Per letter: its column number and that column's {row: value}.
         targets = {letter: (c, columns[c]) for letter, c in colnums.items()}
-        for text, letter, row_text, rest, slash, content in zip(*[iter(parts)] * 6):
-            r = int(row_text)
-            c, values = targets[letter]
-            order = r * 16_384 + c
-            if order <= previous:
-                return None
-            previous = order
-            value = values.get(r, _UNTOUCHED)
-            if value is _UNTOUCHED:
-                append(text + refs[letter] + row_text + b'"' + rest
-                       + (b"/>" if slash else b">" + content + b"</c>"))
-                continue
-            if content and not _plain_value(content):
-                return None  # a formula or other children
-            new_tail = cache.get((rest, type(value), value)) or tail_of(rest, value)
-            if new_tail is None:
-                return None
-            append(text)
-            append(refs[letter] + row_text + new_tail)
-            met += 1
+        a = start
+        while a < end:
+            cut = data.find(b"</row>", min(a + _PATCH_WINDOW, end), end)
+            b = end if cut < 0 else cut + 6
+            parts = pattern.split(view[a:b])
+            out: list[bytes] = []
+            append = out.append
+            for text, letter, row_text, rest, slash, content in zip(*[iter(parts)] * 6):
+                r = int(row_text)
+                c, values = targets[letter]
+                order = r * 16_384 + c
+                if order <= previous:
+                    return None
+                previous = order
+                value = values.get(r, _UNTOUCHED)
+                if value is _UNTOUCHED:
+                    append(text + refs[letter] + row_text + b'"' + rest
+                           + (b"/>" if slash else b">" + content + b"</c>"))
+                    continue
+                if content and not _plain_value(content):
+                    return None  # a formula or other children
+                new_tail = cache.get((rest, type(value), value)) or tail_of(rest, value)
+                if new_tail is None:
+                    return None
+                append(text)
+                append(refs[letter] + row_text + new_tail)
+                met += 1
+            append(parts[-1])
+            del parts
+            chunks.append(b"".join(out))
+            a = b
         if met != expected:
             return None  # a target cell (or its row) does not exist
-        append(parts[-1])
-        if not whole:
-            append(data[end:])
+        chunks.append(data[end:])
         last = data.rfind(b'<row r="', start, end)
         last_row = 0
         if last >= 0:
             q = data.find(b'"', last + 8, end)
             digits = data[last + 8 : q]
             last_row = int(digits) if digits.isdigit() else 0
-        return b"".join(out), last_row
+        return chunks, last_row
 
 
 def _extend_ref(ref: str, last_row: int, min_rows: int = 1) -> str:
@@ -1649,10 +1665,13 @@ class XlsxPackage:
         if part is None or part not in self._entries:
             raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
         if name not in self._sheets and part not in self._trees:
-            patched = _TextPatcher(self, quote_formula_like).patch(self.read_part(part), columns)
+            data = self.read_part(part)
+            patched = _TextPatcher(self, quote_formula_like).patch(data, columns)
             if patched is not None:
-                data, last_row = patched
-                self.write_part(part, data)
+                del data  # the old text goes before the new one is joined
+                chunks, last_row = patched
+                self.write_part(part, b"".join(chunks))
+                del chunks
                 self._cells_changed = True
                 self._extend_filters_text(name, part, last_row)
                 self._entries[part].deflate_early()

@@ -459,6 +459,16 @@ def _as_row(mapping: dict[int, Any]) -> list[Any]:
     return [mapping.get(i) for i in range(width)]
 
 
+def _in_file_order(md: MasterData, sheet: str, columns: list[L.Column], rows: list[list[Any]]) -> list[list[Any]]:
+    """`rows` laid out as `_ordered` + `_as_row` would; when the file keeps the layout's
+    column order (the usual case) the list is used as it is: no second copy of
+    ≈300,000 history rows at the large load."""
+    pos = md.headers.get(sheet) or {c.id: i for i, c in enumerate(columns)}
+    if [pos.get(c.id) for c in columns] == list(range(len(columns))) and len(pos) == len(columns):
+        return rows
+    return [_as_row(_ordered(md, sheet, columns, r)) for r in rows]
+
+
 def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tuple[int, str], Any],
            submissions: list[list[Any]], history: list[list[Any]], missing: list[str]) -> str | None:
     pkg = XlsxPackage.open(master)
@@ -472,8 +482,7 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
         pkg.sheet(L.SHEET_SUBMISSIONS).append_rows(
             [_as_row(_ordered(md, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, r)) for r in submissions])
     if history:
-        pkg.sheet(L.SHEET_HISTORY).append_rows(
-            [_as_row(_ordered(md, L.SHEET_HISTORY, L.HISTORY_COLUMNS, r)) for r in history])
+        pkg.sheet(L.SHEET_HISTORY).append_rows(_in_file_order(md, L.SHEET_HISTORY, L.HISTORY_COLUMNS, history))
     if L.SHEET_MISSING in pkg.sheet_names():
         deadline = md.schedule.submission_deadline(period)
         keep = [[r.get(c.id) for c in L.MISSING_COLUMNS] for r in md.missing
