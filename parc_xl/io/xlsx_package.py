@@ -974,79 +974,15 @@ class SheetPart:
             if not rows:
                 return
         # Fast path: every row is new and goes at the end: keep it as XML text.
-        p = self._prefix
-        encode = self._encode
-        width = max(len(v) for v in rows)
-        letters = [col_letter(first_col + i) for i in range(width)]
-        style_list = [styles.get(first_col + i, 0) for i in range(width)]
-        style_attr = [f' s="{st}"' if st else "" for st in style_list]
-        out: list[str] = []
-        append = out.append
-        first_cell_row = last_cell_row = last_used = 0
-        min_i, max_i = width, -1
-        tails: dict[tuple[int, type, Any], str] = {}
-
-        def _cell_tail(value: CellValue, s: int, s_default: str) -> str:
-            if type(value) is str and not (quote and value.startswith(FORMULA_TRIGGERS)):
-                kind, text, new = "inlineStr", _clean_text(value), None
-            else:
-                kind, text, new = encode(value, s, quote)
-            s_attr = s_default if new is None else f' s="{new}"' if new else ""
-            if kind == "inlineStr":
-                if "&" in text or "<" in text or ">" in text or "\r" in text:
-                    text = _xml_escape(text, {"\r": "&#13;"})
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                return f'{s_attr} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
-            if kind == "b":
-                return f'{s_attr} t="b"><{p}v>{text}</{p}v></{p}c>'
-            return f"{s_attr}><{p}v>{text}</{p}v></{p}c>"
-
-        starts = [f'<{p}c r="{letter}' for letter in letters]
-        r = first_row - 1
-        for values in rows:
-            r += 1
-            rs = str(r)
-            append(f'<{p}row r="{rs}">')
-            row_min, row_max, used = width, -1, False
-            for i, value in enumerate(values):
-                if value is None:
-                    if style_list[i]:
-                        append(f'{starts[i]}{rs}"{style_attr[i]}/>')
-                        if row_max < 0:
-                            row_min = i
-                        row_max = i
-                    continue
-                # Lists like `Quá hạn` repeat the same units, tasks, dates in 10^5 rows:
-                # each distinct (column, value) is encoded and escaped once.
-                tkey = (i, type(value), value)
-                tail = tails.get(tkey)
-                if tail is None:
-                    tail = '"' + _cell_tail(value, style_list[i], style_attr[i])
-                    if len(tails) < 200_000:
-                        tails[tkey] = tail
-                append(starts[i] + rs + tail)
-                if row_max < 0:
-                    row_min = i
-                row_max, used = i, True
-            append(f"</{p}row>")
-            if len(out) > 50_000:  # held as UTF-8 (1 byte a char, not 2 for Vietnamese str)
-                self._pending.append("".join(out).encode("utf-8"))
-                out.clear()
-            if row_max >= 0:
-                first_cell_row = first_cell_row or r
-                last_cell_row = r
-                min_i, max_i = min(min_i, row_min), max(max_i, row_max)
-            if used:
-                last_used = r
-        self._pending.append("".join(out).encode("utf-8"))
+        chunks, r, last_used, box = _rows_xml(self.pkg, first_row, rows, first_col, styles, quote, self._prefix)
+        self._pending.extend(chunks)
         if not self._pending_first:
             self._pending_first = first_row
         self._pending_last = r
         if last_used:
             self._pending_last_used = last_used
-        if max_i >= 0:
+        if box is not None:
             old = self._pending_cells
-            box = (first_cell_row, first_col + min_i, last_cell_row, first_col + max_i)
             if old is not None:
                 box = (old[0], min(old[1], box[1]), box[2], max(old[3], box[3]))
             self._pending_cells = box
@@ -1111,6 +1047,87 @@ class SheetPart:
                 if table_auto is not None:
                     table_auto.set("ref", table.get("ref"))
                 self.pkg._mark_dirty(table_part)
+
+
+def _rows_xml(pkg: XlsxPackage, first_row: int, rows: list[Sequence[CellValue]], first_col: int,
+              styles: dict[int, int], quote: bool, p: str
+              ) -> tuple[list[bytes], int, int, tuple[int, int, int, int] | None]:
+    """New rows as UTF-8 XML text, encoded as `SheetPart._write` would encode each
+    value: (chunks, last row written, last row holding a value (0: none), the box
+    (r1, c1, r2, c2) of the cells written or None). Why: 300,000 history rows as lxml
+    elements cost seconds and gigabytes; as text, about a microsecond a cell."""
+
+    def encode(value: CellValue, s: int, quote: bool) -> tuple[str, str, int | None]:
+        return _encode_value(pkg, value, s, quote)
+
+    chunks: list[bytes] = []
+    width = max(len(v) for v in rows)
+    letters = [col_letter(first_col + i) for i in range(width)]
+    style_list = [styles.get(first_col + i, 0) for i in range(width)]
+    style_attr = [f' s="{st}"' if st else "" for st in style_list]
+    out: list[str] = []
+    append = out.append
+    first_cell_row = last_cell_row = last_used = 0
+    min_i, max_i = width, -1
+    tails: dict[tuple[int, type, Any], str] = {}
+
+    def _cell_tail(value: CellValue, s: int, s_default: str) -> str:
+        if type(value) is str and not (quote and value.startswith(FORMULA_TRIGGERS)):
+            kind, text, new = "inlineStr", _clean_text(value), None
+        else:
+            kind, text, new = encode(value, s, quote)
+        s_attr = s_default if new is None else f' s="{new}"' if new else ""
+        if kind == "inlineStr":
+            if "&" in text or "<" in text or ">" in text or "\r" in text:
+                text = _xml_escape(text, {"\r": "&#13;"})
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            return f'{s_attr} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
+        if kind == "b":
+            return f'{s_attr} t="b"><{p}v>{text}</{p}v></{p}c>'
+        return f"{s_attr}><{p}v>{text}</{p}v></{p}c>"
+
+    starts = [f'<{p}c r="{letter}' for letter in letters]
+    r = first_row - 1
+    for values in rows:
+        r += 1
+        rs = str(r)
+        append(f'<{p}row r="{rs}">')
+        row_min, row_max, used = width, -1, False
+        for i, value in enumerate(values):
+            if value is None:
+                if style_list[i]:
+                    append(f'{starts[i]}{rs}"{style_attr[i]}/>')
+                    if row_max < 0:
+                        row_min = i
+                    row_max = i
+                continue
+            # Lists like `Quá hạn` repeat the same units, tasks, dates in 10^5 rows:
+            # each distinct (column, value) is encoded and escaped once.
+            tkey = (i, type(value), value)
+            tail = tails.get(tkey)
+            if tail is None:
+                tail = '"' + _cell_tail(value, style_list[i], style_attr[i])
+                if len(tails) < 200_000:
+                    tails[tkey] = tail
+            append(starts[i] + rs + tail)
+            if row_max < 0:
+                row_min = i
+            row_max, used = i, True
+        append(f"</{p}row>")
+        if len(out) > 50_000:  # held as UTF-8 (1 byte a char, not 2 for Vietnamese str)
+            chunks.append("".join(out).encode("utf-8"))
+            out.clear()
+        if row_max >= 0:
+            first_cell_row = first_cell_row or r
+            last_cell_row = r
+            min_i, max_i = min(min_i, row_min), max(max_i, row_max)
+        if used:
+            last_used = r
+    chunks.append("".join(out).encode("utf-8"))
+    box = None
+    if max_i >= 0:
+        box = (first_cell_row, first_col + min_i, last_cell_row, first_col + max_i)
+    return chunks, r, last_used, box
 
 
 def _encode_value(pkg: XlsxPackage, value: CellValue, s: int, quote: bool) -> tuple[str, str, int | None]:
@@ -1684,6 +1701,86 @@ class XlsxPackage:
         for r in sorted(by_row):
             for c, value in by_row[r]:
                 sheet.set_row(r, [value], c, quote_formula_like=quote_formula_like)
+
+    def append_rows(
+        self,
+        name: str,
+        rows: Iterable[Sequence[CellValue]],
+        *,
+        header_row: int = 1,
+        quote_formula_like: bool = True,
+    ) -> int:
+        """`SheetPart.append_rows` (default style row) on sheet `name`, without loading
+        the sheet as elements when it has not been loaded and its last row holds a
+        value: the new rows' XML is spliced before `</sheetData>`, the dimension, filter
+        and tables extended. Why: after a few merges `Lịch sử` holds 10^5–10^6 rows,
+        gigabytes as an lxml tree just to add rows at its end. Returns the first row
+        number written."""
+        rows = list(rows)
+        part = self._sheet_map().get(name)
+        if part is None or part not in self._entries:
+            raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
+        spliced = None
+        if rows and name not in self._sheets and part not in self._trees:
+            spliced = self._append_text(name, part, rows, header_row, quote_formula_like)
+        if spliced is None:
+            return self.sheet(name).append_rows(rows, header_row=header_row,
+                                                quote_formula_like=quote_formula_like)
+        return spliced
+
+    def _append_text(self, name: str, part: str, rows: list[Sequence[CellValue]], header_row: int,
+                     quote: bool) -> int | None:
+        """The text path of `append_rows`; None when the sheet needs the element path
+        (not UTF-8, prefixed, comments, last row empty or the header, no `r` refs)."""
+        data = self.read_part(part)
+        decl = _XML_DECL_RE.match(data[:200])
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
+        ):
+            return None
+        start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
+        if start < 0 or end < start or data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
+            return None
+        at = data.rfind(b"<row ", start, end)
+        if at < 0:
+            return None
+        last_xml = data[at:end]
+        m = re.match(rb'<row r="([0-9]+)"', last_xml)
+        if m is None or not (b"<v>" in last_xml or b"<is>" in last_xml or b"<f" in last_xml):
+            return None  # an empty styled row at the end: SheetPart fills it first
+        last = int(m.group(1))
+        if last <= header_row:
+            return None
+        row_el = etree.fromstring(b'<sheetData xmlns="%s">' % NS_MAIN.encode() + last_xml + b"</sheetData>",
+                                  _PARSER)[0]
+        styles: dict[int, int] = {}
+        for cell in row_el:
+            if _local(cell) != "c":
+                continue
+            ref = cell.get("r")
+            if not ref:
+                return None
+            styles[_ref_col(ref)] = int(cell.get("s", "0"))
+        chunks, r2, _, box = _rows_xml(self, last + 1, rows, 1, styles, quote, "")
+        head = [data[:end]]
+        dim = re.compile(rb'<dimension ref="([^"]+)"').search(data, 0, start)
+        if box is not None and dim is not None:
+            first_ref, _, last_ref = dim.group(1).decode().partition(":")
+            try:
+                d_r1, d_c1 = split_ref(first_ref)
+                _, d_c2 = split_ref(last_ref or first_ref)
+            except ValueError:
+                d_r1 = d_c1 = d_c2 = 0
+            if d_r1:
+                ref = f"{col_letter(min(d_c1, box[1]))}{d_r1}:{col_letter(max(d_c2, box[3]))}{box[2]}"
+                head = [data[: dim.start(1)], ref.encode(), data[dim.end(1) : end]]
+        new = b"".join([*head, *chunks, data[end:]])  # one copy of the sheet text
+        del data, chunks, head
+        self.write_part(part, new)
+        self._cells_changed = True
+        self._extend_filters_text(name, part, r2)
+        self._entries[part].deflate_early()
+        return last + 1
 
     def _extend_filters_text(self, name: str, part: str, last_row: int) -> None:
         """What `SheetPart._finalize` does to filters and tables, for a sheet patched as

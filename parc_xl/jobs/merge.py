@@ -479,10 +479,10 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
             columns.setdefault(track_pos[field] + 1, {})[row] = value
     pkg.set_columns(L.SHEET_TRACKING, columns)  # one pass over the sheet text, not a cell at a time
     if submissions:
-        pkg.sheet(L.SHEET_SUBMISSIONS).append_rows(
-            [_as_row(_ordered(md, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, r)) for r in submissions])
+        pkg.append_rows(L.SHEET_SUBMISSIONS,  # spliced as text when the sheet already has rows
+                        [_as_row(_ordered(md, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, r)) for r in submissions])
     if history:
-        pkg.sheet(L.SHEET_HISTORY).append_rows(_in_file_order(md, L.SHEET_HISTORY, L.HISTORY_COLUMNS, history))
+        pkg.append_rows(L.SHEET_HISTORY, _in_file_order(md, L.SHEET_HISTORY, L.HISTORY_COLUMNS, history))
     if L.SHEET_MISSING in pkg.sheet_names():
         deadline = md.schedule.submission_deadline(period)
         keep = [[r.get(c.id) for c in L.MISSING_COLUMNS] for r in md.missing

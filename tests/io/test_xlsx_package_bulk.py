@@ -259,3 +259,50 @@ def test_append_after_a_styled_empty_row_keeps_the_rest_as_text(tmp_path: Path) 
     assert text["A4"].value == dt.datetime(2024, 4, 2, 9, 0) and "hh:mm" in text["A4"].number_format
     assert text["D4"].value == " có khoảng trắng " and text["E4"].value == 2.5
     assert text.max_row == 4
+
+
+def _filled_log(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(["Thời điểm", "Đơn vị", "Trường", "Giá trị mới", "Số"])
+    for r in range(2, 5):
+        ws.cell(r, 1, dt.datetime(2024, 1, r, 8)).number_format = "dd/mm/yyyy hh:mm"
+        for c in range(2, 6):
+            ws.cell(r, c, f"cũ {r}{c}" if c < 5 else r).font = Font(italic=c % 2 == 0)
+    ws.auto_filter.ref = "A1:E4"
+    wb.save(path)
+    return path
+
+
+def test_package_append_rows_splices_text_like_the_sheet_path(tmp_path: Path) -> None:
+    """`XlsxPackage.append_rows` adds rows after a filled last row without loading the
+    sheet as elements, and the workbook reads back as `SheetPart.append_rows` writes it."""
+    src = _filled_log(tmp_path / "src.xlsx")
+    text_pkg = XlsxPackage.open(src)
+    assert text_pkg.append_rows(SHEET, LOG_ROWS) == 5
+    assert SHEET not in text_pkg._sheets  # never parsed into elements
+    text_pkg.save(tmp_path / "text.xlsx")
+    elem_pkg = XlsxPackage.open(src)
+    assert elem_pkg.sheet(SHEET).append_rows(LOG_ROWS) == 5
+    elem_pkg.save(tmp_path / "elements.xlsx")
+    a_ws, b_ws = (load_workbook(tmp_path / f)[SHEET] for f in ("text.xlsx", "elements.xlsx"))
+    for r in range(1, 8):
+        for c in range(1, 6):
+            a, b = a_ws.cell(r, c), b_ws.cell(r, c)
+            assert (a.value, a.number_format, a.font.i, a.quotePrefix) == \
+                (b.value, b.number_format, b.font.i, b.quotePrefix), (r, c)
+    assert a_ws["D6"].value == "=1+1 & <b>" and a_ws["D6"].quotePrefix
+    assert a_ws.auto_filter.ref == b_ws.auto_filter.ref == "A1:E7"
+    assert a_ws.calculate_dimension() == "A1:E7"
+    rows = CalamineWorkbook.from_path(str(tmp_path / "text.xlsx")).get_sheet_by_name(SHEET).to_python()
+    assert rows[6][1:] == ["U03", "Số liệu", " có khoảng trắng ", 2.5]
+
+
+def test_package_append_rows_falls_back_after_an_empty_styled_row(tmp_path: Path) -> None:
+    pkg = XlsxPackage.open(_log_sheet(tmp_path / "src.xlsx", 1))
+    assert pkg.append_rows(SHEET, LOG_ROWS) == 2
+    assert SHEET in pkg._sheets  # the element path filled the styled row 2
+    pkg.save(tmp_path / "out.xlsx")
+    ws = load_workbook(tmp_path / "out.xlsx")[SHEET]
+    assert [ws.cell(r, 2).value for r in range(2, 5)] == ["U01", "U02", "U03"]
