@@ -167,7 +167,7 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
     pending: list[_Pending] = []
     # First the cheap decisions in inbox order, then the expensive checks (maybe on
     # several cores), then their outcomes in the same inbox order.
-    steps: list[RejectedFile | tuple[Path, str, dt.datetime] | None] = []
+    steps: list[RejectedFile | tuple[Path, str, dt.datetime]] = []
     for path in files:
         sha = file_sha256(path)
         if sha in known_hashes:
@@ -190,7 +190,6 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
         if isinstance(step, RejectedFile):
             result.rejected.append(step)
             continue
-        assert step is not None
         path, sha, got = step
         item = next(checked)
         if item.problems and any(p.severity is Severity.ERROR for p in item.problems) and not item.rows:
