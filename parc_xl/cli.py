@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from parc_xl import __version__
+from parc_xl.domain.calendar import parse_user_date
 from parc_xl.errors import ParcError
 
 
@@ -30,12 +31,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"ngày «{text}» không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)")
+    try:
+        return parse_user_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _cmd_plan_import(a: argparse.Namespace) -> Any:

@@ -141,3 +141,19 @@ class WorkCalendar:
             if self.is_working_day(current):
                 count += 1
         return count
+
+
+_USER_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_user_date(text: str) -> dt.date:
+    """A date typed by a clerk: day first (31/03/2024, 31-03-2024, 31.03.2024) or ISO;
+    never month first. ValueError with a Vietnamese message otherwise."""
+    text = text.strip()
+    for fmt in _USER_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Ngày «{text}» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 31/03/2024.")
+

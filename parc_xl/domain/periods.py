@@ -120,3 +120,14 @@ class PeriodSchedule(BaseModel):
         """A copy with one period's deadline set (an office's own rule)."""
         p = period if isinstance(period, Period) else Period.parse(period)
         return PeriodSchedule(deadlines={**self.deadlines, p.code: deadline})
+
+
+def working_period(today: dt.date) -> Period:
+    """The period a clerk most likely works on today: the first whose cut-off (14/3,
+    14/6, 14/9, 14/12) is not more than 20 days past; after that in December: the year.
+    (The ribbon offers it as the default answer.)"""
+    for period in all_periods(today.year):
+        if period.cutoff_end + dt.timedelta(days=20) >= today:
+            return period
+    return Period.parse(f"{today.year}-Y")
+

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import parc_xl
+from parc_xl.domain.calendar import parse_user_date
+from parc_xl.domain.periods import working_period
 from parc_xl.errors import ParcError
 from parc_xl.excel.bridge import Bridge
 from parc_xl.io import master_layout as layout
@@ -48,17 +50,6 @@ class Cancelled(Exception):
 # --- what the clerk is asked -----------------------------------------------------------
 
 
-def default_period(today: dt.date) -> str:
-    """The period a clerk most likely works on today: the first whose cut-off (14/3,
-    14/6, 14/9, 14/12) is not more than 20 days past; after mid-December: the year."""
-    from parc_xl.domain.periods import all_periods
-
-    for period in all_periods(today.year):
-        if period.cutoff_end + dt.timedelta(days=20) >= today:
-            return period.code
-    return f"{today.year}-Y"
-
-
 def ask_period(bridge: Bridge, today: dt.date) -> str:
     from parc_xl.domain.periods import Period
 
@@ -66,7 +57,7 @@ def ask_period(bridge: Bridge, today: dt.date) -> str:
         "Kỳ báo cáo (ví dụ 2024-Q1 = quý I, 2024-H1 = 6 tháng, 2024-Q3 = 9 tháng, "
         "2024-Y = cả năm):"
     )
-    default = default_period(today)
+    default = working_period(today).code
     for _ in range(MAX_ASKS):
         answer = bridge.ask(prompt, default)
         if answer is None:
@@ -79,17 +70,6 @@ def ask_period(bridge: Bridge, today: dt.date) -> str:
     raise Cancelled
 
 
-def parse_date_vi(text: str) -> dt.date:
-    """dd/mm/yyyy (as clerks write dates) or ISO yyyy-mm-dd."""
-    text = text.strip()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"Ngày «{text}» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 31/03/2024.")
-
-
 def ask_date(bridge: Bridge, prompt: str, today: dt.date) -> dt.date:
     default = today.strftime("%d/%m/%Y")
     for _ in range(MAX_ASKS):
@@ -97,7 +77,7 @@ def ask_date(bridge: Bridge, prompt: str, today: dt.date) -> dt.date:
         if answer is None:
             raise Cancelled
         try:
-            return parse_date_vi(answer)
+            return parse_user_date(answer)
         except ValueError as exc:
             bridge.alert(str(exc), "warning")
             default = answer

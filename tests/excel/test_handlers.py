@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from parc_xl.domain.calendar import parse_user_date
+from parc_xl.domain.periods import working_period
+
 import parc_xl
 import parc_xl.excel.handlers as h
 from parc_xl.errors import InputError
@@ -90,7 +93,7 @@ def test_period_question_suggests_the_current_period_and_reasks_on_bad_input(mas
     (dt.date(2024, 9, 20), "2024-Q3"), (dt.date(2024, 10, 30), "2024-Y"), (dt.date(2024, 12, 31), "2024-Y"),
 ])
 def test_default_period(today: dt.date, period: str) -> None:
-    assert h.default_period(today) == period
+    assert working_period(today).code == period
 
 
 def test_status_date_question_takes_dd_mm_yyyy(master: Path) -> None:
@@ -98,7 +101,7 @@ def test_status_date_question_takes_dd_mm_yyyy(master: Path) -> None:
     h.dispatch("status", bridge=fake, today=TODAY)
     assert fake.questions[0][1] == "02/04/2024"
     assert fake.alerts == [("warning", "Ngày «31/13/2024» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 31/03/2024.")]
-    assert h.parse_date_vi("31/03/2024") == dt.date(2024, 3, 31)
+    assert parse_user_date("31/03/2024") == dt.date(2024, 3, 31)
 
 
 def test_job_input_error_is_shown_and_the_master_reopened(master: Path, tmp_path: Path, monkeypatch) -> None:
