@@ -205,7 +205,7 @@ def read_master(path: Path, *, tracking: bool = True) -> MasterData:
         raise InputError(f"Sổ theo dõi {path.name} bị hỏng: không đọc được năm kế hoạch.") from exc
 
     problems: list[Problem] = []
-    registry, reg_problems = read_registry(path)
+    registry, reg_problems = read_registry(path, book)
     problems += reg_problems
     calendar, cal_problems = read_calendar(book, path.name)
     schedule, period_problems = read_schedule(book, year, path.name)

@@ -36,9 +36,11 @@ def _split_list(value: str) -> list[str]:
     return [p for p in (clean(x) for x in _LIST_SEP.split(value)) if p]
 
 
-def _open_sheets(path: Path) -> dict[str, list[list[Any]]]:
+def _open_sheets(path: Path, book: Any = None) -> dict[str, list[list[Any]]]:
     from python_calamine import CalamineWorkbook, PasswordError
 
+    if book is not None:  # the caller has the workbook open already (read_master)
+        return _registry_sheets(book, path)
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp danh mục đơn vị: {path}")
     try:
@@ -49,6 +51,10 @@ def _open_sheets(path: Path) -> dict[str, list[list[Any]]]:
         raise InputError(
             f"Không đọc được tệp {path.name}: đây không phải sổ Excel (.xlsx) hoặc tệp đã bị hỏng."
         ) from exc
+    return _registry_sheets(wb, path)
+
+
+def _registry_sheets(wb: Any, path: Path) -> dict[str, list[list[Any]]]:
     wanted = {match_key(SHEET_UNITS): SHEET_UNITS, match_key(SHEET_GROUPS): SHEET_GROUPS}
     found: dict[str, list[list[Any]]] = {}
     for name in wb.sheet_names:
@@ -109,11 +115,12 @@ def _check_code(code: str, taken: dict[str, str], where: dict[str, str], what: s
     return None
 
 
-def read_registry(path: Path) -> tuple[Registry, list[Problem]]:
+def read_registry(path: Path, book: Any = None) -> tuple[Registry, list[Problem]]:
     """The registry in a workbook's `Đơn vị` and `Nhóm đơn vị` sheets, with one Problem per
-    unusable row or cell. Rows with an error are left out; blank rows are skipped."""
+    unusable row or cell. Rows with an error are left out; blank rows are skipped.
+    `book`: the same file already open in python-calamine (saves a second open)."""
     path = Path(path)
-    sheets = _open_sheets(path)
+    sheets = _open_sheets(path, book)
     problems: list[Problem] = []
     registry = Registry()
     taken: dict[str, str] = {}  # CODE → "sheet!cell"
