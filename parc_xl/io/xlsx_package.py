@@ -287,6 +287,16 @@ def format_has_day(code: str) -> bool:
 
 
 # --- Excel lock files ----------------------------------------------------------------
+def backup_copy(target: Path, backup_dir: Path) -> Path:
+    """Copy `target` to `backup_dir/<stem>_<YYYYmmdd-HHMMSS-ffffff><suffix>` (the sao_luu/
+    folder beside a master) and return the copy's path."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = backup_dir / f"{target.stem}_{stamp}{target.suffix}"
+    shutil.copy2(target, dest)
+    return dest
+
+
 def xlsx_lock_file(path: Path) -> Path | None:
     """The lock file of a workbook open in Excel (``~$name``) or LibreOffice
     (``.~lock.name#``) beside `path`, or None when the workbook looks closed."""
@@ -1908,11 +1918,7 @@ class XlsxPackage:
         entries = self._prepare()
         backup: Path | None = None
         if backup_dir is not None and target.exists():
-            backup_dir = Path(backup_dir)
-            backup_dir.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-            backup = backup_dir / f"{target.stem}_{stamp}{target.suffix}"
-            shutil.copy2(target, backup)
+            backup = backup_copy(target, Path(backup_dir))
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=folder)
         except PermissionError:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -61,15 +59,10 @@ def ensure_writable(path: Path) -> None:
 
 
 def backup(path: Path) -> Path | None:
-    """Copy the current file to `<folder>/sao_luu/<stem>_<timestamp><suffix>`."""
-    if not path.exists():
-        return None
-    folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    dest = folder / f"{path.stem}_{stamp}{path.suffix}"
-    shutil.copy2(path, dest)
-    return dest
+    """Copy the current file to `<folder>/sao_luu/` before it is replaced."""
+    from parc_xl.io.xlsx_package import backup_copy
+
+    return backup_copy(path, path.parent / BACKUP_DIR) if path.exists() else None
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
