@@ -115,7 +115,7 @@ SUBMISSION_COLUMNS = [
     Column("rows", "Số dòng", 8),
     Column("errors", "Số lỗi", 8),
     Column("outcome", "Kết quả", 12),  # "Chấp nhận" | "Từ chối" | "Chấp nhận một phần"
-    Column("note", "Ghi chú", 50),
+    Column("note", "Ghi chú", 70),
 ]
 
 HISTORY_COLUMNS = [

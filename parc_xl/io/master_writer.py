@@ -36,6 +36,9 @@ HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
 BODY_FONT = Font(name=FONT_NAME, size=11)
 TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+# Log sheets get rows appended by later jobs, whose heights nobody fits: one line per row
+# (the full text stays in the cell) reads better than wrapped lines spilling over rows.
+ONE_LINE = Alignment(wrap_text=False, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
 AREA_FILL = PatternFill("solid", fgColor="F2F2F2")
 
@@ -57,8 +60,8 @@ def _style_header(ws: Worksheet, columns: list[Column], row: int = 1) -> None:
     ws.row_dimensions[row].height = 32
 
 
-def _style_body_cell(cell: Any, column_id: str) -> None:
-    cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_TOP
+def _style_body_cell(cell: Any, column_id: str, wrap: bool = True) -> None:
+    cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_TOP if wrap else ONE_LINE
     if column_id in _DATE_COLUMNS:
         cell.number_format = DATE_FORMAT
     elif column_id in _DATETIME_COLUMNS:
@@ -79,7 +82,7 @@ def _print_setup(ws: Worksheet, columns: list[Column], header_row: int = 1) -> N
 
 
 def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
-                autofilter: bool = True) -> None:
+                autofilter: bool = True, wrap: bool = True) -> None:
     """Header in row 1, data from row 2; an empty table still gets one styled blank
     row so that rows appended later by the package patcher inherit the styles."""
     _style_header(ws, columns)
@@ -87,7 +90,7 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
     prototypes: list[Any] = []
     for c, col in enumerate(columns, start=1):
         proto = ws.cell(row=2, column=c)
-        _style_body_cell(proto, col.id)
+        _style_body_cell(proto, col.id, wrap)
         prototypes.append(proto._style)
     for r, values in enumerate(body, start=2):
         for c in range(1, len(columns) + 1):
@@ -246,9 +249,9 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
     add_status_formatting(ws_track, status_letter, 2, get_column_letter(ncols),
                           max(len(track) + 1, 2) + 1000)
 
-    write_table(wb.create_sheet(L.SHEET_SUBMISSIONS), L.SUBMISSION_COLUMNS, [])
-    write_table(wb.create_sheet(L.SHEET_MISSING), L.MISSING_COLUMNS, [])
-    write_table(wb.create_sheet(L.SHEET_HISTORY), L.HISTORY_COLUMNS, [])
+    write_table(wb.create_sheet(L.SHEET_SUBMISSIONS), L.SUBMISSION_COLUMNS, [], wrap=False)
+    write_table(wb.create_sheet(L.SHEET_MISSING), L.MISSING_COLUMNS, [], wrap=False)
+    write_table(wb.create_sheet(L.SHEET_HISTORY), L.HISTORY_COLUMNS, [], wrap=False)
     dash = wb.create_sheet(L.SHEET_DASHBOARD)
     dash["A1"] = "Tổng hợp: chạy «Cập nhật trạng thái» (parc-xl status) để lập bảng tổng hợp."
     dash["A1"].font = TITLE_FONT

@@ -35,6 +35,7 @@ ACCEPTED = "Chấp nhận"
 PARTIAL = "Chấp nhận một phần"
 REJECTED = "Từ chối"
 ON_TIME = "Đúng hạn"
+NOTE_CHARS = 110  # the `Ghi chú` of a `Nộp báo cáo` row stays one line wide
 LATE = "Trễ hạn"
 
 
@@ -437,13 +438,18 @@ def _submission_row(md: MasterData, period: str, unit: str, path: Path, sha: str
                     outcome: str, problems: list[Problem], extra: str = "") -> list[Any]:
     u = md.registry.unit(unit) if unit else None
     notes = [extra] if extra else []
-    notes += [f"{p.cell + ': ' if p.cell else ''}{p.message}" for p in problems[:5]]
-    if len(problems) > 5:
-        notes.append(f"… và {len(problems) - 5} vấn đề khác")
+    if problems:
+        first = problems[0]
+        notes.append(f"{first.cell + ': ' if first.cell else ''}{first.message}")
+        if len(problems) > 1:
+            notes.append(f"và {len(problems) - 1} vấn đề khác")
+    note = "; ".join(notes)
+    if len(note) > NOTE_CHARS:  # one readable line; every problem is in the JSON and `validate --annotate`
+        note = note[: NOTE_CHARS - 1].rstrip() + "…"
     on_time_text = "" if on_time is None else (ON_TIME if on_time else LATE)
     values = {"period": period, "unit": unit, "unit_name": u.name if u else "", "file": path.name,
               "sha256": sha, "received_at": received, "on_time": on_time_text, "rows": rows,
-              "errors": errors, "outcome": outcome, "note": "\n".join(notes)}
+              "errors": errors, "outcome": outcome, "note": note}
     return [values[c.id] for c in L.SUBMISSION_COLUMNS]
 
 
