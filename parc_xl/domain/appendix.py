@@ -257,7 +257,6 @@ class _Entry:
     parent_entry: int | None = None  # index of the numbered entry (or None: area)
     heading: bool = False
     key: str = ""
-    sub_index: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
 

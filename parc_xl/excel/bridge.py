@@ -98,10 +98,7 @@ class XlwingsBridge:
 
     def alert(self, text: str, style: Style = "info", buttons: Literal["ok", "yes_no"] = "ok") -> Answer:
         flags = (_VB_YES_NO if buttons == "yes_no" else _VB_OK_ONLY) | _STYLE[style]
-        # WScript-free MsgBox: Excel's own, so the box is modal to Excel's window.
-        result = self._app.api.Run("CchcCore.ShowMessage", text, flags, TITLE) if False else None
-        if result is None:
-            result = self._msgbox(text, flags)
+        result = self._msgbox(text, flags)
         if buttons == "yes_no":
             return "yes" if result == _VB_YES else "no"
         return "ok"

@@ -40,7 +40,6 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 # (the full text stays in the cell) reads better than wrapped lines spilling over rows.
 ONE_LINE = Alignment(wrap_text=False, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
-AREA_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 # Text Excel would read as a formula or DDE when typed (PRODUCT.md "never let a file do harm").
 FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
