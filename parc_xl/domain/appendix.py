@@ -48,10 +48,13 @@ from dataclasses import dataclass, field
 
 from parc_xl.domain.models import Area, Plan, Task
 from parc_xl.domain.problems import Problem, error, warning
-from parc_xl.domain.text import ascii_fold, clean
+from parc_xl.domain.text import ascii_fold, clean, invisible_kinds, strip_invisible
 
 # --------------------------------------------------------------------------------------
 # Vocabulary
+
+#: Excel's limit for the text of one cell (Excel specifications and limits).
+MAX_CELL_CHARS = 32_767
 
 #: Column ids, in the usual printed order.
 COLUMNS: tuple[str, ...] = ("stt", "task", "product", "lead", "coord", "deadline")
@@ -200,13 +203,15 @@ def join_lines(parts: Iterable[str]) -> str:
     """
     out = ""
     for raw in parts:
-        part = clean(raw)
-        if not part:
+        # invisible characters are kept for `assemble`, which reports and deletes them
+        part = clean(raw, keep_invisible=True)
+        if not strip_invisible(part).strip():
             continue
         part = _normalise_bullets(part)
+        seen, tail = strip_invisible(part), strip_invisible(out)
         if not out:
             out = part
-        elif part.startswith("- ") or part[0].islower() or out[-1] in ".:;,":
+        elif seen.startswith("- ") or seen[0].islower() or tail[-1:] in tuple(".:;,"):
             out = f"{out} {part}"
         else:
             out = f"{out} - {part}"
@@ -315,8 +320,21 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
     # 1. Drop furniture, find the stated total, clean cells, remember page breaks.
     rows: list[tuple[RawRow, dict[str, str], bool]] = []
     after_break = False
+    invisible: dict[str, list[str]] = {"zero-width": [], "bidi": []}
     for raw in raw_rows:
+        for c in COLUMNS:
+            for kind in invisible_kinds(raw.cells.get(c)):
+                invisible[kind].append(_cell_where(raw, c))
         cells = {c: clean_cell(raw.cells.get(c, "")) for c in COLUMNS}
+        for c in COLUMNS:
+            if len(cells[c]) > MAX_CELL_CHARS:
+                problems.append(warning(
+                    "plan-cell-too-long",
+                    f"Ô ở {_cell_where(raw, c)} dài {_vi_int(len(cells[c]))} ký tự, quá giới hạn {_vi_int(MAX_CELL_CHARS)} ký tự "
+                    "của một ô Excel. Toàn bộ nội dung vẫn được giữ trong kế hoạch; trong sổ theo dõi, ô ở sheet "
+                    "«Kế hoạch» chỉ chứa phần đầu, toàn văn nằm ở sheet «Văn bản dài». Nên rút gọn ô này "
+                    "trong tệp kế hoạch.",
+                    file=source, cell=_cell_where(raw, c), value=cells[c][:200]))
         if raw.kind_hint == "note":
             text = " ".join(v for v in cells.values() if v)
             n = stated_total(text)
@@ -502,6 +520,7 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
             )
 
     plan = Plan(year=year, source=source, areas=areas, tasks=tasks, stated_total=total)
+    problems += _invisible_problems(invisible, source)
     if not tasks:
         problems.append(
             error(
@@ -523,6 +542,39 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
             )
         )
     return plan, problems
+
+
+_COLUMN_NAMES = {"stt": "STT", "task": "Nhiệm vụ", "product": "Sản phẩm", "lead": "Đơn vị chủ trì",
+                 "coord": "Đơn vị phối hợp", "deadline": "Thời gian hoàn thành"}
+
+
+def _vi_int(n: int) -> str:
+    """32767 → "32.767" (Vietnamese thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _cell_where(raw: RawRow, column: str) -> str:
+    return f"{raw.location} (cột {_COLUMN_NAMES.get(column, column)})"
+
+
+def _invisible_problems(found: dict[str, list[str]], source: str) -> list[Problem]:
+    """One warning per kind of invisible character, naming every cell it was deleted from."""
+    what = {
+        "zero-width": ("plan-zero-width", "ký tự vô hình (khoảng trắng độ rộng 0, dấu BOM)"),
+        "bidi": ("plan-bidi-control", "ký tự điều khiển hướng chữ (bidi)"),
+    }
+    out: list[Problem] = []
+    for kind, cells in found.items():
+        if not cells:
+            continue
+        code, label = what[kind]
+        shown = "; ".join(cells[:10]) + (f"; và {len(cells) - 10} ô khác" if len(cells) > 10 else "")
+        out.append(warning(
+            code,
+            f"Đã xóa {label} ở {len(cells)} ô của bảng phụ lục (thường do chép từ trang web hoặc PDF): "
+            f"{shown}. Nội dung chữ không đổi; tên đơn vị được đọc như khi không có các ký tự này.",
+            file=source, cell=cells[0], value="; ".join(cells)))
+    return out
 
 
 def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

@@ -1,8 +1,10 @@
 """Vietnamese text normalisation shared by every parser and matcher.
 
 Three levels, each built on the one before:
-- `clean`: what we store and show — NFC, no HTML debris, no non-breaking or
-  zero-width spaces, single spaces, trimmed.
+- `clean`: what we store and show — NFC, no HTML debris, no non-breaking spaces, no
+  invisible characters (zero-width spaces, BOM, soft hyphens and bidi controls are
+  deleted, not turned into spaces: pasted from the web they sit *inside* words, and a
+  space there splits a unit's name into a phantom unit), single spaces, trimmed.
 - `match_key`: for comparing names — `clean`, lower case, the modern tone placement
   ("hoá" → "hóa", "thuỷ" → "thủy"), punctuation around words folded to spaces.
 - `ascii_fold`: for tolerant matching of input typed without diacritics
@@ -16,8 +18,14 @@ import re
 import unicodedata
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+#: Zero-width characters and the byte-order mark (U+FEFF, "ZWNBSP" inside text).
+ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+#: Bidirectional controls (Unicode UAX #9: embeddings, overrides, isolates, marks).
+BIDI_CHARS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARS}]")
+_BIDI = re.compile(f"[{BIDI_CHARS}]")
+_INVISIBLE = re.compile(f"[{ZERO_WIDTH_CHARS}{BIDI_CHARS}]")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 
 # Old-style tone placement (on the second vowel of oa/oe/uy) → modern (NĐ 30/2020 usage
@@ -36,8 +44,27 @@ def _modern_tone(match: re.Match[str]) -> str:
     return new.upper() if old.isupper() else (new[0].upper() + new[1:] if old[0].isupper() else new)
 
 
-def clean(text: object, *, keep_newlines: bool = False) -> str:
-    """Stored/displayed form of a cell: NFC, HTML stripped, spaces collapsed."""
+def invisible_kinds(text: object) -> set[str]:
+    """Which invisible characters `clean` would delete: {"zero-width", "bidi"} or a part."""
+    if not isinstance(text, str) or _INVISIBLE.search(text) is None:
+        return set()
+    kinds = set()
+    if _ZERO_WIDTH.search(text):
+        kinds.add("zero-width")
+    if _BIDI.search(text):
+        kinds.add("bidi")
+    return kinds
+
+
+def strip_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
+def clean(text: object, *, keep_newlines: bool = False, keep_invisible: bool = False) -> str:
+    """Stored/displayed form of a cell: NFC, HTML stripped, spaces collapsed.
+
+    `keep_invisible` leaves zero-width and bidi characters in place, for a reader that
+    hands the text on to a stage that reports them (`domain.appendix.assemble`)."""
     if text is None:
         return ""
     s = str(text)
@@ -46,7 +73,8 @@ def clean(text: object, *, keep_newlines: bool = False) -> str:
     if "&" in s:
         s = html.unescape(s)
     s = unicodedata.normalize("NFC", s)
-    s = _ZERO_WIDTH.sub("", s)
+    if not keep_invisible:
+        s = _INVISIBLE.sub("", s)
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     if keep_newlines:
         s = "\n".join(_SPACES.sub(" ", line).strip() for line in s.split("\n"))

@@ -28,6 +28,7 @@ SHEET_HISTORY = "Lịch sử"
 SHEET_DASHBOARD = "Tổng hợp"
 SHEET_OVERDUE = "Quá hạn"
 SHEET_MISSING = "Chưa nộp"  # units that sent nothing for a period (rewritten by merge)
+SHEET_LONG_TEXT = "Văn bản dài"  # only when a plan cell exceeds Excel's 32,767 characters
 SHEET_META = "_parc_xl"  # very hidden: plan year, issuer, fingerprint, template version
 
 UNIT_COLUMNS = [

@@ -7,6 +7,7 @@ package (`io/xlsx_package.py`) so the clerk's own work is never dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from copy import copy
 from pathlib import Path
@@ -43,6 +44,15 @@ HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 # Text Excel would read as a formula or DDE when typed (PRODUCT.md "never let a file do harm").
 FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
+
+#: Excel's limit for one cell's text; longer plan texts are cut in the cell and kept whole
+#: in the `Văn bản dài` sheet, in parts of `_LONG_PART` characters.
+MAX_CELL_CHARS = 32_767
+_LONG_PART = 32_000
+LONG_TEXT_MARK = f" … [xem toàn văn ở sheet «{L.SHEET_LONG_TEXT}»]"
+#: Excel counts 1900 as a leap year: serial numbers before 1 March 1900 read back as a
+#: different day (and 1/1/1900 as serial 0, a time); such dates are written as text.
+FIRST_SAFE_DATE = dt.date(1900, 3, 1)
 
 _DATE_COLUMNS = {"first_due", "due", "completed_on", "cutoff_start", "cutoff_end",
                  "submission_deadline", "date"}
@@ -93,7 +103,7 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
         prototypes.append(proto._style)
     for r, values in enumerate(body, start=2):
         for c in range(1, len(columns) + 1):
-            value = values[c - 1] if c - 1 < len(values) else None
+            value = _cell_value(values[c - 1] if c - 1 < len(values) else None)
             cell = ws.cell(row=r, column=c, value=value)
             # copying a styled prototype is ~20x cheaper than setting font, border,
             # alignment per cell (each set looks the style up in the workbook registries)
@@ -106,6 +116,31 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
     _print_setup(ws, columns)
     fit_row_heights(ws, columns, 2, len(body) + 1)
 
+
+def _cell_value(value: Any) -> Any:
+    """What a cell can hold: dates before 1900-03-01 as day-first text, text at most
+    `MAX_CELL_CHARS` (callers that must keep the whole text use `split_long_texts`)."""
+    if isinstance(value, dt.date) and (value.date() if isinstance(value, dt.datetime) else value) < FIRST_SAFE_DATE:
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[: MAX_CELL_CHARS - len(LONG_TEXT_MARK)] + LONG_TEXT_MARK
+    return value
+
+
+def split_long_texts(rows: list[list[Any]], columns: list[Column]) -> list[list[Any]]:
+    """Rows of the `Văn bản dài` sheet (key, column, part, text) for every cell of `rows`
+    (first column = task key) longer than a cell can hold."""
+    out: list[list[Any]] = []
+    for values in rows:
+        for col, value in zip(columns, values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                parts = [value[i:i + _LONG_PART] for i in range(0, len(value), _LONG_PART)]
+                out += [[values[0], col.header, n, part] for n, part in enumerate(parts, start=1)]
+    return out
+
+
+LONG_TEXT_COLUMNS = [Column("key", "Khóa", 9), Column("column", "Cột", 18), Column("part", "Phần", 6),
+                     Column("text", "Nội dung (nối các phần theo thứ tự)", 120)]
 
 _LINE_HEIGHT = 15.0  # points per line of 11 pt Times New Roman
 
@@ -234,6 +269,9 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
     plan_rows = _plan_rows(plan)
     write_table(ws_plan, L.PLAN_COLUMNS, plan_rows)
     ws_plan.print_area = f"A1:{get_column_letter(L.PLAN_PRINTED_COLUMNS)}{len(plan_rows) + 1}"
+    long_rows = split_long_texts(plan_rows, L.PLAN_COLUMNS)
+    if long_rows:
+        write_table(wb.create_sheet(L.SHEET_LONG_TEXT), LONG_TEXT_COLUMNS, long_rows, wrap=False)
 
     write_table(wb.create_sheet(L.SHEET_PERIODS), L.PERIOD_COLUMNS,
                 period_rows(plan.year, schedule or PeriodSchedule()), autofilter=False)

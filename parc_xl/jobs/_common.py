@@ -65,13 +65,27 @@ def backup(path: Path) -> Path | None:
     return backup_copy(path, path.parent / BACKUP_DIR) if path.exists() else None
 
 
+def _default_mode(path: Path) -> int:
+    """The mode `path` should get: its current mode when it exists, else what the folder's
+    umask gives a new file (mkstemp makes 0600, which hid the master from colleagues)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(tmp)` then replace `path` by it; on any failure `path` is untouched."""
+    """Call `write(tmp)` then replace `path` by it; on any failure `path` is untouched.
+    The result keeps the old file's permissions, or the umask's for a new file."""
     fd, tmp_name = tempfile.mkstemp(prefix=".~parc_", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        mode = _default_mode(path)
         write(tmp)
+        os.chmod(tmp, mode)
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)

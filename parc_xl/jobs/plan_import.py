@@ -8,7 +8,7 @@ from typing import Any
 
 from parc_xl.domain import deadlines
 from parc_xl.domain.models import Plan, Registry
-from parc_xl.domain.problems import Problem, has_errors, warning
+from parc_xl.domain.problems import Problem, error, has_errors, warning
 from parc_xl.domain.units import bootstrap_registry, plan_cells, resolve_plan
 from parc_xl.errors import DataError, InputError
 from parc_xl.io import master as master_io
@@ -60,10 +60,26 @@ class ImportResult(JobResult):
         return "\n".join(lines)
 
 
+#: A deadline this many years away from the plan's year is a typing mistake ("2204" for
+#: "2024"); the status of a whole master cannot be computed on dates near year 9999.
+MAX_YEARS_FROM_PLAN = 10
+
+
 def _deadline_problems(plan: Plan) -> list[Problem]:
     out: list[Problem] = []
     for t in plan.tasks:
         t.deadline = deadlines.parse(t.deadline_text, plan.year)
+        years = sorted({d.year for d in (t.deadline.first_due, t.deadline.due) if d is not None})
+        absurd = [y for y in years if abs(y - plan.year) > MAX_YEARS_FROM_PLAN]
+        if absurd:
+            where = f"dòng {t.source_row}" if t.source_row else ""
+            out.append(error(
+                "deadline-year-absurd",
+                f"Nhiệm vụ {t.key}{' (' + where + ')' if where else ''}: thời hạn «{t.deadline_text}» rơi vào năm "
+                f"{absurd[0]}, cách năm kế hoạch {plan.year} hơn {MAX_YEARS_FROM_PLAN} năm (có thể gõ nhầm năm). "
+                "Hãy sửa ô Thời gian hoàn thành trong tệp kế hoạch rồi nhập lại; sổ theo dõi chưa được tạo.",
+                task_key=t.key, cell=where, value=t.deadline_text))
+            continue
         for w in t.deadline.warnings:
             out.append(warning("deadline", f"Nhiệm vụ {t.key}: {w}", task_key=t.key,
                                value=t.deadline_text, sheet="Kế hoạch"))
@@ -117,6 +133,10 @@ def run(source: Path, year: int, output: Path, units: Path | None = None) -> Imp
         raise DataError(f"Không nhập được kế hoạch từ {source.name}: {reasons or 'không có nhiệm vụ nào.'}",
                         problems)
     problems += _deadline_problems(plan)
+    if has_errors(problems):
+        bad = [p for p in problems if p.severity == "error"]
+        raise DataError(f"Không nhập được kế hoạch từ {source.name}: " + "; ".join(p.message for p in bad[:5])
+                        + (f"; và {len(bad) - 5} lỗi khác" if len(bad) > 5 else ""), problems)
     registry, registry_source, reg_problems = _registry_for(plan, output, units)
     problems += reg_problems
     problems += resolve_plan(plan, registry)
