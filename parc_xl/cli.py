@@ -7,11 +7,13 @@ No logic lives here. `--json` prints exactly one JSON object on stdout. Exit cod
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
 import traceback
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from parc_xl import __version__
@@ -23,8 +25,48 @@ class _ArgumentError(Exception):
     pass
 
 
+# argparse's own words (Python 3.11 gettext msgids) as a clerk should read them.
+_ARGPARSE_VI = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "tham số theo vị trí",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "show program's version number and exit": "in phiên bản parc-xl rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "không hiểu tham số: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn %(value)r không có; hãy chọn một trong: %(choices)s",
+    "expected one argument": "cần ghi một giá trị ngay sau",
+    "expected at least one argument": "cần ghi ít nhất một giá trị ngay sau",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn %(option)s không rõ: có thể là %(matches)s",
+    "not allowed with argument %s": "không dùng cùng tham số %s",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+}
+
+
+@contextlib.contextmanager
+def _argparse_in_vietnamese() -> Iterator[None]:
+    """argparse looks its messages up through its module-level `_` at the moment it
+    formats them; swap it for the time of one parse only (other argparse users in the same
+    process, pytest's included, keep theirs)."""
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_VI.get(text, original(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so errors follow our exit-code contract."""
+    """argparse that raises instead of exiting, so errors follow our exit-code contract;
+    help keeps the examples' line breaks."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise _ArgumentError(message)
@@ -35,6 +77,28 @@ def _date(text: str) -> dt.date:
         return parse_user_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"năm «{text}» không hợp lệ; ghi năm của kế hoạch, ví dụ 2026")
+    return int(text)
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"«{text}» không phải số ngày; ghi một số, ví dụ 10")
+    return int(text)
+
+
+def _examples(*lines: str) -> str:
+    return "Ví dụ:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+PERIOD_HELP = ("kỳ báo cáo: NĂM-Q1 (Quý I), NĂM-H1 (6 tháng), NĂM-Q3 (9 tháng), NĂM-Y (cả năm), "
+               "ví dụ 2026-Q1; phải thuộc năm của kế hoạch")
+YEAR_HELP = "năm của kế hoạch (4 chữ số), ví dụ 2026: dùng để hiểu các thời hạn không ghi năm"
+DATE_HELP = "ngày dạng ngày/tháng/năm, ví dụ 20/03/2026 (hoặc 2026-03-20)"
 
 
 def _cmd_plan_import(a: argparse.Namespace) -> Any:
@@ -99,72 +163,114 @@ def _cmd_addin_install(a: argparse.Namespace) -> Any:
 
 
 def build_parser() -> _Parser:
-    p = _Parser(prog="parc-xl", description="Theo dõi Kế hoạch cải cách hành chính (CCHC) trong Excel.")
-    p.add_argument("--version", action="version", version=f"parc-xl {__version__}")
+    p = _Parser(prog="parc-xl", description="Theo dõi Kế hoạch cải cách hành chính (CCHC) trong Excel.",
+                epilog=_examples("parc-xl demo demo_out          chạy thử toàn bộ quy trình trên dữ liệu mẫu",
+                                 "parc-xl merge --help           hướng dẫn của một lệnh"))
+    p.add_argument("--version", action="version", version=f"parc-xl {__version__}",
+                   help="in phiên bản parc-xl rồi thoát")
     common = _Parser(add_help=False)
-    common.add_argument("--json", action="store_true", help="in kết quả dạng một đối tượng JSON")
-    common.add_argument("--debug", action="store_true", help="in chi tiết lỗi kỹ thuật (traceback)")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common.add_argument("--json", action="store_true", help="in kết quả dạng một đối tượng JSON (cho máy đọc)")
+    common.add_argument("--debug", action="store_true", help="in chi tiết lỗi kỹ thuật (cho người hỗ trợ)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, title="các lệnh",
+                           metavar="LỆNH")
 
-    plan = sub.add_parser("plan", help="kế hoạch").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    s = plan.add_parser("import", parents=[common], help="nhập Phụ lục kế hoạch vào sổ theo dõi mới")
-    s.add_argument("source")
-    s.add_argument("--year", type=int, required=True)
-    s.add_argument("-o", "--output", required=True)
-    s.add_argument("--units", help="tệp Excel có sheet Đơn vị / Nhóm đơn vị")
+    plan = sub.add_parser("plan", help="kế hoạch: nhập Phụ lục", description="Việc với kế hoạch.").add_subparsers(
+        dest="action", required=True, parser_class=_Parser, title="các lệnh", metavar="VIỆC")
+    s = plan.add_parser("import", parents=[common], help="nhập Phụ lục kế hoạch vào sổ theo dõi mới",
+                        description="Đọc Phụ lục kế hoạch (.docx, .xlsx, .pdf hoặc văn bản) và tạo sổ theo dõi mới.",
+                        epilog=_examples("parc-xl plan import KE_HOACH.docx --year 2026 -o so_theo_doi.xlsx",
+                                         "parc-xl plan import KE_HOACH.docx --year 2026 -o so_theo_doi.xlsx "
+                                         "--units DON_VI.xlsx"))
+    s.add_argument("source", metavar="KE_HOACH", help="tệp Phụ lục kế hoạch")
+    s.add_argument("--year", type=_year, required=True, metavar="NĂM", help=YEAR_HELP)
+    s.add_argument("-o", "--output", required=True, metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi sẽ tạo (.xlsx)")
+    s.add_argument("--units", metavar="DON_VI.xlsx", help="tệp Excel có sheet Đơn vị / Nhóm đơn vị (danh mục đơn vị)")
     s.set_defaults(func=_cmd_plan_import)
 
-    units = sub.add_parser("units", help="mẫu đơn vị").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    s = units.add_parser("generate", parents=[common], help="tạo mỗi đơn vị một tệp báo cáo")
-    s.add_argument("master")
-    s.add_argument("--period", required=True)
-    s.add_argument("-o", "--output", required=True)
-    s.add_argument("--unit", action="extend", nargs="+", help="chỉ tạo cho các đơn vị có mã này")
+    units = sub.add_parser("units", help="mẫu đơn vị: tạo tệp gửi đơn vị",
+                           description="Việc với mẫu báo cáo của đơn vị.").add_subparsers(
+        dest="action", required=True, parser_class=_Parser, title="các lệnh", metavar="VIỆC")
+    s = units.add_parser("generate", parents=[common], help="tạo mỗi đơn vị một tệp báo cáo",
+                         description="Tạo cho mỗi đơn vị một tệp báo cáo của kỳ (chỉ các nhiệm vụ của đơn vị).",
+                         epilog=_examples("parc-xl units generate so_theo_doi.xlsx --period 2026-Q1 -o gui_don_vi/",
+                                          "parc-xl units generate so_theo_doi.xlsx --period 2026-H1 -o gui_don_vi/ "
+                                          "--unit PNV PTP"))
+    s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi")
+    s.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
+    s.add_argument("-o", "--output", required=True, metavar="THU_MUC", help="thư mục ghi các tệp gửi đơn vị")
+    s.add_argument("--unit", action="extend", nargs="+", metavar="MÃ", help="chỉ tạo cho các đơn vị có mã này")
     s.set_defaults(func=_cmd_units_generate)
 
-    s = sub.add_parser("validate", parents=[common], help="kiểm tra tệp báo cáo của đơn vị")
-    s.add_argument("files", nargs="+")
-    s.add_argument("--master")
-    s.add_argument("--as-of", type=_date)
-    s.add_argument("--annotate", help="thư mục ghi bản sao có đánh dấu lỗi")
+    s = sub.add_parser("validate", parents=[common], help="kiểm tra tệp báo cáo của đơn vị",
+                       description="Kiểm tra tệp đơn vị gửi về: in từng lỗi (tệp, sheet!ô, nội dung), lỗi trước "
+                                   "cảnh báo. Không ghi gì vào sổ theo dõi.",
+                       epilog=_examples("parc-xl validate hop_thu/*.xlsx --master so_theo_doi.xlsx",
+                                        "parc-xl validate 2026-Q1_PNV.xlsx --master so_theo_doi.xlsx "
+                                        "--annotate danh_dau/"))
+    s.add_argument("files", nargs="+", metavar="TEP.xlsx", help="một hoặc nhiều tệp đơn vị gửi về")
+    s.add_argument("--master", metavar="SO_THEO_DOI.xlsx",
+                   help="kiểm tra thêm theo kế hoạch và danh mục đơn vị của sổ này")
+    s.add_argument("--as-of", type=_date, metavar="NGÀY", help="ngày kiểm tra (mặc định hôm nay); " + DATE_HELP)
+    s.add_argument("--annotate", metavar="THU_MUC", help="thư mục ghi bản sao của mỗi tệp, tô màu và ghi chú từng ô lỗi")
     s.set_defaults(func=_cmd_validate)
 
-    s = sub.add_parser("merge", parents=[common], help="tổng hợp các tệp báo cáo vào sổ theo dõi")
-    s.add_argument("master")
-    s.add_argument("inbox")
-    s.add_argument("--period", required=True)
-    s.add_argument("--as-of", type=_date)
+    s = sub.add_parser("merge", parents=[common], help="tổng hợp các tệp báo cáo vào sổ theo dõi",
+                       description="Kiểm tra và tổng hợp mọi tệp .xlsx trong thư mục hộp thư vào sổ theo dõi; ghi "
+                                   "sheet Nộp báo cáo, Lịch sử, Chưa nộp. Bản cũ của sổ được lưu trong sao_luu/.",
+                       epilog=_examples("parc-xl merge so_theo_doi.xlsx hop_thu/ --period 2026-Q1"))
+    s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi")
+    s.add_argument("inbox", metavar="HOP_THU", help="thư mục chứa các tệp đơn vị gửi về")
+    s.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
+    s.add_argument("--as-of", type=_date, metavar="NGÀY", help="ngày tổng hợp (mặc định hôm nay); " + DATE_HELP)
     s.add_argument("--partial", action="store_true", help="nhận các dòng hợp lệ của tệp có lỗi")
     s.set_defaults(func=_cmd_merge)
 
-    s = sub.add_parser("status", parents=[common], help="cập nhật trạng thái, màu, bảng tổng hợp")
-    s.add_argument("master")
-    s.add_argument("--as-of", type=_date)
-    s.add_argument("--due-soon", type=int, default=10)
+    s = sub.add_parser("status", parents=[common], help="cập nhật trạng thái, màu, bảng tổng hợp",
+                       description="Tính trạng thái từng dòng Theo dõi đến một ngày, tô màu, lập lại sheet Tổng hợp "
+                                   "và Quá hạn. Ngày này được ghi vào sổ và lệnh report dùng lại.",
+                       epilog=_examples("parc-xl status so_theo_doi.xlsx --as-of 20/03/2026"))
+    s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi")
+    s.add_argument("--as-of", type=_date, metavar="NGÀY", help="tính đến ngày (mặc định hôm nay); " + DATE_HELP)
+    s.add_argument("--due-soon", type=_days, default=10, metavar="SỐ_NGÀY",
+                   help="còn bao nhiêu ngày đến hạn thì là «Sắp đến hạn» (mặc định 10)")
     s.set_defaults(func=_cmd_status)
 
-    s = sub.add_parser("report", parents=[common], help="lập báo cáo Word")
-    s.add_argument("master")
-    s.add_argument("--period", required=True)
-    s.add_argument("-o", "--output", required=True)
-    s.add_argument("--as-of", type=_date, help="tính trạng thái đến ngày này (mặc định: ngày chốt số liệu của kỳ)")
+    s = sub.add_parser("report", parents=[common], help="lập báo cáo Word",
+                       description="Lập dự thảo báo cáo Word (.docx) của kỳ và cập nhật sheet Tổng hợp, Quá hạn.",
+                       epilog=_examples("parc-xl report so_theo_doi.xlsx --period 2026-Q1 -o bao_cao.docx"))
+    s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi")
+    s.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
+    s.add_argument("-o", "--output", required=True, metavar="BAO_CAO.docx", help="tệp báo cáo sẽ ghi (.docx)")
+    s.add_argument("--as-of", type=_date, metavar="NGÀY",
+                   help="tính trạng thái đến ngày này (mặc định: ngày cập nhật trạng thái gần nhất ghi trong sổ "
+                        "nếu thuộc kỳ, nếu không thì ngày chốt số liệu của kỳ); " + DATE_HELP)
     s.set_defaults(func=_cmd_report)
 
-    s = sub.add_parser("deadline", parents=[common], help="đọc thử một ô Thời gian hoàn thành")
-    s.add_argument("text")
-    s.add_argument("--year", type=int, required=True)
+    s = sub.add_parser("deadline", parents=[common], help="đọc thử một ô Thời gian hoàn thành",
+                       description="Cho biết parc-xl hiểu một nội dung «Thời gian hoàn thành» là hạn nào.",
+                       epilog=_examples('parc-xl deadline "Quý I/2026" --year 2026',
+                                        'parc-xl deadline "Trước ngày 30/6" --year 2026'))
+    s.add_argument("text", metavar="NỘI_DUNG", help="nội dung ô Thời gian hoàn thành, trong dấu ngoặc kép")
+    s.add_argument("--year", type=_year, required=True, metavar="NĂM", help=YEAR_HELP)
     s.set_defaults(func=_cmd_deadline)
 
-    s = sub.add_parser("demo", parents=[common], help="chạy thử toàn bộ quy trình trên dữ liệu mẫu")
-    s.add_argument("dir", nargs="?", default="parc_xl_demo")
+    s = sub.add_parser("demo", parents=[common], help="chạy thử toàn bộ quy trình trên dữ liệu mẫu",
+                       description="Chạy thử một quý trên dữ liệu mẫu vào một thư mục trống (hoặc thư mục của lần "
+                                   "chạy thử trước); không bao giờ xóa tệp của bạn.",
+                       epilog=_examples("parc-xl demo demo_out"))
+    s.add_argument("dir", nargs="?", default="parc_xl_demo", metavar="THU_MUC",
+                   help="thư mục ghi kết quả (mặc định parc_xl_demo)")
     s.set_defaults(func=_cmd_demo)
 
-    addin = sub.add_parser("addin", help="add-in Excel").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    s = addin.add_parser("build", parents=[common], help="đóng gói add-in .xlam")
-    s.add_argument("-o", "--output", required=True)
+    addin = sub.add_parser("addin", help="phần bổ trợ Excel", description="Phần bổ trợ (add-in) Excel.").add_subparsers(
+        dest="action", required=True, parser_class=_Parser, title="các lệnh", metavar="VIỆC")
+    s = addin.add_parser("build", parents=[common], help="đóng gói phần bổ trợ .xlam",
+                         epilog=_examples("parc-xl addin build -o workbooks/parc_xl.xlam"))
+    s.add_argument("-o", "--output", required=True, metavar="TEP.xlam", help="tệp .xlam sẽ ghi")
     s.set_defaults(func=_cmd_addin_build)
-    s = addin.add_parser("install", parents=[common], help="cài add-in vào Excel (Windows)")
-    s.add_argument("--addin")
+    s = addin.add_parser("install", parents=[common], help="cài phần bổ trợ vào Excel (Windows)",
+                         epilog=_examples("parc-xl addin install"))
+    s.add_argument("--addin", metavar="TEP.xlam", help="tệp .xlam cần cài (mặc định: bản đi kèm parc-xl)")
     s.set_defaults(func=_cmd_addin_install)
     return p
 
@@ -178,13 +284,18 @@ def main(argv: list[str] | None = None) -> int:
     want_json = "--json" in argv
     debug = "--debug" in argv
     try:
-        args = build_parser().parse_args(argv)
+        with _argparse_in_vietnamese():
+            args = build_parser().parse_args(argv)
     except _ArgumentError as exc:
         msg = f"Tham số không hợp lệ: {exc}"
         if want_json:
             _emit({"error": {"code": "usage", "message": msg}})
         else:
-            sys.stderr.write(msg + "\nXem: parc-xl --help\n")
+            words = [w for w in argv if not w.startswith("-")][:2]
+            known = {"plan", "units", "validate", "merge", "status", "report", "deadline", "demo", "addin"}
+            cmd = "" if not words or words[0] not in known else (
+                " ".join(words) if words[0] in ("plan", "units", "addin") else words[0])
+            sys.stderr.write(msg + f"\nXem hướng dẫn: parc-xl {cmd + ' ' if cmd else ''}--help\n")
         return 2
     try:
         result = args.func(args)

@@ -131,3 +131,16 @@ def working_period(today: dt.date) -> Period:
             return period
     return Period.parse(f"{today.year}-Y")
 
+
+
+def plan_period(period: Period | str, plan_year: int) -> Period:
+    """The period, parsed and checked to lie in the plan's year: a 2025 period on a 2024
+    plan would head every form "…NĂM 2024 — Kỳ báo cáo: Quý I/2025". ValueError (Vietnamese)."""
+    p = period if isinstance(period, Period) else Period.parse(period)
+    if p.year != plan_year:
+        raise ValueError(
+            f"Kỳ báo cáo {p.label_vi} ({p.code}) không thuộc kế hoạch năm {plan_year} của sổ theo dõi; "
+            f"hãy chọn một kỳ của năm {plan_year}: {', '.join(q.code for q in all_periods(plan_year))} "
+            "(hoặc mở đúng sổ theo dõi của năm đó)."
+        )
+    return p

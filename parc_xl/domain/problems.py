@@ -2,13 +2,22 @@
 
 Every check yields `Problem`s; jobs collect them into their result instead of raising
 past the user. Messages are plain Vietnamese saying what is wrong and how to fix it.
+
+`CATALOGUE` is the one list of problem codes: each code names one fault, has the short
+Vietnamese label people see (in `Nộp báo cáo`, the annotated copy, the CLI) and, where the
+same fault is reported from several places, the message template they share. Codes are
+for machines (`--json`); people never see them. Adding a code is one entry below; a
+`Problem` with a code that is not in the catalogue cannot be built, and
+`tests/domain/test_problems.py` checks every code written in the code base.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class Severity(StrEnum):
@@ -20,8 +29,125 @@ class Severity(StrEnum):
         return "Lỗi" if self is Severity.ERROR else "Cảnh báo"
 
 
+@dataclass(frozen=True)
+class ProblemType:
+    """One fault: its Vietnamese label and, when shared, its message template."""
+
+    label: str  # short Vietnamese name of the fault, shown to people instead of the code
+    template: str = ""  # "{placeholders}" filled by `message(**params)`; "" = written at the call site
+
+    def message(self, **params: object) -> str:
+        return self.template.format(**params)
+
+
+_T = ProblemType
+
+# Excel menu names in messages are those of the Vietnamese Office UI (Tệp › Lưu thành).
+CATALOGUE: dict[str, ProblemType] = {
+    # --- the file itself (io/unit_book.py, jobs/merge.py) ---
+    "file-missing": _T("Không tìm thấy tệp", "Không tìm thấy tệp «{file}»."),
+    "not-xlsx": _T("Không phải tệp .xlsx"),
+    "xls-format": _T("Định dạng Excel cũ (.xls)",
+                     "Tệp «{file}» là định dạng Excel cũ (.xls); hãy dùng đúng mẫu .xlsx đã được gửi, hoặc "
+                     "mở tệp và lưu lại dạng .xlsx (Tệp › Lưu thành › Sổ làm việc Excel (*.xlsx))."),
+    "encrypted": _T("Tệp có mật khẩu",
+                    "Tệp «{file}» được đặt mật khẩu; hãy bỏ mật khẩu (Tệp › Thông tin › Bảo vệ Sổ làm việc › "
+                    "Mã hóa bằng Mật khẩu, xóa mật khẩu) rồi gửi lại."),
+    "too-large": _T("Tệp quá lớn"),
+    "not-parc-xl": _T("Không phải mẫu báo cáo"),
+    "metadata-tampered": _T("Thông tin nhận diện bị sửa"),
+    "template-version": _T("Mẫu phiên bản cũ"),
+    "annotate-failed": _T("Không ghi được bản đánh dấu"),
+    # --- which plan, unit and period the file belongs to (jobs/validate.py, jobs/merge.py) ---
+    "wrong-year": _T("Mẫu của năm khác"),
+    "fingerprint-mismatch": _T("Mẫu của kế hoạch khác"),
+    "unit-unknown": _T("Đơn vị không có trong danh mục",
+                       "Mã đơn vị «{unit}» trong tệp không có trong danh mục đơn vị của sổ theo dõi."),
+    "wrong-period": _T("Sai kỳ báo cáo"),
+    "unit-file-name": _T("Tên tệp ghi đơn vị khác"),
+    "period-file-name": _T("Tên tệp ghi kỳ khác"),
+    "already-rejected": _T("Tệp đã bị từ chối trước đó"),
+    "conflict": _T("Hai tệp cùng lúc"),
+    "older-return": _T("Tệp cũ hơn bản đã tổng hợp"),
+    "older-period": _T("Số liệu kỳ trước"),
+    "foreign-row": _T("Nhiệm vụ không giao cho đơn vị"),
+    # --- the sheet's structure (jobs/validate.py) ---
+    "extra-sheet": _T("Sheet thêm ngoài mẫu"),
+    "sheet-missing": _T("Thiếu sheet báo cáo"),
+    "header-missing": _T("Thiếu dòng tiêu đề"),
+    "column-removed": _T("Cột bị xóa"),
+    "column-inserted": _T("Cột chèn thêm"),
+    "column-duplicated": _T("Cột bị lặp"),
+    "columns-reordered": _T("Thứ tự cột thay đổi"),
+    "row-added": _T("Dòng thêm ngoài mẫu"),
+    "row-duplicated": _T("Dòng bị lặp"),
+    "row-deleted": _T("Dòng bị xóa"),
+    "rows-reordered": _T("Thứ tự dòng thay đổi"),
+    "locked-cell-changed": _T("Sửa nội dung kế hoạch"),
+    "merged-cells": _T("Gộp ô"),
+    "hidden-rows": _T("Dòng bị ẩn"),
+    "hidden-columns": _T("Cột bị ẩn"),
+    # --- the values a unit fills (domain/validation.py) ---
+    "formula-in-fill": _T("Công thức trong ô điền"),
+    "formula-like-text": _T("Nội dung giống công thức"),
+    "progress-invalid": _T("Tiến độ không hợp lệ"),
+    "progress-synonym": _T("Tiến độ ghi khác danh sách"),
+    "progress-missing": _T("Thiếu tiến độ"),
+    "not-reported": _T("Chưa báo cáo"),
+    "date-invalid": _T("Ngày không hợp lệ"),
+    "date-month-first": _T("Ngày viết tháng trước"),
+    "date-in-future": _T("Ngày ở tương lai"),
+    "date-before-plan-year": _T("Ngày trước năm kế hoạch"),
+    "date-without-done": _T("Có ngày nhưng chưa hoàn thành"),
+    "completion-date-missing": _T("Thiếu ngày hoàn thành"),
+    "not-started-with-date": _T("Chưa triển khai mà có ngày"),
+    "evidence-missing": _T("Thiếu văn bản, sản phẩm"),
+    "figure-invalid": _T("Kết quả không phải số"),
+    "figure-as-fraction": _T("Kết quả ghi dạng phân số"),
+    "figure-missing": _T("Thiếu kết quả chỉ tiêu"),
+    "target-unparseable": _T("Không đọc được chỉ tiêu"),
+    # --- importing the plan (domain/appendix.py, io/plan_*.py, domain/units.py) ---
+    "plan-no-table": _T("Không tìm thấy bảng phụ lục"),
+    "plan-no-header": _T("Không tìm thấy dòng tiêu đề"),
+    "plan-empty": _T("Phụ lục không có nhiệm vụ"),
+    "plan-total-mismatch": _T("Tổng số nhiệm vụ không khớp"),
+    "plan-duplicate-stt": _T("Số thứ tự trùng"),
+    "plan-row-unrecognised": _T("Số thứ tự không rõ"),
+    "plan-orphan-continuation": _T("Dòng không thuộc nhiệm vụ nào"),
+    "deadline": _T("Thời hạn cần xem lại"),
+    "unit-unresolved": _T("Không nhận ra đơn vị"),
+    "unit-note-ignored": _T("Phần ghi chú không phải đơn vị"),
+    "unit-lead-coordination": _T("Đơn vị phối hợp trong ô chủ trì"),
+    "unit-group-empty": _T("Nhóm đơn vị chưa có đơn vị"),
+    "unit-group-guessed": _T("Nhóm đơn vị suy ra từ kế hoạch"),
+    # --- the office's own sheets (io/registry.py, io/calendar_sheets.py) ---
+    "registry-code-missing": _T("Thiếu mã"),
+    "registry-code-invalid": _T("Mã không hợp lệ"),
+    "registry-code-long": _T("Mã quá dài"),
+    "registry-code-duplicate": _T("Mã bị trùng"),
+    "registry-name-missing": _T("Thiếu tên"),
+    "registry-group-unknown": _T("Nhóm không có trong danh mục"),
+    "sheet-missing-column": _T("Sheet thiếu cột"),
+    "calendar-bad-date": _T("Ngày trong lịch không hợp lệ"),
+    "calendar-bad-kind": _T("Loại ngày không hợp lệ"),
+    "calendar-conflict": _T("Ngày ghi hai loại"),
+    "period-bad-code": _T("Mã kỳ không hợp lệ"),
+    "period-bad-date": _T("Hạn nộp không phải ngày"),
+    "period-other-year": _T("Kỳ của năm khác"),
+    "period-duplicate": _T("Kỳ ghi hai lần"),
+}
+
+
+def label(code: str) -> str:
+    """The Vietnamese label of a code (the code itself only if it is not catalogued)."""
+    kind = CATALOGUE.get(code)
+    return kind.label if kind else code
+
+
 class Problem(BaseModel):
-    code: str  # stable slug, e.g. "date-month-first"
+    model_config = ConfigDict(extra="forbid")
+
+    code: str  # stable slug from CATALOGUE, e.g. "date-month-first"
     severity: Severity
     message: str  # Vietnamese, for the clerk
     file: str = ""
@@ -30,18 +156,54 @@ class Problem(BaseModel):
     task_key: str = ""
     value: str | None = None  # the offending input, as text
 
+    @field_validator("code")
+    @classmethod
+    def _catalogued(cls, code: str) -> str:
+        if code not in CATALOGUE:
+            raise ValueError(f"problem code {code!r} is not in parc_xl.domain.problems.CATALOGUE")
+        return code
+
+    @property
+    def label(self) -> str:
+        return CATALOGUE[self.code].label
+
+    @property
+    def where(self) -> str:
+        """"Sheet!A1", "Sheet", "A1" or ""."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or self.cell
+
     def __str__(self) -> str:
-        where = " ".join(p for p in (self.sheet, self.cell) if p)
-        prefix = f"{self.severity.label_vi} [{self.code}]"
-        return f"{prefix} {where}: {self.message}" if where else f"{prefix}: {self.message}"
+        prefix = f"{self.severity.label_vi} ({self.label})"
+        return f"{prefix} {self.where}: {self.message}" if self.where else f"{prefix}: {self.message}"
 
 
-def error(code: str, message: str, **where: str | None) -> Problem:
-    return Problem(code=code, severity=Severity.ERROR, message=message, **where)
+def error(code: str, message: str | None = None, /, *, params: Mapping[str, object] | None = None,
+          **where: str | None) -> Problem:
+    """An error; `message=None` fills the code's catalogue template with `params`."""
+    return _make(code, Severity.ERROR, message, params, where)
 
 
-def warning(code: str, message: str, **where: str | None) -> Problem:
-    return Problem(code=code, severity=Severity.WARNING, message=message, **where)
+def warning(code: str, message: str | None = None, /, *, params: Mapping[str, object] | None = None,
+            **where: str | None) -> Problem:
+    """A warning; `message=None` fills the code's catalogue template with `params`."""
+    return _make(code, Severity.WARNING, message, params, where)
+
+
+def _make(code: str, severity: Severity, message: str | None, params: Mapping[str, object] | None,
+          where: Mapping[str, str | None]) -> Problem:
+    if message is None:
+        kind = CATALOGUE.get(code)
+        if kind is None or not kind.template:
+            raise ValueError(f"problem code {code!r} has no message template; pass the message")
+        message = kind.message(**dict(params or {}))
+    return Problem(code=code, severity=severity, message=message, **where)  # type: ignore[arg-type]
+
+
+def errors_first(problems: list[Problem]) -> list[Problem]:
+    """Errors, then warnings, each in the order found (what people read first)."""
+    return sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -19,7 +19,7 @@ from parc_xl.io.unit_book import SHEET_CHECK, SHEET_REPORT
 ERROR_FILL = "FFC7CE"  # Excel's "Bad" fill
 WARNING_FILL = "FFEB9C"  # Excel's "Neutral" fill
 _FONT = "Times New Roman"
-CHECK_HEADERS = [("Mức độ", 10), ("Mã lỗi", 22), ("Ô", 9), ("Nhiệm vụ", 10), ("Nội dung", 100)]
+CHECK_HEADERS = [("Mức độ", 10), ("Loại", 26), ("Ô", 9), ("Nhiệm vụ", 10), ("Nội dung", 100)]
 
 
 def annotate(src: Path, dst: Path, problems: list[Problem]) -> Path:
@@ -75,7 +75,7 @@ def annotate(src: Path, dst: Path, problems: list[Problem]) -> Path:
         ws.column_dimensions[c.column_letter].width = w
     order = sorted(problems, key=lambda p: (p.severity is not Severity.ERROR,))
     for r, p in enumerate(order, start=5):
-        values = [p.severity.label_vi, p.code, p.cell, p.task_key, p.message]
+        values = [p.severity.label_vi, p.label, p.cell, p.task_key, p.message]
         for i, v in enumerate(values, start=1):
             c = ws.cell(row=r, column=i, value=v)
             c.font = Font(name=_FONT, size=11)

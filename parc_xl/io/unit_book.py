@@ -45,7 +45,7 @@ from parc_xl.domain.assignments import ROLE_LEAD, target_text
 from parc_xl.domain.fingerprint import canonical_json, sha256_text
 from parc_xl.domain.models import DeadlineKind, Plan, Progress, Registry, Task
 from parc_xl.domain.periods import Period
-from parc_xl.domain.problems import Problem, error
+from parc_xl.domain.problems import CATALOGUE, Problem, error
 from parc_xl.domain.text import clean
 from parc_xl.errors import InputError
 from parc_xl.io.xlsx_package import col_letter as _col_letter
@@ -518,7 +518,7 @@ _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 def _check_package(path: Path) -> zipfile.ZipFile:
     """Open the package or raise InputError (not a file, .xls, encrypted, too large, bomb)."""
     if not path.is_file():
-        raise _refuse(path, "file-missing", f"Không tìm thấy tệp «{path.name}».")
+        raise _refuse(path, "file-missing", CATALOGUE["file-missing"].message(file=path.name))
     size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -532,10 +532,8 @@ def _check_package(path: Path) -> zipfile.ZipFile:
         except Exception:  # noqa: BLE001 - a broken OLE file is still "not usable"
             encrypted = False
         if encrypted:
-            raise _refuse(path, "encrypted", f"Tệp «{path.name}» được đặt mật khẩu; hãy bỏ mật khẩu "
-                          "(File › Info › Protect Workbook) rồi gửi lại.")
-        raise _refuse(path, "xls-format", f"Tệp «{path.name}» là định dạng Excel cũ (.xls); hãy dùng đúng "
-                      "mẫu .xlsx đã được gửi, hoặc lưu lại dạng .xlsx (File › Save As › Excel Workbook).")
+            raise _refuse(path, "encrypted", CATALOGUE["encrypted"].message(file=path.name))
+        raise _refuse(path, "xls-format", CATALOGUE["xls-format"].message(file=path.name))
     if head[:2] != b"PK":
         raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» không phải là sổ Excel .xlsx.")
     if size > MAX_FILE_BYTES:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -68,14 +69,53 @@ def _simulate_returns(out_files: list[Path], inbox: Path, deadline: dt.date) -> 
     return fates
 
 
+MANIFEST = ".parc_xl_demo.json"  # in the demo folder: every file the demo wrote, with its SHA-256
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+def _write_manifest(folder: Path) -> None:
+    (folder / MANIFEST).write_text(json.dumps(_files(folder), indent=1), encoding="utf-8")
+
+
+def _clear_previous_run(folder: Path) -> None:
+    """A folder is reused only when everything in it was written by an earlier demo and is
+    unchanged; then exactly those files are removed. Anything else (the user's own files,
+    a demo file the user edited): refused, nothing deleted."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise InputError(f"«{folder}» là một tệp, không phải thư mục; hãy chọn một thư mục cho bản chạy thử.")
+    if not any(folder.iterdir()):
+        return
+    manifest = folder / MANIFEST
+    try:
+        written: dict[str, str] = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise InputError(f"Thư mục {folder} đã có tệp không do bản chạy thử tạo ra; parc-xl không xóa tệp của "
+                         "bạn. Hãy chọn một thư mục trống hoặc chưa có, ví dụ: parc-xl demo demo_moi") from None
+    present = _files(folder)
+    foreign = sorted(name for name, sha in present.items() if written.get(name) != sha)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" và {len(foreign) - 5} tệp khác" if len(foreign) > 5 else "")
+        raise InputError(f"Thư mục {folder} có tệp không do bản chạy thử trước tạo ra hoặc đã được sửa ({shown}); "
+                         "parc-xl không xóa các tệp này. Hãy chọn thư mục khác, ví dụ: parc-xl demo demo_moi")
+    for name in present:
+        (folder / name).unlink()
+    manifest.unlink()
+    for d in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not any(d.iterdir()):
+            d.rmdir()
+
+
 def run(folder: Path) -> DemoResult:
     folder = Path(folder)
     if not SAMPLE_APPENDIX.exists():
         raise InputError(f"Thiếu dữ liệu mẫu đi kèm ({SAMPLE_APPENDIX}); hãy cài lại parc-xl.")
-    if folder.exists() and any(folder.iterdir()):
-        if not (folder / "so_theo_doi.xlsx").exists():
-            raise InputError(f"Thư mục {folder} đã có tệp khác; hãy chọn một thư mục trống cho bản chạy thử.")
-        shutil.rmtree(folder)  # a previous demo run: start again from scratch
+    _clear_previous_run(folder)
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "so_theo_doi.xlsx"
     steps: list[str] = []
@@ -104,6 +144,7 @@ def run(folder: Path) -> DemoResult:
     out_report = folder / f"bao_cao_{PERIOD}.docx"
     report.run(master, PERIOD, out_report, as_of=AS_OF)
     steps.append(f"Báo cáo: {out_report.name}")
+    _write_manifest(folder)
     return DemoResult(folder=str(folder), master=str(master), report=str(out_report), steps=steps,
                       outputs={"tasks": len(imported.plan.tasks),
                                "merge": merged.to_json(), "status": computed.to_json(), "fates": fates})

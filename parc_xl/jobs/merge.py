@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from parc_xl.domain.assignments import units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
-from parc_xl.domain.periods import Period
-from parc_xl.domain.problems import Problem, Severity, error, warning
+from parc_xl.domain.periods import Period, plan_period
+from parc_xl.domain.problems import Problem, Severity, error, errors_first, warning
 from parc_xl.domain.submissions import (
     Candidate, changed_fields, order_candidates, period_rank, reports_nothing,
 )
@@ -148,6 +148,10 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục hộp thư {inbox}.")
     md = read_master(master)
+    try:
+        plan_period(wanted, md.plan.year)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
     ensure_writable(master)
     now = dt.datetime.now().replace(microsecond=0)
     today = as_of or now.date()
@@ -200,6 +204,7 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
                                                _n_errors(item.problems), REJECTED, item.problems))
             continue
         pending.append(item)
+    _refuse_wrong_master(master, md, result, pending)
 
     ordering = order_candidates(
         [Candidate(file=str(p.path), sha256=p.sha256, unit=p.unit, period=p.period, received_at=p.received_at)
@@ -264,6 +269,25 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
     result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units)
     _archive(master, wanted, [by_file[f] for f in result.accepted if f in by_file])
     return result
+
+
+_OTHER_PLAN = ("wrong-year", "fingerprint-mismatch")
+
+
+def _refuse_wrong_master(master: Path, md: MasterData, result: MergeResult, pending: list[_Pending]) -> None:
+    """Every file read belongs to another plan: the clerk chose the wrong master (or the
+    wrong inbox). Logging the refusals would only fill this master with strangers' rows,
+    so nothing is written and the job stops (exit 2)."""
+    read = [r for r in result.rejected if r.issues and r.issues[0].code not in ("already-rejected", "not-xlsx")]
+    if pending or not read:
+        return
+    if not all(any(p.code in _OTHER_PLAN for p in r.issues) for r in read):
+        return
+    problems = [next(p for p in r.issues if p.code in _OTHER_PLAN) for r in read]
+    raise InputError(
+        f"Không tệp nào trong hộp thư thuộc kế hoạch năm {md.plan.year} của sổ {master.name} "
+        f"({len(read)} tệp là mẫu của kế hoạch khác); có thể đã chọn nhầm sổ theo dõi hoặc nhầm thư mục. "
+        "Sổ không bị thay đổi.", problems)
 
 
 def _n_errors(problems: list[Problem]) -> int:
@@ -337,9 +361,7 @@ def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: 
     report = check_file(path, md.plan, md.registry, min(today, received.date()), fingerprint=fingerprint)
     problems = list(report.problems)
     unit, period = report.unit or "", report.period or ""
-    if unit and md.registry.unit(unit) is None:
-        problems.append(error("unknown-unit", f"Mã đơn vị «{unit}» trong tệp không có trong danh mục đơn vị "
-                              "của sổ theo dõi.", file=str(path)))
+    # an unknown unit code is reported by check_file ("unit-unknown"), against md.registry
     if period and period != wanted.code:
         label = Period.parse(period).label_vi if _valid_period(period) else period
         problems.append(error("wrong-period", f"Tệp là báo cáo {label}, không phải {wanted.label_vi} "
@@ -439,7 +461,7 @@ def _submission_row(md: MasterData, period: str, unit: str, path: Path, sha: str
     u = md.registry.unit(unit) if unit else None
     notes = [extra] if extra else []
     if problems:
-        first = problems[0]
+        first = errors_first(problems)[0]  # the error that refused the file, never a warning before it
         notes.append(f"{first.cell + ': ' if first.cell else ''}{first.message}")
         if len(problems) > 1:
             notes.append(f"và {len(problems) - 1} vấn đề khác")

@@ -5,8 +5,12 @@ and rewrites `Theo dõi`'s status columns, `Tổng hợp` and `Quá hạn` from 
 computation before writing the .docx, so the counts in the report, in `Tổng hợp` and
 in `--json` always agree — a report never quotes a stale dashboard.
 
-The as-of date defaults to the period's data cut-off (NĐ 09/2019/NĐ-CP: 14/3, 14/6,
-14/9, 14/12), or today when that is still ahead.
+The as-of date, when not given: the date of the clerk's last status update (stored in
+the master by `status`) when it lies in this period's reporting window (after the previous
+period's cut-off) — the ribbon's «Báo cáo» never passes a date, and recomputing as of
+another day would silently replace the clerk's statuses; otherwise the period's data
+cut-off (NĐ 09/2019/NĐ-CP: 14/3, 14/6, 14/9, 14/12), or today when that is still ahead.
+`ReportResult.as_of_source` says which («given», «status», «cut-off»).
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from parc_xl.domain.periods import Period
+from parc_xl.domain.periods import Period, all_periods, plan_period
 from parc_xl.domain.summary import StatusSummary
 from parc_xl.errors import InputError
 from parc_xl.jobs._common import JobResult, ensure_writable
-from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, write
+from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, stored_as_of, write
 
 
 class ReportResult(JobResult):
@@ -27,22 +31,37 @@ class ReportResult(JobResult):
     output: str
     period: str
     summary: StatusSummary
+    as_of_source: str = "given"  # "given" | "status" (last status update) | "cut-off"
     backup: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         status_json = StatusResult(master=self.master, summary=self.summary, backup=self.backup,
                                    problems=self.problems).to_json()
-        return {"output": self.output, **status_json}
+        return {"output": self.output, "as_of_source": self.as_of_source, **status_json}
 
     def summary_vi(self) -> str:
         s = self.summary
+        why = {"status": " (ngày cập nhật trạng thái gần nhất)", "cut-off": " (ngày chốt số liệu của kỳ)"}
         return (f"Đã lập dự thảo báo cáo {s.period_label} ({Path(self.output).name}) và cập nhật "
-                f"sheet Tổng hợp, Quá hạn: {s.total_tasks} nhiệm vụ, tính đến ngày {s.as_of:%d/%m/%Y}.")
+                f"sheet Tổng hợp, Quá hạn: {s.total_tasks} nhiệm vụ, tính đến ngày {s.as_of:%d/%m/%Y}"
+                f"{why.get(self.as_of_source, '')}.")
 
 
 def default_as_of(period: Period, today: dt.date | None = None) -> dt.date:
     today = today or dt.date.today()
     return min(today, period.cutoff_end)
+
+
+def report_as_of(period: Period, stored: dt.date | None, today: dt.date | None = None) -> tuple[dt.date, str]:
+    """(as-of date, source) when none is given: the last status date if it belongs to this
+    period's window (after the previous period's cut-off, within the plan year), else the
+    cut-off."""
+    periods = all_periods(period.year)
+    i = periods.index(period)
+    window_start = periods[i - 1].cutoff_end + dt.timedelta(days=1) if i else period.cutoff_start
+    if stored is not None and window_start <= stored <= dt.date(period.year, 12, 31):
+        return stored, "status"
+    return default_as_of(period, today), "cut-off"
 
 
 def run(master: Path, period: str, output: Path, as_of: dt.date | None = None,
@@ -62,12 +81,14 @@ def run(master: Path, period: str, output: Path, as_of: dt.date | None = None,
     if not master.exists():
         raise InputError(f"Không tìm thấy sổ theo dõi {master.name}.")
     data = read_master(master)
-    if p.year != data.plan.year:
-        raise InputError(f"Kỳ {p.label_vi} không thuộc năm kế hoạch {data.plan.year} của sổ theo dõi.")
-    day = as_of or default_as_of(p)
+    try:
+        plan_period(p, data.plan.year)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    day, source = (as_of, "given") if as_of else report_as_of(p, stored_as_of(data.meta))
     outcomes, summary, problems = compute(data, day, due_soon, p)
     ensure_writable(master)
     backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
     write_report(output, summary, issuer=data.plan.issuer, year=data.plan.year, period=p)
     return ReportResult(master=str(master), output=str(output), period=p.code, summary=summary,
-                        backup=backup, problems=[*data.problems, *problems])
+                        as_of_source=source, backup=backup, problems=[*data.problems, *problems])

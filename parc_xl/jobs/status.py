@@ -178,10 +178,30 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
     return outcomes, summary, problems
 
 
+META_STATUS_AS_OF = "status_as_of"  # _parc_xl key: the date of the last status update (ISO)
+
+
+def stored_as_of(meta: dict[str, str]) -> dt.date | None:
+    """The as-of date of the last status update stored in the master, if any."""
+    try:
+        return dt.date.fromisoformat(meta.get(META_STATUS_AS_OF, ""))
+    except ValueError:
+        return None
+
+
+def _store_meta(pkg: Any, key: str, value: str) -> None:
+    sheet = pkg.sheet(L.SHEET_META)
+    rows = sheet.read_values()
+    n = next((i for i, r in enumerate(rows, start=1) if r and r[0] == key), len(rows) + 1)
+    sheet.set_value(f"A{n}", key, quote_formula_like=False)
+    sheet.set_value(f"B{n}", value, quote_formula_like=False)
+
+
 def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
           issuer: str = "", year: int | None = None, pkg: Any = None) -> str | None:
     """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master
-    (`pkg`: the master already opened as an `XlsxPackage`, else it is opened here).
+    (`pkg`: the master already opened as an `XlsxPackage`, else it is opened here);
+    the summary's as-of date is kept in `_parc_xl` for the next report.
     Returns the backup's path."""
     from parc_xl.io.dashboard import build_sheets, overdue_rows
     from parc_xl.io.xlsx_package import XlsxPackage
@@ -199,6 +219,8 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
         col["days_overdue"]: {o.row: o.days_overdue for o in outcomes},
         col["target_result"]: {o.row: o.target_result or None for o in outcomes},
     })
+    if L.SHEET_META in pkg.sheet_names():
+        _store_meta(pkg, META_STATUS_AS_OF, summary.as_of.isoformat())
     with tempfile.TemporaryDirectory(prefix="parc_dash_") as tmp:
         generated = Path(tmp) / "dashboard.xlsx"
         build_sheets(generated, summary, issuer=issuer, year=year)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from parc_xl.domain.assignments import ROLE_LEAD, unit_tasks, units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan, Registry
-from parc_xl.domain.periods import Period
+from parc_xl.domain.periods import Period, plan_period
 from parc_xl.errors import InputError
 from parc_xl.io.unit_book import TEMPLATE_VERSION, write_unit_book
 
@@ -79,7 +79,7 @@ def generate(
 ) -> GenerateResult:
     """`run` without the master: plan and registry given directly."""
     try:
-        per = period if isinstance(period, Period) else Period.parse(period)
+        per = plan_period(period, plan.year)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     if units:

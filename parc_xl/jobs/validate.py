@@ -27,11 +27,12 @@ from parc_xl.domain.assignments import ROLE_LEAD, unit_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan, Registry
 from parc_xl.domain.periods import Period
-from parc_xl.domain.problems import Problem, Severity, error, has_errors, warning
+from parc_xl.domain.problems import CATALOGUE, Problem, Severity, error, errors_first, has_errors, warning
 from parc_xl.domain.validation import FILL_FIELDS, RawRow, ReportedRow, check_row
 from parc_xl.errors import InputError
 from parc_xl.io import unit_book as ub
 
+SHOWN_PER_FILE = 15  # problems printed per file without --json
 KNOWN_SHEETS = {ub.SHEET_GUIDE, ub.SHEET_REPORT, ub.SHEET_META, ub.SHEET_CHECK}
 _FILE_NAME = re.compile(r"^(\d{4}-(?:Q1|H1|Q3|Y))_([A-Za-z0-9_.\-]+?)(?:\s*\(\d+\))?$")
 
@@ -82,14 +83,32 @@ class ValidateResult(BaseModel):
         return 1 if any(not f.ok for f in self.files) else 0
 
     def summary_vi(self) -> str:
-        bad = [f for f in self.files if not f.ok]
-        lines = [f"Đã kiểm tra {len(self.files)} tệp: {len(self.files) - len(bad)} đạt, {len(bad)} có lỗi."]
+        """Each file's problems (file, Sheet!cell, message), errors first, at most
+        `SHOWN_PER_FILE` per file; the rest are in `--annotate` and `--json`."""
+        readable = [f for f in self.files if f.readable]
+        bad = [f for f in readable if not f.ok]
+        lines = [f"Đã kiểm tra {len(readable)} tệp: {len(readable) - len(bad)} đạt, {len(bad)} có lỗi."
+                 + (f" Không đọc được {len(self.files) - len(readable)} tệp." if len(readable) < len(self.files)
+                    else "")]
         for f in self.files:
-            e, w = f.counts()
             name = Path(f.file).name
-            lines.append(f"- {name}: {'đạt' if f.ok else 'có lỗi'} ({e} lỗi, {w} cảnh báo)")
+            e, w = f.counts()
+            if not f.readable:
+                first = errors_first(f.problems)[0] if f.problems else None
+                lines.append(f"{name}: không đọc được — {first.message if first else 'tệp không dùng được'}")
+                continue
+            verdict = "đạt" if f.ok else "có lỗi"
+            lines.append(f"{name}: {verdict} ({e} lỗi, {w} cảnh báo)" if f.problems else f"{name}: đạt")
+            ordered = errors_first(f.problems)
+            for p in ordered[:SHOWN_PER_FILE]:
+                where = f"{p.where} " if p.where else ""
+                lines.append(f"  {p.severity.label_vi}: {where}— {p.message}")
+            if len(ordered) > SHOWN_PER_FILE:
+                lines.append(f"  … và {len(ordered) - SHOWN_PER_FILE} vấn đề khác: chạy lại với --annotate THU_MUC "
+                             "để có bản sao đánh dấu từng ô (hoặc --json để xem tất cả).")
         if self.annotated:
-            lines.append(f"Bản đánh dấu lỗi: {len(self.annotated)} tệp.")
+            lines.append(f"Bản đánh dấu lỗi: {len(self.annotated)} tệp "
+                         f"(trong {Path(self.annotated[0]).parent}).")
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -201,7 +220,7 @@ class _Checker:
             self.err("fingerprint-mismatch", "Tệp được tạo từ một phiên bản kế hoạch khác với kế hoạch hiện tại "
                      "trong tệp tổng hợp; hãy dùng mẫu mới được gửi.", sheet="")
         if self.registry is not None and self.registry.unit(meta.get("unit", "")) is None:
-            self.err("unit-unknown", f"Mã đơn vị «{meta.get('unit', '')}» không có trong danh mục đơn vị.", sheet="")
+            self.err("unit-unknown", CATALOGUE["unit-unknown"].message(unit=meta.get("unit", "")), sheet="")
 
     def _check_columns(self) -> None:
         ret = self.ret
@@ -358,20 +377,20 @@ class _Checker:
                 continue
             if any(c1 <= i <= c2 for i in fill_idx):
                 self.err("merged-cells", f"Ô {a}: vùng {rng} đã bị gộp ô trong phần đơn vị điền; giá trị của các ô bị gộp "
-                         "sẽ mất. Hãy bỏ gộp ô (Merge & Center › Unmerge) và điền riêng từng dòng.", cell=a)
+                         "sẽ mất. Hãy bỏ gộp ô (Trang đầu › Hợp nhất & Căn giữa › Bỏ hợp nhất ô) và điền riêng từng dòng.", cell=a)
             else:
                 self.warn("merged-cells", f"Ô {a}: vùng {rng} đã bị gộp ô; hãy bỏ gộp ô.", cell=a)
         last = max((r for r, _ in ret.rows), default=first)
         hidden = sorted(r for r in ret.hidden_rows if first <= r <= last)
         if hidden:
             shown = ", ".join(str(r) for r in hidden[:10]) + (" …" if len(hidden) > 10 else "")
-            self.warn("hidden-rows", f"Ô A{hidden[0]}: dòng {shown} đang bị ẩn; hãy bỏ ẩn (Unhide) để người kiểm tra thấy "
+            self.warn("hidden-rows", f"Ô A{hidden[0]}: dòng {shown} đang bị ẩn; hãy bỏ ẩn (chuột phải vào tiêu đề dòng › Bỏ ẩn) để người kiểm tra thấy "
                       "đủ nội dung.", cell=f"A{hidden[0]}")
         cols = sorted(i for i in ret.hidden_cols if i < len(ret.header) and ret.header[i])
         if cols:
             names = ", ".join(f"«{ret.header[i]}»" for i in cols)
             self.warn("hidden-columns", f"Ô {ub.a1(ret.header_row or ub.HEADER_ROW, cols[0])}: cột {names} đang bị ẩn; "
-                      "hãy bỏ ẩn (Unhide).",
+                      "hãy bỏ ẩn (chuột phải vào tiêu đề cột › Bỏ ẩn).",
                       cell=ub.a1(ret.header_row or ub.HEADER_ROW, cols[0]))
 
 

@@ -174,10 +174,10 @@ def test_annotated_copy_marks_cells_and_lists_problems(tmp_path: Path, book: Pat
     assert ws["J5"].fill.fgColor.rgb.endswith("FFC7CE") and "Lỗi: Ô J5" in ws["J5"].comment.text
     assert ws["I6"].fill.fgColor.rgb.endswith("FFEB9C") and "Cảnh báo" in ws["I6"].comment.text
     chk = wb["Kết quả kiểm tra"]
-    assert [c.value for c in chk[4]] == ["Mức độ", "Mã lỗi", "Ô", "Nhiệm vụ", "Nội dung"]
+    assert [c.value for c in chk[4]] == ["Mức độ", "Loại", "Ô", "Nhiệm vụ", "Nội dung"]
     rows = [[c.value for c in r] for r in chk.iter_rows(min_row=5)]
-    assert rows[0][:4] == ["Lỗi", "date-invalid", "J5", "1.1"]
-    assert ["Lỗi", "row-deleted", None, "1.9", "Dòng 1.9 đã bị xóa."] in rows
+    assert rows[0][:4] == ["Lỗi", "Ngày không hợp lệ", "J5", "1.1"]  # the label, never the code
+    assert ["Lỗi", "Dòng bị xóa", None, "1.9", "Dòng 1.9 đã bị xóa."] in rows
     assert chk["C5"].hyperlink.location == "'Báo cáo'!J5"
     with pytest.raises(InputError):
         annotate(book, book, problems)
