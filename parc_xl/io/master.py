@@ -32,6 +32,34 @@ from parc_xl.io.calendar_sheets import to_date
 from parc_xl.io.master_layout import Column
 
 TEMPLATE_VERSION = "1"
+#: Row of the master's very hidden `_parc_xl` sheet holding the secret that signs unit
+#: workbooks (`io/unit_book.meta_mac`). Units never receive the master, so never the key.
+MAC_KEY = "mac_key"
+
+
+def new_mac_key() -> str:
+    """A fresh per-master secret for unit workbook MACs (256 bits, hex, from `secrets`)."""
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+def ensure_mac_key(md: MasterData) -> str:
+    """The master's MAC secret; a master made before MACs existed gets one now (written to
+    its `_parc_xl` sheet with a backup, like every master write)."""
+    key = md.meta.get(MAC_KEY, "")
+    if key:
+        return key
+    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.jobs._common import BACKUP_DIR, ensure_writable
+
+    ensure_writable(md.path)
+    key = new_mac_key()
+    pkg = XlsxPackage.open(md.path)
+    pkg.append_rows(L.SHEET_META, [[MAC_KEY, key]], quote_formula_like=False)
+    pkg.save(md.path, backup_dir=md.path.parent / BACKUP_DIR)
+    md.meta[MAC_KEY] = key
+    return key
 
 
 @dataclass(slots=True)

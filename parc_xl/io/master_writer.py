@@ -23,7 +23,7 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan, Registry, Task
 from parc_xl.domain.periods import PeriodSchedule
 from parc_xl.io import master_layout as L
-from parc_xl.io.master import TEMPLATE_VERSION
+from parc_xl.io.master import MAC_KEY, TEMPLATE_VERSION, new_mac_key
 from parc_xl.io.master_layout import Column
 
 FONT_NAME = "Times New Roman"
@@ -314,4 +314,7 @@ def _meta_items(plan: Plan) -> dict[str, str]:
         "template_version": TEMPLATE_VERSION,
         "parc_xl_version": __version__,
         "areas": json.dumps([a.model_dump() for a in plan.areas], ensure_ascii=False),
+        # the secret that signs unit workbooks (io/unit_book.meta_mac); it never leaves the master
+        MAC_KEY: new_mac_key(),
     }
+

@@ -13,7 +13,14 @@ first row, column ids, a digest of the plan part, a digest of the row keys) and 
 `meta_digest` over all of it; in columns D:F, one line per task row in order: row key,
 role, and one 8-hex digest per plan column (so a changed locked cell can be named even
 without the master). The digests are plain SHA-256 (no secret): they detect edits made
-by accident or by hand in Excel, not a determined forger.
+by accident or by hand in Excel, not a determined forger. Against forgery the row `mac`
+holds an HMAC-SHA-256 (`meta_mac`) over the same metadata and cell hashes (so over
+every locked cell, through `plan_digest` and the per-cell hashes), keyed with the
+master's secret (`mac_key` in the master's very hidden `_parc_xl` sheet, which no unit
+ever receives): a unit that regenerates another unit's template from the public plan,
+or recomputes the plain digests, cannot produce it. Workbooks without `mac` (made
+before this check existed) are refused by validate --master and merge: the unit is
+asked to use the new form.
 
 Reading (`read_unit_book`) is values-only and bounded:
 - not a zip, an OLE file (.xls, or an encrypted .xlsx: OLE with an `EncryptedPackage`
@@ -198,8 +205,29 @@ def keys_digest(keys: list[str]) -> str:
 
 
 def meta_digest(meta: dict[str, str], rows: list[tuple[str, str, str]]) -> str:
+    return sha256_text(_signed_text(meta, rows))
+
+
+def _signed_text(meta: dict[str, str], rows: list[tuple[str, str, str]]) -> str:
     body = {k: meta.get(k, "") for k in META_KEYS}
-    return sha256_text(canonical_json({"meta": body, "rows": [list(r) for r in rows]}))
+    return canonical_json({"meta": body, "rows": [list(r) for r in rows]})
+
+
+_MAC_CONTEXT = b"parc-xl unit workbook v1\n"
+
+
+def meta_mac(key: str, meta: dict[str, str], rows: list[tuple[str, str, str]]) -> str:
+    """HMAC-SHA-256 (hex) of the metadata and cell hashes under the master's secret."""
+    import hmac
+
+    return hmac.new(bytes.fromhex(key), _MAC_CONTEXT + _signed_text(meta, rows).encode("utf-8"),
+                    "sha256").hexdigest()
+
+
+def mac_matches(key: str, meta: dict[str, str], rows: list[tuple[str, str, str]], mac: str) -> bool:
+    import hmac
+
+    return bool(mac) and hmac.compare_digest(meta_mac(key, meta, rows), mac.strip().lower())
 
 
 # --- writing --------------------------------------------------------------------------
@@ -289,8 +317,10 @@ def write_unit_book(
     fingerprint: str,
     template_version: str = TEMPLATE_VERSION,
     generated_at: dt.datetime | None = None,
+    mac_key: str | None = None,
 ) -> Path:
-    """Write one unit's workbook; returns `path`."""
+    """Write one unit's workbook; returns `path`. `mac_key` (the master's secret, hex)
+    signs it; without one the workbook carries no `mac` and a merge refuses it."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.workbook.protection import WorkbookProtection
@@ -462,6 +492,9 @@ def write_unit_book(
         meta_ws.cell(row=i, column=2, value=meta[k]).number_format = "@"
     meta_ws.cell(row=len(META_KEYS) + 1, column=1, value="meta_digest")
     meta_ws.cell(row=len(META_KEYS) + 1, column=2, value=meta_digest(meta, rows))
+    if mac_key:
+        meta_ws.cell(row=len(META_KEYS) + 2, column=1, value="mac")
+        meta_ws.cell(row=len(META_KEYS) + 2, column=2, value=meta_mac(mac_key, meta, rows))
     meta_ws.cell(row=1, column=4, value="row_key")
     meta_ws.cell(row=1, column=5, value="role")
     meta_ws.cell(row=1, column=6, value="cell_hashes")
@@ -499,6 +532,7 @@ class UnitReturn:
     hidden_cols: set[int] = field(default_factory=set)  # 0-based
     merged: list[str] = field(default_factory=list)  # "I5:J6"
     has_report_sheet: bool = True
+    mac: str = ""  # as stored ("" in workbooks made before the keyed MAC)
 
     @property
     def is_parc_xl(self) -> bool:
@@ -665,6 +699,8 @@ def read_unit_book(path: Path) -> UnitReturn:
                     k = _text(r[0])
                     if k == "meta_digest":
                         ret.meta_digest = _text(r[1])
+                    elif k == "mac":
+                        ret.mac = _text(r[1])
                     elif k in META_KEYS:
                         ret.meta[k] = _text(r[1])
             for r in meta_vals[1:]:

@@ -358,7 +358,10 @@ def _check_in_worker(item: tuple[Path, str, dt.datetime]) -> _Pending:
 def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: Period, today: dt.date,
            partial: bool, keys_of_unit: dict[str, set[str]], fingerprint: str) -> _Pending:
     """Validate one file and decide which of its rows may be applied."""
-    report = check_file(path, md.plan, md.registry, min(today, received.date()), fingerprint=fingerprint)
+    from parc_xl.io.master import MAC_KEY
+
+    report = check_file(path, md.plan, md.registry, min(today, received.date()), fingerprint=fingerprint,
+                        mac_key=md.meta.get(MAC_KEY) or None)
     problems = list(report.problems)
     unit, period = report.unit or "", report.period or ""
     # an unknown unit code is reported by check_file ("unit-unknown"), against md.registry

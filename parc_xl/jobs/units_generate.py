@@ -63,10 +63,10 @@ class GenerateResult(BaseModel):
 
 def run(master: Path, period: str, out_dir: Path, units: list[str] | None = None) -> GenerateResult:
     """Read the master and write the unit workbooks."""
-    from parc_xl.io.master import read_master
+    from parc_xl.io.master import ensure_mac_key, read_master
 
     data = read_master(Path(master), tracking=False)
-    return generate(data.plan, data.registry, period, Path(out_dir), units)
+    return generate(data.plan, data.registry, period, Path(out_dir), units, mac_key=ensure_mac_key(data))
 
 
 def generate(
@@ -76,8 +76,11 @@ def generate(
     out_dir: Path,
     units: list[str] | None = None,
     generated_at: dt.datetime | None = None,
+    *,
+    mac_key: str | None = None,
 ) -> GenerateResult:
-    """`run` without the master: plan and registry given directly."""
+    """`run` without the master: plan and registry given directly. Without `mac_key` the
+    workbooks are unsigned (validation without a master only; a merge refuses them)."""
     try:
         per = plan_period(period, plan.year)
     except ValueError as exc:
@@ -99,7 +102,8 @@ def generate(
             continue
         tasks = unit_tasks(plan, registry, code)
         path = out_dir / f"{per.code}_{code}.xlsx"
-        write_unit_book(path, plan, registry, code, per, tasks, fingerprint, TEMPLATE_VERSION, generated_at)
+        write_unit_book(path, plan, registry, code, per, tasks, fingerprint, TEMPLATE_VERSION, generated_at,
+                        mac_key=mac_key)
         unit = registry.unit(code)
         lead = sum(role == ROLE_LEAD for _, role in tasks)
         result.generated.append(GeneratedUnit(unit=code, name=unit.name if unit else code, file=str(path),

@@ -126,8 +126,10 @@ def check_file(
     as_of: dt.date | None,
     *,
     fingerprint: str | None = None,
+    mac_key: str | None = None,
 ) -> FileReport:
-    """Every problem of one returned workbook, and the rows it reports."""
+    """Every problem of one returned workbook, and the rows it reports. With `mac_key`
+    (the master's secret) the workbook's keyed MAC is checked too."""
     path = Path(path)
     report = FileReport(file=str(path))
     try:
@@ -137,7 +139,26 @@ def check_file(
         report.problems = exc.problems or [error("not-xlsx", str(exc), **_where(path))]
         return report
     _Checker(path, ret, plan, registry, as_of or dt.date.today(), fingerprint, report).run()
+    if mac_key and ret.is_parc_xl:
+        _check_mac(path, ret, mac_key, report)
     return report
+
+
+def _check_mac(path: Path, ret: ub.UnitReturn, key: str, report: FileReport) -> None:
+    """The keyed MAC: only the master that sent the form can have made it."""
+    where = _where(path, ub.SHEET_META)
+    if not ret.mac:
+        report.problems.insert(0, error(
+            "mac-missing", f"Tệp «{path.name}» là mẫu cũ hoặc không do sổ theo dõi này tạo ra (không có mã xác "
+            "thực); không xác định được tệp có đúng của đơn vị hay không. Đề nghị đơn vị dùng mẫu mới được gửi "
+            "(Tạo mẫu đơn vị) và gửi lại.", **where))
+    elif not ub.mac_matches(key, ret.meta, ret.meta_rows, ret.mac):
+        unit = ret.meta.get("unit", "")
+        report.problems.insert(0, error(
+            "mac-invalid", f"Mã xác thực của tệp «{path.name}» không khớp với sổ theo dõi: tệp không phải mẫu do "
+            f"cơ quan tổng hợp gửi cho đơn vị {unit}, hoặc thông tin nhận diện, nội dung kế hoạch đã bị sửa "
+            "(ví dụ tệp tự tạo lại từ kế hoạch). Tệp không được nhận; đề nghị đơn vị dùng đúng mẫu đã được gửi.",
+            **where))
 
 
 class _Checker:
@@ -407,12 +428,16 @@ def run(
     """Check each file; with `master`, also against its plan and registry."""
     plan: Plan | None = None
     registry: Registry | None = None
+    mac_key: str | None = None
     if master is not None:
         from parc_xl.io.master import read_master
 
+        from parc_xl.io.master import MAC_KEY
+
         data = read_master(Path(master), tracking=False)
         plan, registry = data.plan, data.registry
-    return validate_files(files, plan, registry, as_of, annotate_dir)
+        mac_key = data.meta.get(MAC_KEY) or None
+    return validate_files(files, plan, registry, as_of, annotate_dir, mac_key=mac_key)
 
 
 def validate_files(
@@ -421,12 +446,14 @@ def validate_files(
     registry: Registry | None,
     as_of: dt.date | None = None,
     annotate_dir: Path | None = None,
+    *,
+    mac_key: str | None = None,
 ) -> ValidateResult:
     """`run` without reading a master (plan and registry given directly)."""
     result = ValidateResult()
     fingerprint = plan_fingerprint(plan) if plan is not None else None
     for f in files:
-        report = check_file(Path(f), plan, registry, as_of, fingerprint=fingerprint)
+        report = check_file(Path(f), plan, registry, as_of, fingerprint=fingerprint, mac_key=mac_key)
         result.files.append(report)
         if annotate_dir is not None and report.readable and report.problems:
             from parc_xl.io.annotate import annotate
