@@ -92,7 +92,7 @@ def test_bad_cells_become_problems_with_their_cell(tmp_path: Path) -> None:
     ]
     assert problems[0].message == "«3/15/2024» không phải ngày; ghi ngày trước, ví dụ 15/03/2024"
     assert "Loại «Nghỉ phép» không hợp lệ" in problems[1].message
-    assert str(problems[4]).startswith("Lỗi [period-bad-date] Kỳ báo cáo E3: Hạn nộp «trước 1/6» của kỳ 6 tháng/2024")
+    assert str(problems[4]).startswith("Lỗi (Hạn nộp không phải ngày) Kỳ báo cáo!E3: Hạn nộp «trước 1/6» của kỳ 6 tháng/2024")
     # good rows still count; bad ones are skipped
     assert not calendar.is_working_day(D(2024, 3, 20))
     assert calendar.is_working_day(D(2024, 3, 19))

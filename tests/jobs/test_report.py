@@ -102,7 +102,7 @@ def test_bad_input(tmp_path: Path) -> None:
     master = build_master(tmp_path)
     with pytest.raises(InputError, match="không hợp lệ"):
         report.run(master, "2024-Q5", tmp_path / "a.docx")
-    with pytest.raises(InputError, match="năm kế hoạch 2024"):
+    with pytest.raises(InputError, match="không thuộc kế hoạch năm 2024"):
         report.run(master, "2023-Q1", tmp_path / "a.docx")
     with pytest.raises(InputError, match=".docx"):
         report.run(master, "2024-Q1", tmp_path / "a.pdf")
