@@ -56,8 +56,6 @@ CATALOGUE: dict[str, ProblemType] = {
     "too-large": _T("Tệp quá lớn"),
     "not-parc-xl": _T("Không phải mẫu báo cáo"),
     "metadata-tampered": _T("Thông tin nhận diện bị sửa"),
-    "mac-missing": _T("Thiếu mã xác thực"),
-    "mac-invalid": _T("Mã xác thực không khớp"),
     "template-version": _T("Mẫu phiên bản cũ"),
     "mac-missing": _T("Mẫu cũ, không có mã xác thực"),
     "mac-invalid": _T("Mã xác thực không khớp"),
