@@ -30,7 +30,6 @@ from pathlib import Path
 
 from lxml import etree
 
-import parc_xl
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MACROS_DIR = REPO_ROOT / "macros"

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict, Unpack
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -185,26 +186,41 @@ class Problem(BaseModel):
         return f"{prefix} {self.where}: {self.message}" if self.where else f"{prefix}: {self.message}"
 
 
+class Where(TypedDict, total=False):
+    """Where a problem sits (the location fields of `Problem`); call sites build one and unpack it."""
+
+    file: str
+    sheet: str
+    cell: str
+    task_key: str
+
+
+class _Fields(Where, total=False):
+    """The keyword arguments of `error`/`warning`: a place and the offending value."""
+
+    value: str | None
+
+
 def error(code: str, message: str | None = None, /, *, params: Mapping[str, object] | None = None,
-          **where: str | None) -> Problem:
+          **where: Unpack[_Fields]) -> Problem:
     """An error; `message=None` fills the code's catalogue template with `params`."""
     return _make(code, Severity.ERROR, message, params, where)
 
 
 def warning(code: str, message: str | None = None, /, *, params: Mapping[str, object] | None = None,
-            **where: str | None) -> Problem:
+            **where: Unpack[_Fields]) -> Problem:
     """A warning; `message=None` fills the code's catalogue template with `params`."""
     return _make(code, Severity.WARNING, message, params, where)
 
 
 def _make(code: str, severity: Severity, message: str | None, params: Mapping[str, object] | None,
-          where: Mapping[str, str | None]) -> Problem:
+          where: _Fields) -> Problem:
     if message is None:
         kind = CATALOGUE.get(code)
         if kind is None or not kind.template:
             raise ValueError(f"problem code {code!r} has no message template; pass the message")
         message = kind.message(**dict(params or {}))
-    return Problem(code=code, severity=severity, message=message, **where)  # type: ignore[arg-type]
+    return Problem(code=code, severity=severity, message=message, **where)
 
 
 def errors_first(problems: list[Problem]) -> list[Problem]:

@@ -226,12 +226,13 @@ def parse_figure(value: object) -> list[float] | None:
         if m is None:
             return None
         raw = m.group(0)
+        number: float | None
         if re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):  # thousands dots: 1.234
             number = float(raw.replace(".", ""))
         else:
             number = _to_float(raw.replace(",", ".", 1)) if raw.count(",") <= 1 else None
-            if number is None:
-                return None
+        if number is None:
+            return None
         if "%" not in part and 0 < number <= 1 and ("," in raw or "." in raw):
             number *= 100
         out.append(number)

@@ -758,30 +758,30 @@ def bootstrap_registry(lead_and_coord_cells: Iterable[str],
                 cand = _unit_candidate(piece)
                 if cand is None:
                     continue
-                name, als = cand
+                name, piece_aliases = cand
                 ident = _same_unit(name, spellings)
                 if ident not in spellings:
                     spellings[ident] = Counter()
                     aliases[ident] = []
                     order.append(ident)
                 spellings[ident][name] += 1
-                for a in als:
+                for a in piece_aliases:
                     if a not in aliases[ident]:
                         aliases[ident].append(a)
 
     registry = Registry()
     taken: set[str] = {g.code for g in DEFAULT_GROUPS}
     group_defs = {g.code: g for g in DEFAULT_GROUPS}
-    for g in DEFAULT_GROUPS:  # table order, only those the plan uses
-        if g.code not in used_groups:
+    for gd in DEFAULT_GROUPS:  # table order, only those the plan uses
+        if gd.code not in used_groups:
             continue
-        phrases = list(g.phrases)
+        phrases = list(gd.phrases)
         keys = {match_key(p) for p in phrases}
-        for seen in used_groups[g.code]:
+        for seen in used_groups[gd.code]:
             if match_key(seen) not in keys:
                 phrases.append(seen)
                 keys.add(match_key(seen))
-        registry.groups.append(UnitGroup(code=g.code, name=g.name, phrases=phrases))
+        registry.groups.append(UnitGroup(code=gd.code, name=gd.name, phrases=phrases))
     for ident in order:
         ranked = spellings[ident].most_common()
         name = ranked[0][0]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 
 from parc_xl.domain.models import Progress
-from parc_xl.domain.problems import Problem, error, warning
+from parc_xl.domain.problems import Problem, Where, error, warning
 from parc_xl.domain.text import ascii_fold, clean
 
 # Fill fields of the unit workbook, in sheet order (same ids as master_layout.REPORTED_FIELDS).
@@ -290,7 +290,7 @@ def check_row(
     problems: list[Problem] = []
     row = ReportedRow(key=raw.key, role=raw.role, cells=dict(raw.cells))
 
-    def where(f: str) -> dict[str, str]:
+    def where(f: str) -> Where:
         return {"sheet": sheet, "cell": raw.cells.get(f, ""), "task_key": raw.key}
 
     def at(f: str) -> str:

@@ -17,6 +17,17 @@ Style = Literal["info", "warning", "critical"]
 
 TITLE = "CCHC"
 
+# MessageBoxW flags and return codes (winuser.h); MB_TOPMOST keeps the box above Excel.
+_VB_OK_ONLY = 0x0
+_VB_YES_NO = 0x4
+_VB_YES = 6
+_MB_TOPMOST = 0x40000
+_STYLE: dict[str, int] = {
+    "info": 0x40 | _MB_TOPMOST,  # MB_ICONINFORMATION
+    "warning": 0x30 | _MB_TOPMOST,  # MB_ICONWARNING
+    "critical": 0x10 | _MB_TOPMOST,  # MB_ICONERROR
+}
+
 
 class Bridge(Protocol):
     """What a ribbon handler may ask of Excel."""
@@ -39,10 +50,7 @@ class Bridge(Protocol):
         """Open a workbook in the running Excel and return it."""
 
     def alert(self, text: str, style: Style = "info", buttons: Literal["ok", "yes_no"] = "ok") -> Answer:
-        # xlwings' App.alert is Excel's own MsgBox (modal to Excel); it knows two icons.
-        mode = "critical" if style == "critical" else "info"
-        answer = self._app.alert(text, title=TITLE, buttons=buttons, mode=mode)
-        return "yes" if answer == "yes" else ("no" if buttons == "yes_no" else "ok")
+        """A modal message box; "yes"/"no" for yes_no, otherwise "ok"."""
 
     def ask(self, prompt: str, default: str = "") -> str | None:
         """A one-line input box; None when cancelled."""

@@ -213,7 +213,7 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
 
 def overdue_rows(s: StatusSummary) -> list[list[object]]:
     """The `Quá hạn` data rows, in `OVERDUE_COLUMNS` order."""
-    out = []
+    out: list[list[object]] = []
     for o in s.overdue:
         values = {"status": o.status.value, "days_overdue": o.days_overdue, "unit": o.unit,
                   "unit_name": o.unit_name, "key": o.key, "task": o.task, "due": o.due, "email": o.email}

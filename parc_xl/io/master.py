@@ -219,10 +219,10 @@ def read_master(path: Path, *, tracking: bool = True) -> MasterData:
 
     book = open_book(path)
     names = set(book.sheet_names)
-    missing = [s for s in (L.SHEET_META, L.SHEET_PLAN, L.SHEET_TRACKING) if s not in names]
-    if missing:
+    absent = [s for s in (L.SHEET_META, L.SHEET_PLAN, L.SHEET_TRACKING) if s not in names]
+    if absent:
         raise InputError(
-            f"Tệp {path.name} không phải sổ theo dõi do parc-xl tạo (thiếu sheet {', '.join(missing)}). "
+            f"Tệp {path.name} không phải sổ theo dõi do parc-xl tạo (thiếu sheet {', '.join(absent)}). "
             "Hãy chọn đúng sổ theo dõi hoặc tạo mới bằng «Nhập kế hoạch»."
         )
     meta = {_text(r[0]): _text(r[1]) for r in book.get_sheet_by_name(L.SHEET_META).to_python()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from parc_xl.domain.models import Registry, Unit, UnitGroup
-from parc_xl.domain.problems import Problem, error, warning
+from parc_xl.domain.problems import Problem, Where, error, warning
 from parc_xl.domain.text import clean, match_key
 from parc_xl.errors import InputError
 from parc_xl.io.master_layout import GROUP_COLUMNS, SHEET_GROUPS, SHEET_UNITS, UNIT_COLUMNS, Column
@@ -95,7 +95,7 @@ def _cell(rows: list[list[Any]], r: int, positions: dict[str, int], col_id: str)
     return _text(rows[r][i])
 
 
-def _check_code(code: str, taken: dict[str, str], where: dict[str, str], what: str) -> Problem | None:
+def _check_code(code: str, taken: dict[str, str], where: Where, what: str) -> Problem | None:
     if not code:
         return error("registry-code-missing", f"Dòng có {what} nhưng thiếu mã; hãy ghi mã (chữ không dấu, số).",
                      **where)
@@ -134,7 +134,7 @@ def read_registry(path: Path, book: Any = None) -> tuple[Registry, list[Problem]
         if not (code or name or phrases):
             continue
         addr = f"{col_letter(pos['code'] + 1)}{r + 1}"
-        where = {"file": file, "sheet": SHEET_GROUPS, "cell": addr}
+        where = Where(file=file, sheet=SHEET_GROUPS, cell=addr)
         problem = _check_code(code, taken, where, "nhóm")
         if problem is None and not name:
             problem = error("registry-name-missing", f"Nhóm «{code}» chưa có tên.",
@@ -156,7 +156,7 @@ def read_registry(path: Path, book: Any = None) -> tuple[Registry, list[Problem]
         if not (code or name or groups_text or aliases or email):
             continue
         addr = f"{col_letter(pos['code'] + 1)}{r + 1}"
-        where = {"file": file, "sheet": SHEET_UNITS, "cell": addr}
+        where = Where(file=file, sheet=SHEET_UNITS, cell=addr)
         problem = _check_code(code, taken, where, "đơn vị")
         if problem is None and not name:
             problem = error("registry-name-missing", f"Đơn vị «{code}» chưa có tên.",

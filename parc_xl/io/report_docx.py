@@ -14,6 +14,7 @@ are built from.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from pathlib import Path
 
@@ -119,7 +120,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, siz
         p.paragraph_format.space_after = Pt(0)
 
 
-def _widths(table: Table, widths_mm: list[float]) -> None:
+def _widths(table: Table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths (LibreOffice reads the grid, Word the cells: set both)."""
     table.autofit = False
     for i, w in enumerate(widths_mm):
@@ -128,7 +129,7 @@ def _widths(table: Table, widths_mm: list[float]) -> None:
             cell.width = Mm(w)
 
 
-def _grid(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float]) -> Table:
+def _grid(doc: Any, headers: list[str], rows: list[list[str]], widths_mm: Sequence[float]) -> Table:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -44,6 +44,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import join as posix_join, normpath
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as ET
 
@@ -52,7 +53,7 @@ from parc_xl.domain.assignments import ROLE_LEAD, target_text
 from parc_xl.domain.fingerprint import canonical_json, sha256_text
 from parc_xl.domain.models import DeadlineKind, Plan, Progress, Registry, Task
 from parc_xl.domain.periods import Period
-from parc_xl.domain.problems import CATALOGUE, Problem, error
+from parc_xl.domain.problems import CATALOGUE, error
 from parc_xl.domain.text import clean
 from parc_xl.errors import InputError
 from parc_xl.io.xlsx_package import col_letter as _col_letter
@@ -151,12 +152,12 @@ def _canon_text(text: str) -> str:
 
 
 def cell_hash(value: object) -> str:
-    return _cell_hash(type(value), value)
+    return _cell_hash(type(value).__qualname__, value)
 
 
 @lru_cache(maxsize=65536)
-def _cell_hash(kind: type, value: object) -> str:
-    # Keyed by type too: 1, 1.0 and True are equal dict keys but canonicalise differently.
+def _cell_hash(kind: str, value: Any) -> str:
+    # Keyed by type name too: 1, 1.0 and True are equal dict keys but canonicalise differently.
     # Cached because every return repeats the same plan texts (a merge hashes ~70,000 cells).
     return sha256_text(canon(value))[:8]
 
@@ -716,7 +717,7 @@ def read_unit_book(path: Path) -> UnitReturn:
     return ret
 
 
-def _locate_rows(ret: UnitReturn, values: list[list[object]]) -> None:
+def _locate_rows(ret: UnitReturn, values: Sequence[Sequence[object]]) -> None:
     """Find the header row (the first row, among the first 15, naming Khóa and Tiến độ)."""
     for i, r in enumerate(values[:15]):
         texts = [clean(_text(v)) for v in r]

@@ -1289,7 +1289,8 @@ class _TextPatcher:
         # swaps the cells that `columns` names. Cells must come in (row, column)
         # order and every target must be met exactly once, else the element path.
         colnums = {col_letter(c).encode(): c for c in columns}
-        alternatives = b"|".join(sorted(colnums, key=len, reverse=True))
+        longest_first: list[bytes] = sorted(colnums, key=len, reverse=True)
+        alternatives = b"|".join(longest_first)
         pattern = re.compile(
             # (attributes never hold "/" or ">": a cell where they do is not matched,
             # so not met, and the element path takes over)

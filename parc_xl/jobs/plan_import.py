@@ -93,9 +93,9 @@ def _registry_for(plan: Plan, output: Path, units: Path | None) -> tuple[Registr
     if output.exists():
         registry, problems = read_registry(output)
         return registry, str(output), problems
-    problems: list[Problem] = []
-    registry = bootstrap_registry(plan_cells(plan), problems)
-    return registry, "bootstrap", problems
+    found: list[Problem] = []
+    registry = bootstrap_registry(plan_cells(plan), found)
+    return registry, "bootstrap", found
 
 
 def _check_existing_master(output: Path) -> None:

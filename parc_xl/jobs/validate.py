@@ -27,7 +27,7 @@ from parc_xl.domain.assignments import ROLE_LEAD, unit_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan, Registry
 from parc_xl.domain.periods import Period
-from parc_xl.domain.problems import CATALOGUE, Problem, Severity, error, errors_first, has_errors, warning
+from parc_xl.domain.problems import CATALOGUE, Problem, Severity, Where, error, errors_first, has_errors, warning
 from parc_xl.domain.validation import FILL_FIELDS, RawRow, ReportedRow, check_row
 from parc_xl.errors import InputError
 from parc_xl.io import unit_book as ub
@@ -115,7 +115,7 @@ class ValidateResult(BaseModel):
         return {"files": [f.to_json() for f in self.files]}
 
 
-def _where(path: Path, sheet: str = "", cell: str = "", task_key: str = "") -> dict[str, str]:
+def _where(path: Path, sheet: str = "", cell: str = "", task_key: str = "") -> Where:
     return {"file": path.name, "sheet": sheet, "cell": cell, "task_key": task_key}
 
 
@@ -392,7 +392,7 @@ class _Checker:
             ma, mb = re.match(r"([A-Z]+)(\d+)", a), re.match(r"([A-Z]+)(\d+)", b)
             if not ma or not mb:
                 continue
-            r1, r2 = int(ma.group(2)), int(mb.group(2))
+            r2 = int(mb.group(2))
             c1, c2 = ub.col_index(ma.group(1)), ub.col_index(mb.group(1))
             if r2 < first:
                 continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
@@ -287,7 +288,7 @@ def build_text(path: Path) -> None:
 # Word
 
 
-def _set_font(doc: Document) -> None:  # type: ignore[valid-type]
+def _set_font(doc: DocxDocument) -> None:
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)

@@ -4,11 +4,19 @@ Runs under the *system* Python that has LibreOffice's `uno` module (not the proj
     python3 lo_basic.py FILE PROFILE_DIR '[["Module.Function", [args...]], ...]'
 prints the JSON list of results. Used by tests/addin/test_vba_runtime.py.
 """
-import json, subprocess, sys, time, os, uno
+import json
+import subprocess
+import sys
+import time
+import os
+import uno
 from com.sun.star.beans import PropertyValue
 
 def prop(n, v):
-    p = PropertyValue(); p.Name = n; p.Value = v; return p
+    p = PropertyValue()
+    p.Name = n
+    p.Value = v
+    return p
 
 def main():
     xlam, profile = sys.argv[1], sys.argv[2]
@@ -24,7 +32,7 @@ def main():
             try:
                 ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
                 break
-            except Exception:
+            except Exception:  # noqa: BLE001 - NoConnectException until soffice listens
                 time.sleep(0.5)
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(xlam), "_blank", 0,
@@ -41,7 +49,7 @@ def main():
     finally:
         try:
             desktop.terminate()
-        except Exception:
+        except Exception:  # noqa: BLE001 - soffice may already be gone
             pass
         proc.wait(timeout=30)
 

@@ -137,7 +137,7 @@ def test_merge_saves_closes_runs_and_reopens(quarter: dict) -> None:
 
 
 def test_status_and_report_rewrite_the_master_and_show_counts(quarter: dict) -> None:
-    for name, sheet in (("status", layout.SHEET_DASHBOARD), ("report", layout.SHEET_DASHBOARD)):
+    for name, _sheet in (("status", layout.SHEET_DASHBOARD), ("report", layout.SHEET_DASHBOARD)):
         fake: FakeBridge = quarter[name]
         result = quarter[f"{name}_result"]
         assert result is not None, fake.alerts

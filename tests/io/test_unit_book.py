@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import datetime as dt
-import io
 import subprocess
 import time
 import zipfile

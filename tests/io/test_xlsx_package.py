@@ -546,7 +546,7 @@ def test_removing_a_shared_formula_master_keeps_dependents_values(tmp_path: Path
         items = {n: zf.read(n) for n in zf.namelist()}
     sheet_xml = items["xl/worksheets/sheet1.xml"].decode()
     for r in (1, 2, 3):
-        f = f'<f t="shared" ref="B1:B3" si="0">A1*2</f>' if r == 1 else '<f t="shared" si="0"/>'
+        f = '<f t="shared" ref="B1:B3" si="0">A1*2</f>' if r == 1 else '<f t="shared" si="0"/>'
         sheet_xml = sheet_xml.replace(
             f'<c r="A{r}" t="n"><v>{r}</v></c>', f'<c r="A{r}" t="n"><v>{r}</v></c><c r="B{r}">{f}<v>{2 * r}</v></c>'
         )
