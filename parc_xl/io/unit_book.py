@@ -558,13 +558,12 @@ def _check_package(path: Path) -> zipfile.ZipFile:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
-        encrypted = False
-        try:
-            import olefile
+        import olefile  # a runtime dependency: its absence must fail, not read as "not encrypted"
 
+        try:
             with olefile.OleFileIO(str(path)) as ole:
-                encrypted = ole.exists("EncryptedPackage")
-        except Exception:  # noqa: BLE001 - a broken OLE file is still "not usable"
+                encrypted = bool(ole.exists("EncryptedPackage"))
+        except (OSError, ValueError):  # olefile: not OLE2 (OSError), garbled header (ValueError)
             encrypted = False
         if encrypted:
             raise _refuse(path, "encrypted", CATALOGUE["encrypted"].message(file=path.name))

@@ -102,3 +102,32 @@ def test_every_onaction_names_an_existing_ribbon_callback() -> None:
     for action in actions:
         module, _, sub = action.partition(".")
         assert sub in subs.get(module, set()), f"onAction {action} has no Public Sub {sub}(control As IRibbonControl)"
+
+
+SHARED_OFFICE = REPO.parent / "shared" / "ref" / "office"
+
+
+def test_ribbon_validates_against_microsoft_s_customui14_schema() -> None:
+    xsd = SHARED_OFFICE / "customui14.lxml.xsd"
+    if not xsd.is_file():
+        import pytest
+
+        pytest.skip(f"{xsd} absent (reference files live outside the repo)")
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    doc = etree.parse(str(RIBBON))
+    assert schema.validate(doc), schema.error_log
+
+
+def test_every_icon_is_an_excel_control_id() -> None:
+    # imageMso ids of Word/Access/PowerPoint controls render blank in Excel.
+    controls = SHARED_OFFICE / "excelcontrols_M365_CurrentChannel.xlsx"
+    if not controls.is_file():
+        import pytest
+
+        pytest.skip(f"{controls} absent (reference files live outside the repo)")
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(controls)).get_sheet_by_index(0).to_python()
+    excel_ids = {str(r[0]) for r in rows[1:] if r and r[0]}
+    icons = {e.get("imageMso") for e in etree.parse(str(RIBBON)).iter() if e.get("imageMso")}
+    assert icons and not icons - excel_ids, sorted(icons - excel_ids)
