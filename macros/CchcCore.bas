@@ -12,7 +12,16 @@ Attribute VB_Name = "CchcCore"
 ' ARGUMENTS: values picked in dialogs (paths may hold Vietnamese letters, quotes, "&" or
 ' "%") travel to Python hex-encoded (UTF-16 code units, see Hex16), so no quoting rule of
 ' cmd.exe or of Python string literals can break them.
+'
+' UNICODE PATHS: VBA's Environ, Dir, Open and Kill convert to the ANSI code page, so a
+' Vietnamese Windows user name (C:\Users\Nguy\u1EC5n) breaks them. Our own temporary files go
+' through Scripting.FileSystemObject (Unicode), in its TemporaryFolder, written and read
+' as UTF-16 (Python writes utf-16 too).
+'
+' PRIVACY: Option Private Module keeps these Public Functions out of worksheet formulas
+' and the Macros dialog of other workbooks (a received return cannot call them).
 Option Explicit
+Option Private Module
 
 ' Must equal parc_xl.__version__ of the package this add-in was built with
 ' (tests/addin/test_macros.py pins it); a mismatch is reported before any job runs.
@@ -52,33 +61,98 @@ Private Function Interpreter() As String
     Interpreter = p
 End Function
 
-Private Function ReadAll(ByVal path As String) As String
-    Dim f As Integer, s As String
-    If Dir(path) = "" Then Exit Function
-    f = FreeFile
-    Open path For Binary Access Read As #f
-    s = Space$(LOF(f))
-    Get #f, , s
-    Close #f
-    ReadAll = s
+Private Function Fso() As Object
+    Set Fso = CreateObject("Scripting.FileSystemObject")
+End Function
+
+Public Function TempPath(ByVal fileName As String) As String
+    ' A file in the user's TEMP folder, as a Unicode path (FSO, not Environ).
+    TempPath = Fso().GetSpecialFolder(2).Path & "\" & fileName
+End Function
+
+Private Function ReadAll(ByVal path As String, ByVal utf16 As Boolean) As String
+    ' Whole text file; "" when absent. utf16: written by Python as UTF-16 (BOM).
+    Dim ts As Object
+    If Not Fso().FileExists(path) Then Exit Function
+    Set ts = Fso().OpenTextFile(path, 1, False, IIf(utf16, -1, 0))
+    If Not ts.AtEndOfStream Then ReadAll = ts.ReadAll
+    ts.Close
+End Function
+
+Private Sub DeleteQuietly(ByVal path As String)
+    On Error Resume Next
+    Fso().DeleteFile path, True
+    On Error GoTo 0
+End Sub
+
+Public Function WriteUnicodeList(ByVal fileName As String, ByVal text As String) As String
+    ' Write text as UTF-16 to a temp file and return its path (for long file lists).
+    Dim ts As Object, path As String
+    path = TempPath(fileName)
+    Set ts = Fso().CreateTextFile(path, True, True)
+    ts.Write text
+    ts.Close
+    WriteUnicodeList = path
+End Function
+
+Private Function ConsolePython(ByVal py As String) As String
+    ' python.exe beside the configured pythonw.exe: pip run by pythonw shows nothing.
+    If LCase$(Right$(py, 11)) = "pythonw.exe" Then
+        ConsolePython = Left$(py, Len(py) - 11) & "python.exe"
+    ElseIf py = "pythonw" Then
+        ConsolePython = "python"
+    Else
+        ConsolePython = py
+    End If
+End Function
+
+Public Function WorkbookReady(ByVal needsMaster As Boolean) As Boolean
+    ' Every ribbon callback calls this first: nothing may touch ActiveWorkbook (xlwings'
+    ' GetConfig does) in Protected View or with no workbook open (run-time error 91).
+    Dim pv As Object
+    On Error Resume Next
+    Set pv = Application.ActiveProtectedViewWindow
+    On Error GoTo 0
+    If Not pv Is Nothing Then
+        MsgBox VN("S\u1ED5 \u0111ang m\u1EDF \u1EDF Ch\u1EBF \u0111\u1ED9 xem \u0111\u01B0\u1EE3c b\u1EA3o v\u1EC7 (Protected View). " & _
+               "H\u00E3y b\u1EA5m \u00ABB\u1EADt ch\u1EC9nh s\u1EEDa\u00BB (Enable Editing) tr\u00EAn thanh m\u00E0u v\u00E0ng r\u1ED3i b\u1EA5m l\u1EA1i n\u00FAt."), vbExclamation, "CCHC"
+        Exit Function
+    End If
+    If ActiveWorkbook Is Nothing Then
+        If needsMaster Then
+            MsgBox VN("Ch\u01B0a c\u00F3 s\u1ED5 n\u00E0o \u0111ang m\u1EDF. H\u00E3y m\u1EDF s\u1ED5 t\u1ED5ng h\u1EE3p (s\u1ED5 theo d\u00F5i) r\u1ED3i b\u1EA5m l\u1EA1i n\u00FAt."), vbExclamation, "CCHC"
+            Exit Function
+        End If
+        Workbooks.Add   ' xlwings needs an active workbook; the job opens its own files
+    End If
+    WorkbookReady = True
 End Function
 
 Private Function Probe(ByRef errText As String) As String
     ' Run the configured Python once: "parc_xl version|xlwings version|sys.executable".
+    ' "" with errText = "ASR" when Windows refused to start cmd.exe (Defender rule).
     Dim outFile As String, errFile As String, cmd As String, py As String
-    outFile = Environ("TEMP") & "\parc_xl_probe.txt"
-    errFile = Environ("TEMP") & "\parc_xl_probe_err.txt"
-    On Error Resume Next
-    Kill outFile
-    Kill errFile
-    On Error GoTo 0
+    outFile = TempPath("parc_xl_probe.txt")
+    errFile = TempPath("parc_xl_probe_err.txt")
+    DeleteQuietly outFile
+    DeleteQuietly errFile
     py = Interpreter()
     cmd = "cmd.exe /C """"" & py & """ -c ""import sys, parc_xl, xlwings; " & _
-          "open(sys.argv[1], 'w').write(parc_xl.__version__ + '|' + xlwings.__version__ + '|' + sys.executable)"" """ & _
+          "open(sys.argv[1], 'w', encoding='utf-16').write(parc_xl.__version__ + '|' + xlwings.__version__ + '|' + sys.executable)"" """ & _
           outFile & """ 2> """ & errFile & """"""
+    On Error Resume Next
     WScript.Run cmd, 0, True
-    errText = ReadAll(errFile)
-    Probe = Trim$(ReadAll(outFile))
+    If Err.Number <> 0 Then
+        errText = "ASR"
+        Err.Clear
+        On Error GoTo 0
+        Exit Function
+    End If
+    On Error GoTo 0
+    errText = ReadAll(errFile, False)
+    Probe = Trim$(ReadAll(outFile, True))
+    DeleteQuietly outFile
+    DeleteQuietly errFile
 End Function
 
 Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
@@ -96,13 +170,19 @@ Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
         Exit Function
     End If
     found = Probe(errText)
+    If errText = "ASR" Then
+        MsgBox AsrMessage(), vbCritical, "CCHC"
+        Exit Function
+    End If
     If InStr(found, "|") = 0 Then
-        If InStr(errText, "parc_xl") > 0 Then
+        If InStr(errText, "No module named 'parc_xl'") > 0 Then
             MsgBox VN("Python ch\u1EA1y \u0111\u01B0\u1EE3c nh\u01B0ng ch\u01B0a c\u00E0i g\u00F3i parc-xl:") & vbLf & py & vbLf & vbLf & _
-                   VN("M\u1EDF Command Prompt v\u00E0 ch\u1EA1y: """) & py & " -m pip install parc-xl""", vbCritical, "CCHC"
-        ElseIf InStr(errText, "xlwings") > 0 Then
+                   VN("M\u1EDF Command Prompt trong th\u01B0 m\u1EE5c parc-xl \u0111\u00E3 nh\u1EADn v\u00E0 ch\u1EA1y:") & vbLf & _
+                   """" & ConsolePython(py) & """ -m pip install ." & vbLf & "py -m parc_xl addin install", vbCritical, "CCHC"
+        ElseIf InStr(errText, "No module named 'xlwings'") > 0 Then
             MsgBox VN("Python ch\u1EA1y \u0111\u01B0\u1EE3c nh\u01B0ng ch\u01B0a c\u00E0i g\u00F3i xlwings:") & vbLf & py & vbLf & vbLf & _
-                   VN("M\u1EDF Command Prompt v\u00E0 ch\u1EA1y: """) & py & " -m pip install xlwings==" & XLWINGS_VERSION & """", vbCritical, "CCHC"
+                   VN("M\u1EDF Command Prompt v\u00E0 ch\u1EA1y:") & vbLf & _
+                   """" & ConsolePython(py) & """ -m pip install xlwings==" & XLWINGS_VERSION, vbCritical, "CCHC"
         Else
             MsgBox VN("Kh\u00F4ng ch\u1EA1y \u0111\u01B0\u1EE3c Python") & " (" & py & ")." & vbLf & vbLf & _
                    VN("H\u00E3y c\u00E0i Python v\u00E0 ch\u1EA1y l\u1EA1i ""parc-xl addin install"".") & vbLf & vbLf & Left$(errText, 600), vbCritical, "CCHC"
@@ -121,11 +201,21 @@ Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
     Preflight = True
 End Function
 
+Public Function AsrMessage() As String
+    ' Defender ASR rule "Block all Office applications from creating child processes"
+    ' (GUID d4f940ab-401b-4efc-aadc-ad5f3c50688a) stops the cmd.exe that runs Python.
+    AsrMessage = VN("Windows kh\u00F4ng cho Excel ch\u1EA1y ch\u01B0\u01A1ng tr\u00ECnh Python (cmd.exe b\u1ECB ch\u1EB7n). " & _
+        "Th\u01B0\u1EDDng do quy t\u1EAFc b\u1EA3o m\u1EADt c\u1EE7a Microsoft Defender \u00ABBlock all Office applications from creating child processes\u00BB " & _
+        "(ASR, GUID d4f940ab-401b-4efc-aadc-ad5f3c50688a).") & vbLf & vbLf & _
+        VN("H\u00E3y nh\u1EDD b\u1ED9 ph\u1EADn CNTT th\u00EAm ngo\u1EA1i l\u1EC7 (ASR exclusion) cho t\u1EC7p ph\u1EA7n b\u1ED5 tr\u1EE3:") & vbLf & _
+        ThisWorkbook.FullName & vbLf & VN("ho\u1EB7c cho ph\u00E9p Excel ch\u1EA1y cmd.exe v\u00E0 Python:") & vbLf & Interpreter()
+End Function
+
 Public Sub CallPython(ByVal buttonId As String, ParamArray namesAndValues() As Variant)
     ' Run handler buttonId of parc_xl.excel.handlers with hex-encoded keyword arguments.
+    ' The caller has checked WorkbookReady (an active, editable workbook exists).
     Dim cmd As String, i As Long
     If Not Preflight() Then Exit Sub
-    If ActiveWorkbook Is Nothing Then Workbooks.Add   ' RunPython needs an active book
     cmd = "import parc_xl.excel.handlers as h; h.from_vba('" & PARC_XL_VERSION & "', '" & _
           XLWINGS_VERSION & "', '" & buttonId & "'"
     For i = LBound(namesAndValues) To UBound(namesAndValues)
@@ -133,10 +223,21 @@ Public Sub CallPython(ByVal buttonId As String, ParamArray namesAndValues() As V
     Next i
     cmd = cmd & ")"
     If Len(cmd) > 7000 Then
-        MsgBox VN("\u0110\u00E3 ch\u1ECDn qu\u00E1 nhi\u1EC1u t\u1EC7p cho m\u1ED9t l\u1EA7n ch\u1EA1y. H\u00E3y ch\u1ECDn \u00EDt t\u1EC7p h\u01A1n, ho\u1EB7c ch\u1ECDn c\u1EA3 th\u01B0 m\u1EE5c."), vbExclamation, "CCHC"
+        MsgBox VN("\u0110\u01B0\u1EDDng d\u1EABn qu\u00E1 d\u00E0i cho m\u1ED9t l\u1EA7n ch\u1EA1y."), vbExclamation, "CCHC"
         Exit Sub
     End If
+    Dim failedNumber As Long, failedText As String
+    On Error Resume Next
     RunPython cmd
+    failedNumber = Err.Number
+    failedText = Err.Description
+    On Error GoTo 0
+    ' 70 = "Permission denied", -2147024891 = E_ACCESSDENIED: the process was not started
+    If failedNumber = 70 Or failedNumber = -2147024891 Then
+        MsgBox AsrMessage(), vbCritical, "CCHC"
+    ElseIf failedNumber <> 0 Then
+        MsgBox failedText, vbCritical, "CCHC"
+    End If
 End Sub
 
 Public Function PickFolder(ByVal title As String) As String

@@ -3,10 +3,14 @@ Attribute VB_Name = "CchcRibbon"
 ' Each one asks for the paths only a dialog can give, then hands over to Python
 ' (CchcCore.CallPython -> parc_xl.excel.handlers.from_vba). Python asks for the period or
 ' date, runs the job and shows every message. ASCII only: see the note in CchcCore.
+' Every callback starts with WorkbookReady (Protected View / no workbook guard), before
+' anything reads ActiveWorkbook (tests/addin/test_macros.py checks it).
 Option Explicit
+Option Private Module
 
 Public Sub OnPlanImport(control As IRibbonControl)
     Dim picked As Collection, target As String
+    If Not WorkbookReady(False) Then Exit Sub
     Set picked = PickFiles(VN("Ch\u1ECDn ph\u1EE5 l\u1EE5c k\u1EBF ho\u1EA1ch (Word, Excel ho\u1EB7c v\u0103n b\u1EA3n)"), _
                            VN("Ph\u1EE5 l\u1EE5c k\u1EBF ho\u1EA1ch"), "*.docx;*.xlsx;*.txt", False)
     If picked.Count = 0 Then Exit Sub
@@ -17,6 +21,7 @@ End Sub
 
 Public Sub OnUnitsGenerate(control As IRibbonControl)
     Dim folder As String
+    If Not WorkbookReady(True) Then Exit Sub
     folder = PickFolder(VN("Ch\u1ECDn th\u01B0 m\u1EE5c \u0111\u1EC3 l\u01B0u m\u1EABu c\u1EE7a c\u00E1c \u0111\u01A1n v\u1ECB"))
     If folder = "" Then Exit Sub
     CallPython control.Id, "out_dir", Hex16(folder)
@@ -24,6 +29,7 @@ End Sub
 
 Public Sub OnValidate(control As IRibbonControl)
     Dim picked As Collection, i As Long, joined As String
+    If Not WorkbookReady(False) Then Exit Sub
     Set picked = PickFiles(VN("Ch\u1ECDn c\u00E1c t\u1EC7p b\u00E1o c\u00E1o c\u1EE7a \u0111\u01A1n v\u1ECB c\u1EA7n ki\u1EC3m tra"), _
                            VN("T\u1EC7p Excel"), "*.xlsx", True)
     If picked.Count = 0 Then Exit Sub
@@ -31,22 +37,26 @@ Public Sub OnValidate(control As IRibbonControl)
         If i > 1 Then joined = joined & vbLf
         joined = joined & picked(i)
     Next i
-    CallPython control.Id, "files", Hex16(joined)
+    ' Any number of files: the list travels in a UTF-16 temp file, not on the command line.
+    CallPython control.Id, "files_list", Hex16(WriteUnicodeList("parc_xl_files.txt", joined))
 End Sub
 
 Public Sub OnMerge(control As IRibbonControl)
     Dim folder As String
+    If Not WorkbookReady(True) Then Exit Sub
     folder = PickFolder(VN("Ch\u1ECDn th\u01B0 m\u1EE5c ch\u1EE9a b\u00E1o c\u00E1o \u0111\u01A1n v\u1ECB g\u1EEDi v\u1EC1"))
     If folder = "" Then Exit Sub
     CallPython control.Id, "inbox", Hex16(folder)
 End Sub
 
 Public Sub OnStatus(control As IRibbonControl)
+    If Not WorkbookReady(True) Then Exit Sub
     CallPython control.Id
 End Sub
 
 Public Sub OnReport(control As IRibbonControl)
     Dim target As String
+    If Not WorkbookReady(True) Then Exit Sub
     target = PickSaveAs(VN("L\u01B0u b\u00E1o c\u00E1o Word"), "BaoCao_CCHC.docx", "Word (*.docx), *.docx")
     If target = "" Then Exit Sub
     CallPython control.Id, "output", Hex16(target)
@@ -54,6 +64,7 @@ End Sub
 
 Public Sub OnCheckInstall(control As IRibbonControl)
     ' Reports Python path and versions; the probe is forced so a fixed setup is seen at once.
+    If Not WorkbookReady(False) Then Exit Sub
     If Not Preflight(True) Then Exit Sub
     CallPython control.Id, "addin_path", Hex16(ThisWorkbook.FullName)
 End Sub

@@ -36,6 +36,7 @@ MACROS_DIR = REPO_ROOT / "macros"
 DEFAULT_OUTPUT = REPO_ROOT / "workbooks" / "parc_xl.xlam"
 
 PROJECT_NAME = "parc_xl"  # xlwings custom add-in: config sheet "parc_xl.conf", file ~/.parc_xl/parc_xl.conf
+PRIVATE_MODULE = "Option Private Module"
 XLWINGS_MODULE = "xlwings"  # module name the xlwings VBA code expects for itself
 RIBBON_PART = "customUI/customUI14.xml"
 RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -99,6 +100,10 @@ def xlwings_module() -> VbaModule:
     if old not in text:
         raise AddinError(f"Không nhận ra tệp {path} của xlwings {xlwings_version()} (thiếu PROJECT_NAME).")
     text = text.replace(old, f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"')
+    # Its Public Functions (RunPython…) must not be worksheet functions of other workbooks:
+    # a received return with =RunPython("…") in a cell would run Python through the add-in.
+    first, rest = text.split("\n", 1)
+    text = f"{first}\n{PRIVATE_MODULE}\n{rest}"
     return VbaModule(module_name(text, path), text)
 
 
@@ -191,8 +196,11 @@ UNBLOCK_HELP_VI = (
 
 
 def config_text(interpreter: str) -> str:
-    """Lines of ~/.parc_xl/parc_xl.conf as xlwings' GetConfigFromFile reads them."""
-    return f'"INTERPRETER_WIN","{interpreter}"\n'
+    """Lines of ~/.parc_xl/parc_xl.conf as xlwings' GetConfigFromFile reads them.
+
+    ADD_WORKBOOK_TO_PYTHONPATH off: xlwings would put the master's folder first on
+    sys.path, so a stray openpyxl.py beside the master would shadow the real package."""
+    return f'"INTERPRETER_WIN","{interpreter}"\n"ADD_WORKBOOK_TO_PYTHONPATH","False"\n'
 
 
 def install(

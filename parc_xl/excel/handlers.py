@@ -341,7 +341,9 @@ PATH_ARGS = {"source", "output", "units", "out_dir", "inbox", "addin_path"}
 
 def decode_args(pairs: tuple[str, ...]) -> dict[str, Any]:
     """VBA's ("name", hex UTF-16 value, ...) → keyword arguments (paths as Path;
-    `files` is newline-separated, folders in it expand to their .xlsx files)."""
+    `files` is newline-separated, folders in it expand to their .xlsx files; `files_list`
+    names a UTF-16 temp file holding such a list — any number of files, no command-line
+    cap — read and deleted here)."""
     if len(pairs) % 2:
         raise ValueError("odd number of name/value items")
     args: dict[str, Any] = {}
@@ -349,6 +351,10 @@ def decode_args(pairs: tuple[str, ...]) -> dict[str, Any]:
         text = bytes.fromhex(value).decode("utf-16-be")
         if name == "files":
             args[name] = expand_files(text.split("\n"))
+        elif name == "files_list":
+            listing = Path(text)
+            args["files"] = expand_files(listing.read_text(encoding="utf-16").splitlines())
+            listing.unlink(missing_ok=True)
         elif name in PATH_ARGS:
             args[name] = Path(text)
         else:

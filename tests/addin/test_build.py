@@ -89,7 +89,20 @@ def test_olevba_reads_back_every_module_exactly(built: Path) -> None:
         assert modules[name].replace("\r\n", "\n") == path.read_text(encoding="ascii"), name
     shipped = (b.xlwings_dir() / "xlwings_custom_addin.bas").read_text(encoding="ascii")
     expected = shipped.replace('PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "parc_xl"')
+    expected = expected.replace("\n", "\nOption Private Module\n", 1)
     assert modules["xlwings"].replace("\r\n", "\n") == expected
+
+
+@pytest.mark.parametrize("which", ["built", "committed"])
+def test_every_standard_module_is_private(built: Path, which: str) -> None:
+    """Option Private Module: no Public Function of the add-in is a worksheet function of
+    another workbook (README's «An toàn dữ liệu»: macros in returns never run)."""
+    modules = _olevba_modules(built if which == "built" else COMMITTED)
+    standard = {n: src for n, src in modules.items() if n not in ("ThisWorkbook", "Sheet1")}
+    assert set(standard) >= {"xlwings", "CchcCore", "CchcRibbon"}
+    for name, src in standard.items():
+        declarations = src.split("\nPublic ", 1)[0].split("\nPrivate ", 1)[0]
+        assert re.search(r"^Option Private Module\s*$", declarations, re.M), name
 
 
 def test_xlwings_module_matches_the_installed_xlwings(built: Path) -> None:

@@ -32,7 +32,10 @@ def test_install_copies_addin_and_writes_interpreter(tmp_path: Path) -> None:
     assert target.read_bytes() == (REPO / "workbooks" / "parc_xl.xlam").read_bytes()
     conf = tmp_path / "me" / ".parc_xl" / "parc_xl.conf"
     # VBA `Input #f, name, value` reads comma-separated, double-quoted fields
-    assert list(csv.reader(conf.read_text(encoding="cp1252").splitlines())) == [["INTERPRETER_WIN", python]]
+    assert list(csv.reader(conf.read_text(encoding="cp1252").splitlines())) == [
+        ["INTERPRETER_WIN", python],
+        ["ADD_WORKBOOK_TO_PYTHONPATH", "False"],  # no stray openpyxl.py beside the master shadows the package
+    ]
     assert lines[0] == f"Đã chép phần bổ trợ vào {target} (Excel tự mở khi khởi động)."
     assert any("Unblock-File" in line and "Properties" in line for line in lines)
 

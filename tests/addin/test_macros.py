@@ -53,3 +53,46 @@ def test_python_command_has_no_double_quotes() -> None:
 
 def test_every_module_starts_with_its_name() -> None:
     assert [b.read_vba(p).name for p in BAS] == [p.stem for p in BAS]
+
+
+def _procedures(text: str) -> dict[str, list[str]]:
+    """Sub/Function name -> its body lines (without the declaration and End line)."""
+    out: dict[str, list[str]] = {}
+    for m in re.finditer(r"^(?:Public |Private )?(?:Sub|Function) (\w+)\(.*?\n(.*?)^End (?:Sub|Function)",
+                         text, re.M | re.S):
+        out[m.group(1)] = m.group(2).splitlines()
+    return out
+
+
+def test_every_ribbon_callback_guards_before_touching_the_workbook() -> None:
+    """Protected View / no workbook: WorkbookReady is the first statement of every
+    callback, before anything (Preflight → xlwings' GetConfig, pickers) reads ActiveWorkbook."""
+    ribbon = (REPO / "macros" / "CchcRibbon.bas").read_text(encoding="ascii")
+    callbacks = {n: body for n, body in _procedures(ribbon).items() if n.startswith("On")}
+    actions = set(re.findall(r'onAction="CchcRibbon\.(\w+)"', (REPO / "macros" / "customUI14.xml").read_text()))
+    assert actions and actions <= set(callbacks)
+    for name, body in callbacks.items():
+        statements = [s.strip() for s in body if s.strip() and not s.strip().startswith(("'", "Dim "))]
+        assert re.fullmatch(r"If Not WorkbookReady\((True|False)\) Then Exit Sub", statements[0]), name
+    core = _procedures((REPO / "macros" / "CchcCore.bas").read_text(encoding="ascii"))
+    guard = "\n".join(core["WorkbookReady"])
+    assert guard.index("ActiveProtectedViewWindow") < guard.index("ActiveWorkbook Is Nothing")
+    # nothing after the guard may add a workbook behind the clerk's back
+    assert not any("Workbooks.Add" in line for n, b in core.items() if n != "WorkbookReady" for line in b)
+
+
+def test_core_uses_no_ansi_file_functions() -> None:
+    """Environ/Dir/Open/Kill go through the ANSI code page: a Vietnamese user name breaks
+    them. Our temp files go through Scripting.FileSystemObject."""
+    core = (REPO / "macros" / "CchcCore.bas").read_text(encoding="ascii")
+    code = "\n".join(line.split("'", 1)[0] for line in core.splitlines())
+    for word in (r"Environ\$?\(", r"\bDir\$?\(", r"^\s*Open ", r"^\s*Kill "):
+        assert not re.search(word, code, re.M), word
+    assert "GetSpecialFolder(2)" in core and "encoding='utf-16'" in core
+
+
+def test_install_help_names_console_python_and_local_install() -> None:
+    core = (REPO / "macros" / "CchcCore.bas").read_text(encoding="ascii")
+    assert "pip install parc-xl" not in core  # parc-xl on the public index is another package
+    assert "No module named 'parc_xl'" in core and "ConsolePython(py)" in core
+    assert "d4f940ab-401b-4efc-aadc-ad5f3c50688a" in core  # the ASR rule IT must except

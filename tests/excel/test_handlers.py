@@ -224,3 +224,16 @@ def test_from_vba_with_garbled_arguments_says_so() -> None:
     assert h.from_vba(parc_xl.__version__, xlwings.__version__, "merge", "inbox", "00Z", bridge=fake) is None
     [(style, text)] = fake.alerts
     assert style == "critical" and text.startswith("Phần bổ trợ gửi tham số không đọc được")
+
+
+def test_files_list_from_a_utf16_temp_file_has_no_count_cap(tmp_path: Path) -> None:
+    """Kiểm tra with many files: VBA writes the list to a UTF-16 file (any length) and
+    passes only its path; Python reads and deletes it."""
+    from parc_xl.excel import handlers as hh
+
+    names = [tmp_path / f"Đơn vị {i:03d}.xlsx" for i in range(300)]
+    listing = tmp_path / "parc_xl_files.txt"
+    listing.write_text("\r\n".join(str(p) for p in names), encoding="utf-16")
+    args = hh.decode_args(("files_list", str(listing).encode("utf-16-be").hex()))
+    assert args == {"files": names}
+    assert not listing.exists()
