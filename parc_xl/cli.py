@@ -153,7 +153,7 @@ def _cmd_demo(a: argparse.Namespace) -> Any:
 def _cmd_addin_build(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import addin
 
-    return addin.build(Path(a.output))
+    return addin.build(Path(a.output), Path(a.macros) if a.macros else None)
 
 
 def _cmd_addin_install(a: argparse.Namespace) -> Any:
@@ -267,6 +267,7 @@ def build_parser() -> _Parser:
     s = addin.add_parser("build", parents=[common], help="đóng gói phần bổ trợ .xlam",
                          epilog=_examples("parc-xl addin build -o workbooks/parc_xl.xlam"))
     s.add_argument("-o", "--output", required=True, metavar="TEP.xlam", help="tệp .xlam sẽ ghi")
+    s.add_argument("--macros", metavar="THU_MUC", help="thư mục macros/ của mã nguồn (mặc định: tự tìm)")
     s.set_defaults(func=_cmd_addin_build)
     s = addin.add_parser("install", parents=[common], help="cài phần bổ trợ vào Excel (Windows)",
                          epilog=_examples("parc-xl addin install"))

@@ -151,10 +151,24 @@ def _repack(src: Path, extra: dict[str, bytes], replace: dict[str, bytes]) -> by
     return buf.getvalue()
 
 
-def build(output: Path = DEFAULT_OUTPUT, macros: Path = MACROS_DIR) -> Path:
-    """Build the add-in from `macros/` and the installed xlwings; returns `output`."""
+def find_macros(explicit: Path | None = None) -> Path:
+    """The `macros/` source folder: the one given, else the source tree this module runs
+    from (editable install), else `./macros` (a non-editable install run in the repo)."""
+    candidates = [Path(explicit)] if explicit is not None else [MACROS_DIR, Path.cwd() / "macros"]
+    for folder in candidates:
+        if (folder / "customUI14.xml").is_file():
+            return folder
+    raise AddinError(
+        f"Không tìm thấy thư mục mã nguồn macros/ (cần tệp customUI14.xml) tại {candidates[0]}. "
+        "Hãy chạy lệnh trong thư mục mã nguồn parc-xl, hoặc chỉ rõ: parc-xl addin build --macros THU_MUC -o TEP.xlam"
+    )
+
+
+def build(output: Path = DEFAULT_OUTPUT, macros: Path | None = None) -> Path:
+    """Build the add-in from `macros/` (see find_macros) and the installed xlwings; returns `output`."""
     from pyopenvba import ExcelFile
 
+    macros = find_macros(macros)
     ribbon_path = macros / "customUI14.xml"
     if not ribbon_path.is_file():
         raise AddinError(f"Không tìm thấy {ribbon_path}.")

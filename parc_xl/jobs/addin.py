@@ -24,9 +24,9 @@ class AddinResult(JobResult):
         return "\n".join(self.lines)
 
 
-def build(output: Path) -> AddinResult:
+def build(output: Path, macros: Path | None = None) -> AddinResult:
     try:
-        path = addin_build.build(Path(output))
+        path = addin_build.build(Path(output), macros)
     except addin_build.AddinError as exc:
         raise InputError(str(exc)) from exc
     line = (f"Đã dựng phần bổ trợ: {path} (parc-xl {parc_xl.__version__}, "

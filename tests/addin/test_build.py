@@ -135,3 +135,19 @@ def test_build_refuses_a_module_without_its_name(tmp_path: Path) -> None:
     (macros / "Bad.bas").write_text("Sub X()\nEnd Sub\n", encoding="ascii")
     with pytest.raises(b.AddinError, match=r'Tệp VBA Bad.bas phải bắt đầu bằng dòng Attribute VB_Name'):
         b.build(tmp_path / "x.xlam", macros=macros)
+
+
+def test_build_from_a_non_editable_install_finds_macros_or_asks_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built: Path
+) -> None:
+    # installed into site-packages: the module's own ../../macros does not exist
+    monkeypatch.setattr(b, "MACROS_DIR", tmp_path / "site-packages" / "macros")
+    monkeypatch.chdir(REPO)  # run from the source tree: ./macros is found
+    assert b.build(tmp_path / "a.xlam").read_bytes() == built.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(b.AddinError, match="--macros"):
+        b.build(tmp_path / "b.xlam")
+    from parc_xl import cli
+
+    assert cli.main(["addin", "build", "--macros", str(REPO / "macros"), "-o", str(tmp_path / "c.xlam")]) == 0
+    assert (tmp_path / "c.xlam").read_bytes() == built.read_bytes()
