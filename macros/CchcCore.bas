@@ -166,7 +166,7 @@ Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
     py = Interpreter()
     If py <> "python" And py <> "pythonw" And Not FileExists(py) Then
         MsgBox VN("Kh\u00F4ng t\u00ECm th\u1EA5y Python t\u1EA1i:") & vbLf & py & vbLf & vbLf & _
-               VN("H\u00E3y c\u00E0i l\u1EA1i theo h\u01B0\u1EDBng d\u1EABn (b\u01B0\u1EDBc ""parc-xl addin install"").") , vbCritical, "CCHC"
+               VN("H\u00E3y c\u00E0i l\u1EA1i theo h\u01B0\u1EDBng d\u1EABn (b\u01B0\u1EDBc ""py -m parc_xl addin install"").") , vbCritical, "CCHC"
         Exit Function
     End If
     found = Probe(errText)
@@ -185,7 +185,7 @@ Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
                    """" & ConsolePython(py) & """ -m pip install xlwings==" & XLWINGS_VERSION, vbCritical, "CCHC"
         Else
             MsgBox VN("Kh\u00F4ng ch\u1EA1y \u0111\u01B0\u1EE3c Python") & " (" & py & ")." & vbLf & vbLf & _
-                   VN("H\u00E3y c\u00E0i Python v\u00E0 ch\u1EA1y l\u1EA1i ""parc-xl addin install"".") & vbLf & vbLf & Left$(errText, 600), vbCritical, "CCHC"
+                   VN("H\u00E3y c\u00E0i Python v\u00E0 ch\u1EA1y l\u1EA1i ""py -m parc_xl addin install"".") & vbLf & vbLf & Left$(errText, 600), vbCritical, "CCHC"
         End If
         Exit Function
     End If
@@ -194,7 +194,7 @@ Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
         MsgBox VN("Phi\u00EAn b\u1EA3n kh\u00F4ng kh\u1EDBp gi\u1EEFa ph\u1EA7n b\u1ED5 tr\u1EE3 v\u00E0 g\u00F3i Python:") & vbLf & _
                VN("ph\u1EA7n b\u1ED5 tr\u1EE3: parc-xl ") & PARC_XL_VERSION & ", xlwings " & XLWINGS_VERSION & vbLf & _
                "Python: parc-xl " & parts(0) & ", xlwings " & parts(1) & vbLf & vbLf & _
-               VN("H\u00E3y ch\u1EA1y l\u1EA1i ""parc-xl addin install"" \u0111\u1EC3 c\u00E0i ph\u1EA7n b\u1ED5 tr\u1EE3 \u0111\u00FAng phi\u00EAn b\u1EA3n.") , vbCritical, "CCHC"
+               VN("H\u00E3y ch\u1EA1y l\u1EA1i ""py -m parc_xl addin install"" \u0111\u1EC3 c\u00E0i ph\u1EA7n b\u1ED5 tr\u1EE3 \u0111\u00FAng phi\u00EAn b\u1EA3n.") , vbCritical, "CCHC"
         Exit Function
     End If
     PreflightPassed = True

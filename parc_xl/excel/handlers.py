@@ -382,7 +382,7 @@ def version_mismatch(addin_version: str, addin_xlwings: str, xlwings_version: st
         "Phiên bản không khớp giữa phần bổ trợ Excel và gói Python:\n"
         f"phần bổ trợ: parc-xl {addin_version}, xlwings {addin_xlwings}\n"
         f"Python ({sys.executable}): parc-xl {parc_xl.__version__}, xlwings {xlwings_version}\n\n"
-        "Hãy chạy lại «parc-xl addin install» để cài phần bổ trợ đúng phiên bản."
+        "Hãy chạy lại «py -m parc_xl addin install» để cài phần bổ trợ đúng phiên bản."
     )
 
 
@@ -401,7 +401,7 @@ def from_vba(addin_version: str, addin_xlwings: str, button_id: str, *pairs: str
     try:
         args = decode_args(pairs)
     except (ValueError, UnicodeDecodeError) as exc:
-        bridge.alert(f"Phần bổ trợ gửi tham số không đọc được ({exc}). Hãy chạy lại «parc-xl addin install».",
+        bridge.alert(f"Phần bổ trợ gửi tham số không đọc được ({exc}). Hãy chạy lại «py -m parc_xl addin install».",
                      "critical")
         return None
     return dispatch(button_id, bridge=bridge, **args)

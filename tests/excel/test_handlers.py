@@ -174,7 +174,7 @@ def test_from_vba_refuses_a_mismatched_addin() -> None:
     assert style == "critical"
     assert text.startswith("Phiên bản không khớp giữa phần bổ trợ Excel và gói Python:\n"
                            f"phần bổ trợ: parc-xl 0.0.9, xlwings {xlwings.__version__}\n")
-    assert text.endswith("Hãy chạy lại «parc-xl addin install» để cài phần bổ trợ đúng phiên bản.")
+    assert text.endswith("Hãy chạy lại «py -m parc_xl addin install» để cài phần bổ trợ đúng phiên bản.")
 
 
 def test_check_install_reports_python_and_versions(tmp_path: Path) -> None:
