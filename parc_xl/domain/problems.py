@@ -48,6 +48,11 @@ CATALOGUE: dict[str, ProblemType] = {
     # --- the file itself (io/unit_book.py, jobs/merge.py) ---
     "file-missing": _T("Không tìm thấy tệp", "Không tìm thấy tệp «{file}»."),
     "not-xlsx": _T("Không phải tệp .xlsx"),
+    "mail-unreadable": _T("Thư điện tử không đọc được"),
+    "mail-no-workbook": _T("Thư không có mẫu báo cáo"),
+    "mail-not-workbook": _T("Tệp đính kèm không phải mẫu báo cáo"),
+    "mail-date-missing": _T("Thư không ghi ngày gửi"),
+    "mail-sender-mismatch": _T("Người gửi khác địa chỉ của đơn vị"),
     "xls-format": _T("Định dạng Excel cũ (.xls)",
                      "Tệp «{file}» là định dạng Excel cũ (.xls); hãy dùng đúng mẫu .xlsx đã được gửi, hoặc "
                      "mở tệp và lưu lại dạng .xlsx (Tệp › Lưu thành › Sổ làm việc Excel (*.xlsx))."),

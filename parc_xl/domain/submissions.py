@@ -98,3 +98,11 @@ def changed_fields(current: dict[str, Any], reported: dict[str, Any],
 def reports_nothing(reported: dict[str, Any], fields: list[str]) -> bool:
     """A row the unit left entirely blank is no report: it must not wipe earlier values."""
     return all(comparable(reported.get(f)) == "" for f in fields)
+
+
+def receipt_time(mail_sent: dt.datetime | None, declared: dt.datetime | None,
+                 file_time: dt.datetime) -> dt.datetime:
+    """When a return reached the office, in order of trust: the `Date` of the e-mail it
+    arrived in, a time the clerk declared (`--received`), the file's modification time
+    (which a copy of the inbox resets, so it is the last resort)."""
+    return mail_sent or declared or file_time

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,12 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.periods import Period, plan_period
 from parc_xl.domain.problems import Problem, Severity, error, errors_first, warning
 from parc_xl.domain.submissions import (
+    receipt_time,
     Candidate, changed_fields, order_candidates, period_rank, reports_nothing,
 )
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
+from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
 from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
 from parc_xl.io.xlsx_package import XlsxPackage
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
@@ -106,22 +109,76 @@ def _issue_json(p: Problem) -> dict[str, Any]:
             "task_key": p.task_key, "message": p.message}
 
 
-def _inbox_files(inbox: Path) -> tuple[list[Path], list[RejectedFile]]:
-    """Every .xlsx under the inbox; other spreadsheet-like files are refused by name."""
+class _MailOrigin(BaseModel):
+    """The saved e-mail a workbook was taken from."""
+
+    eml: Path
+    sender: str
+    sent_at: dt.datetime | None
+    problems: list[Problem] = []
+
+    def note(self) -> str:
+        when = f", gửi {self.sent_at:%d/%m/%Y %H:%M}" if self.sent_at else ""
+        return f"Thư {self.eml.name} từ {self.sender or '(không rõ)'}{when}"
+
+
+def _inbox_files(inbox: Path, staging: Path) -> tuple[list[Path], list[RejectedFile], dict[Path, _MailOrigin]]:
+    """Every .xlsx under the inbox, and those attached to saved e-mails (.eml, written
+    to `staging`); other spreadsheet-like files are refused by name."""
     files: list[Path] = []
     refused: list[RejectedFile] = []
+    origins: dict[Path, _MailOrigin] = {}
     for p in sorted(inbox.rglob("*")):
         if not p.is_file() or p.name.startswith(("~$", ".")):
             continue
         suffix = p.suffix.lower()
         if suffix == ".xlsx":
             files.append(p)
-        elif suffix in (".xlsm", ".xls", ".xlsb", ".ods", ".csv"):
+        elif suffix == ".eml":
+            _take_mail(p, staging, files, refused, origins)
+        elif suffix in (".xlsm", *OTHER_SPREADSHEETS):
             why = ("tệp có macro (.xlsm) không được nhận" if suffix == ".xlsm"
                    else f"định dạng {suffix} không phải mẫu báo cáo .xlsx")
             refused.append(RejectedFile(file=str(p), issues=[error(
                 "not-xlsx", f"Tệp {p.name}: {why}. Đề nghị đơn vị gửi lại đúng tệp mẫu .xlsx.", file=str(p))]))
-    return files, refused
+    return files, refused, origins
+
+
+def _take_mail(eml: Path, staging: Path, files: list[Path], refused: list[RejectedFile],
+               origins: dict[Path, _MailOrigin]) -> None:
+    mail = read_saved_mail(eml)
+    if mail.problem:
+        code = "mail-no-workbook" if mail.sender or mail.sent_at else "mail-unreadable"
+        refused.append(RejectedFile(file=str(eml), issues=[error(
+            code, f"Thư {eml.name}: {mail.problem}. Hãy lưu lại thư có đính kèm tệp mẫu .xlsx của đơn vị.",
+            file=str(eml))]))
+        return
+    notes: list[Problem] = []
+    if mail.sent_at is None:
+        notes.append(warning("mail-date-missing", f"Thư {eml.name} không ghi ngày gửi đọc được; "
+                             "thời điểm nhận lấy theo --received hoặc thời gian của tệp.", file=str(eml)))
+    for name in mail.other_attachments:
+        notes.append(warning("mail-not-workbook", f"Thư {eml.name}: tệp đính kèm «{name}» không phải mẫu "
+                             "báo cáo .xlsx, không được tổng hợp.", file=str(eml)))
+    for i, book in enumerate(mail.workbooks):
+        folder = staging / f"{len(origins) + i:04d}"
+        folder.mkdir(parents=True)
+        dest = folder / book.filename
+        dest.write_bytes(book.data)
+        files.append(dest)
+        origins[dest] = _MailOrigin(eml=eml, sender=mail.sender, sent_at=mail.sent_at, problems=notes)
+
+
+def _sender_check(md: MasterData, origin: _MailOrigin, unit: str, path: Path) -> list[Problem]:
+    """A warning when the sender is not the unit's registered address: the workbook's
+    metadata (MAC-checked) decides the unit, the address only raises the clerk's eyebrow."""
+    u = md.registry.unit(unit) if unit else None
+    known = (u.email if u else "").strip().lower()
+    if not known or not origin.sender or origin.sender.lower() in {a.strip() for a in known.replace(",", ";").split(";")}:
+        return []
+    return [warning("mail-sender-mismatch", f"Thư {origin.eml.name} gửi từ {origin.sender}, không phải địa chỉ "
+                    f"của đơn vị {unit} trong danh mục ({u.email if u else ''}); tệp vẫn được xét theo mẫu của "
+                    f"đơn vị {unit}.", file=str(path))]
 
 
 class _Pending(BaseModel):
@@ -140,7 +197,13 @@ class _Pending(BaseModel):
 
 def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, partial: bool = False,
         received_at: dt.datetime | None = None) -> MergeResult:
-    master, inbox = Path(master), Path(inbox)
+    # Workbooks attached to saved e-mails are checked from a private folder removed afterwards.
+    with tempfile.TemporaryDirectory(prefix="parc_xl_thu_") as staging:
+        return _run(Path(master), Path(inbox), period, as_of, partial, received_at, Path(staging))
+
+
+def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial: bool,
+         received_at: dt.datetime | None, staging: Path) -> MergeResult:
     try:
         wanted = Period.parse(period)
     except ValueError as exc:
@@ -163,11 +226,12 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
                       if str(s.get("outcome") or "") == REJECTED and s.get("sha256")}
     latest_accepted = _latest_accepted(md)
     result = MergeResult(master=str(master), period=wanted.code)
-    files, refused = _inbox_files(inbox)
+    files, refused, origins = _inbox_files(inbox, staging)
     result.rejected += refused
     submissions: list[list[Any]] = [
         _submission_row(md, wanted.code, "", Path(r.file), "", None, None, 0, len(r.issues), REJECTED,
                         r.issues) for r in refused]
+    mail_notes = {path: o.note() for path, o in origins.items()}
 
     pending: list[_Pending] = []
     # First the cheap decisions in inbox order, then the expensive checks (maybe on
@@ -187,7 +251,9 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
                                           "(xem sheet Nộp báo cáo); đơn vị cần sửa và gửi lại."),
                                           file=str(path), value=str(when or ""))]))
             continue
-        got = received_at or dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        origin = origins.get(path)
+        got = receipt_time(origin.sent_at if origin else None, received_at,
+                           dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0))
         steps.append((path, sha, got))
     to_check = [s for s in steps if isinstance(s, tuple)]
     checked = iter(_check_all(md, to_check, wanted, today, partial))
@@ -197,11 +263,16 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
             continue
         path, sha, got = step
         item = next(checked)
+        if path in origins:  # the e-mail's warnings travel with the workbook it carried
+            mail_problems = [*origins[path].problems, *_sender_check(md, origins[path], item.unit, path)]
+            item.problems = [*item.problems, *mail_problems]
+            result.problems += mail_problems
         if item.problems and any(p.severity is Severity.ERROR for p in item.problems) and not item.rows:
             result.rejected.append(RejectedFile(file=str(path), unit=item.unit, issues=item.problems))
             submissions.append(_submission_row(md, item.period or wanted.code, item.unit, path, sha, got,
                                                _on_time(md, wanted, got), item.rows_total,
-                                               _n_errors(item.problems), REJECTED, item.problems))
+                                               _n_errors(item.problems), REJECTED, item.problems,
+                                               mail=mail_notes.get(path, "")))
             continue
         pending.append(item)
     _refuse_wrong_master(master, md, result, pending)
@@ -218,7 +289,8 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
         result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[issue, *p.problems]))
         submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
                                            _on_time(md, wanted, p.received_at), p.rows_total,
-                                           _n_errors(p.problems) + 1, REJECTED, [issue]))
+                                           _n_errors(p.problems) + 1, REJECTED, [issue],
+                                           mail=mail_notes.get(p.path, "")))
     for c in ordering.superseded_by_earlier_merge:
         p = by_file[c.file]
         note = warning("older-return", f"Tệp cũ hơn bản của đơn vị {p.unit} đã tổng hợp trước đó; "
@@ -226,7 +298,8 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
         result.problems.append(note)
         submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
                                            _on_time(md, wanted, p.received_at), p.rows_total,
-                                           _n_errors(p.problems), ACCEPTED, [note, *p.problems]))
+                                           _n_errors(p.problems), ACCEPTED, [note, *p.problems],
+                                           mail=mail_notes.get(p.path, "")))
         result.accepted.append(c.file)
 
     # Apply in order; the tracking state is updated in memory so a later file diffs
@@ -245,7 +318,7 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
         submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
                                            _on_time(md, wanted, p.received_at), p.rows_total,
                                            _n_errors(p.problems), outcome, note_problems,
-                                           extra=f"{changed_here} ô thay đổi"))
+                                           extra=f"{changed_here} ô thay đổi", mail=mail_notes.get(p.path, "")))
         result.accepted.append(c.file)
         if p.rejected_rows:
             result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[
@@ -267,7 +340,7 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
     if not submissions and not history and not cell_updates:
         return result  # nothing new (e.g. the same inbox merged twice): the master is untouched
     result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units)
-    _archive(master, wanted, [by_file[f] for f in result.accepted if f in by_file])
+    _archive(master, wanted, [by_file[f] for f in result.accepted if f in by_file], origins)
     return result
 
 
@@ -460,9 +533,9 @@ def _shown(v: Any) -> Any:
 
 def _submission_row(md: MasterData, period: str, unit: str, path: Path, sha: str,
                     received: dt.datetime | None, on_time: bool | None, rows: int, errors: int,
-                    outcome: str, problems: list[Problem], extra: str = "") -> list[Any]:
+                    outcome: str, problems: list[Problem], extra: str = "", mail: str = "") -> list[Any]:
     u = md.registry.unit(unit) if unit else None
-    notes = [extra] if extra else []
+    notes = [x for x in (mail, extra) if x]  # the e-mail first: sender and date are what the clerk checks
     if problems:
         first = errors_first(problems)[0]  # the error that refused the file, never a warning before it
         notes.append(f"{first.cell + ': ' if first.cell else ''}{first.message}")
@@ -527,10 +600,14 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
     return str(saved) if saved else None
 
 
-def _archive(master: Path, period: Period, items: list[_Pending]) -> None:
+def _archive(master: Path, period: Period, items: list[_Pending],
+             origins: dict[Path, _MailOrigin] | None = None) -> None:
     folder = master.parent / ARCHIVE_DIR / period.code
     for p in items:
         folder.mkdir(parents=True, exist_ok=True)
         dest = folder / f"{p.sha256}.xlsx"
         if not dest.exists():
             shutil.copy2(p.path, dest)
+        origin = (origins or {}).get(p.path)
+        if origin is not None and not (folder / f"{p.sha256}.eml").exists():
+            shutil.copy2(origin.eml, folder / f"{p.sha256}.eml")  # the e-mail stays beside its workbook
