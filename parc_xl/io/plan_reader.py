@@ -2,8 +2,9 @@
 
 The format is decided by the file's content, not its name: a zip with
 `word/document.xml` is Word, with `xl/workbook.xml` Excel; an OLE2 file is an encrypted
-Office file (it has an `EncryptedPackage` stream) or an old .doc/.xls; PDF is refused
-with advice; anything else must be text (UTF-8/UTF-16) with tab-separated columns.
+Office file (it has an `EncryptedPackage` stream) or an old .doc/.xls; `%PDF-` in the
+first kilobyte is a PDF (read by `io/plan_pdf.py`), and a file named .pdf without it is
+refused; anything else must be text (UTF-8/UTF-16) with tab-separated columns.
 Unusable input raises `InputError` with a Vietnamese message, never a traceback.
 """
 
@@ -13,19 +14,21 @@ import zipfile
 from pathlib import Path
 
 from parc_xl.domain.models import Plan
-from parc_xl.domain.problems import Problem
+from parc_xl.domain.problems import Problem, error
 from parc_xl.errors import InputError
 from parc_xl.io.plan_docx import read_docx
+from parc_xl.io.plan_pdf import read_pdf
 from parc_xl.io.plan_text import decode_text, read_text
 from parc_xl.io.plan_xlsx import read_xlsx
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_PDF_MAGIC = b"%PDF-"  # readers accept it anywhere in the first 1024 bytes
 
 
 def sniff(path: Path) -> str:
-    """"docx", "xlsx", "text"; raises `InputError` for anything unusable."""
+    """"docx", "xlsx", "pdf", "text"; raises `InputError` for anything unusable."""
     if not path.exists():
         raise InputError(f"Không tìm thấy tệp «{path}». Hãy kiểm tra lại đường dẫn.")
     if path.is_dir():
@@ -36,6 +39,14 @@ def sniff(path: Path) -> str:
         raise InputError(f"Không đọc được tệp «{path.name}» ({exc.strerror or exc}).") from exc
     if not data.strip():
         raise InputError(f"Tệp «{path.name}» rỗng, không có nội dung kế hoạch.")
+    if _PDF_MAGIC in data[:1024]:
+        return "pdf"
+    if path.suffix.lower() == ".pdf":
+        message = (
+            f"Tệp «{path.name}» có đuôi .pdf nhưng nội dung không phải PDF (tệp hỏng, chưa tải xong "
+            "hoặc bị đổi tên). Hãy mở tệp kiểm tra, lấy lại bản PDF gốc hoặc bản Word (.docx) rồi nhập lại."
+        )
+        raise InputError(message, [error("plan-not-pdf", message, file=path.name)])
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_STREAM in data:
             raise InputError(
@@ -59,11 +70,6 @@ def sniff(path: Path) -> str:
         raise InputError(
             f"Tệp «{path.name}» không phải tài liệu Word (.docx) hay bảng tính Excel (.xlsx)."
         )
-    if data.startswith(b"%PDF"):
-        raise InputError(
-            f"Tệp «{path.name}» là PDF. Hãy dùng bản Word (.docx) của kế hoạch, hoặc chép bảng "
-            "phụ lục sang Excel (.xlsx) hay trích văn bản có cột cách nhau bằng Tab (.txt)."
-        )
     if path.suffix.lower() in {".docx", ".xlsx", ".xlsm", ".doc", ".xls"}:
         raise InputError(
             f"Tệp «{path.name}» có đuôi {path.suffix} nhưng nội dung không phải tệp Word/Excel "
@@ -86,4 +92,6 @@ def read_appendix(path: Path, year: int) -> tuple[Plan, list[Problem]]:
         return read_docx(path, year)
     if kind == "xlsx":
         return read_xlsx(path, year)
+    if kind == "pdf":
+        return read_pdf(path, year)
     return read_text(path, year)
