@@ -43,6 +43,9 @@ RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/ext
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+VBA_PART = "xl/vbaProject.bin"
+# Reserved1 0x61CC, Version 0xFFFF, Reserved2 0x00, Reserved3 0x0001 ([MS-OVBA] 2.3.4.1)
+VBA_PROJECT_NO_CACHE = bytes.fromhex("cc61ffff000100")
 
 CORE_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
@@ -164,6 +167,16 @@ def find_macros(explicit: Path | None = None) -> Path:
     )
 
 
+def _without_performance_cache(vba_bin: bytes) -> bytes:
+    """MS-OVBA 2.3.4.1: a writer MUST write _VBA_PROJECT as version 0xFFFF and no
+    PerformanceCache (the 7 bytes Excel itself writes), so Office recompiles from source."""
+    from pyopenvba.cfb import CFB
+
+    cfb = CFB.from_bytes(vba_bin)
+    cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_NO_CACHE)
+    return bytes(cfb.to_bytes())
+
+
 def build(output: Path = DEFAULT_OUTPUT, macros: Path | None = None) -> Path:
     """Build the add-in from `macros/` (see find_macros) and the installed xlwings; returns `output`."""
     from pyopenvba import ExcelFile
@@ -185,13 +198,19 @@ def build(output: Path = DEFAULT_OUTPUT, macros: Path | None = None) -> Path:
                     project.delete_module(name)
             for module in project_modules(macros):
                 project.add_module(module.name, _to_vba(module.source))
+            for name in ("ThisWorkbook", "Sheet1"):
+                # Rewritten from source at MODULEOFFSET 0: drops the template's compiled p-code.
+                doc = project.get_module(name)
+                doc.body = doc.body
             wb.save()
         with zipfile.ZipFile(raw) as z:
             rels = z.read("_rels/.rels")
+            vba_bin = z.read(VBA_PART)
         data = _repack(
             raw,
             extra={RIBBON_PART: ribbon},
-            replace={"_rels/.rels": _add_ribbon_rel(rels), "docProps/core.xml": CORE_XML.encode("utf-8")},
+            replace={"_rels/.rels": _add_ribbon_rel(rels), "docProps/core.xml": CORE_XML.encode("utf-8"),
+                     VBA_PART: _without_performance_cache(vba_bin)},
         )
     tmp_out = output.with_name(output.name + ".tmp")
     tmp_out.write_bytes(data)

@@ -151,3 +151,34 @@ def test_build_from_a_non_editable_install_finds_macros_or_asks_for_them(
 
     assert cli.main(["addin", "build", "--macros", str(REPO / "macros"), "-o", str(tmp_path / "c.xlam")]) == 0
     assert (tmp_path / "c.xlam").read_bytes() == built.read_bytes()
+
+
+@pytest.mark.parametrize("which", ["built", "committed"])
+def test_vba_project_has_no_performance_cache_and_no_pcode(built: Path, which: str) -> None:
+    """[MS-OVBA] 2.3.4.1: a writer MUST write _VBA_PROJECT version 0xFFFF with no cache
+    (cc 61 ff ff 00 01 00, as Excel's own saved add-in has); every module stream starts
+    with its source (MODULEOFFSET 0), so no template p-code is left to run stale."""
+    import io
+
+    import olefile
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import parse_vba_project
+
+    with zipfile.ZipFile(built if which == "built" else COMMITTED) as z:
+        vba_bin = z.read("xl/vbaProject.bin")
+    with olefile.OleFileIO(io.BytesIO(vba_bin)) as ole:
+        assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("cc61ffff000100")
+    offsets = {m.name: m.text_offset for m in parse_vba_project(CFB.from_bytes(vba_bin)).modules}
+    assert offsets and set(offsets.values()) == {0}, offsets
+
+
+def test_excel_saved_addin_has_the_same_vba_project_form() -> None:
+    ref = REPO.parent / "shared" / "ref" / "office" / "xlwings-0.37.8_quickstart_addin_ribbon.xlam"
+    if not ref.is_file():
+        pytest.skip(f"{ref} absent (reference files live outside the repo)")
+    import io
+
+    import olefile
+
+    with zipfile.ZipFile(ref) as z, olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin"))) as ole:
+        assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("cc61ffff000100")
