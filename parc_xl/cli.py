@@ -153,13 +153,13 @@ def _cmd_demo(a: argparse.Namespace) -> Any:
 def _cmd_addin_build(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import addin
 
-    return addin.build(Path(a.output), Path(a.macros) if a.macros else None)
+    return addin.build(Path(a.output), Path(a.macros) if a.macros else None, a.target)
 
 
 def _cmd_addin_install(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import addin
 
-    return addin.install(Path(a.addin) if a.addin else None)
+    return addin.install(Path(a.addin) if a.addin else None, a.target)
 
 
 def build_parser() -> _Parser:
@@ -266,12 +266,16 @@ def build_parser() -> _Parser:
         dest="action", required=True, parser_class=_Parser, title="các lệnh", metavar="VIỆC")
     s = addin.add_parser("build", parents=[common], help="đóng gói phần bổ trợ .xlam",
                          epilog=_examples("parc-xl addin build -o workbooks/parc_xl.xlam"))
-    s.add_argument("-o", "--output", required=True, metavar="TEP.xlam", help="tệp .xlam sẽ ghi")
+    s.add_argument("-o", "--output", required=True, metavar="TEP.xlam", help="tệp .xlam (hoặc .oxt) sẽ ghi")
     s.add_argument("--macros", metavar="THU_MUC", help="thư mục macros/ của mã nguồn (mặc định: tự tìm)")
+    s.add_argument("--target", choices=["excel", "libreoffice"], default="excel",
+                   help="excel: phần bổ trợ .xlam (mặc định); libreoffice: phần mở rộng .oxt cho Calc")
     s.set_defaults(func=_cmd_addin_build)
     s = addin.add_parser("install", parents=[common], help="cài phần bổ trợ vào Excel (Windows)",
                          epilog=_examples("parc-xl addin install"))
-    s.add_argument("--addin", metavar="TEP.xlam", help="tệp .xlam cần cài (mặc định: bản đi kèm parc-xl)")
+    s.add_argument("--addin", metavar="TEP.xlam", help="tệp .xlam/.oxt cần cài (mặc định: bản đi kèm parc-xl)")
+    s.add_argument("--target", choices=["excel", "libreoffice"], default="excel",
+                   help="excel (Windows, mặc định) hoặc libreoffice (cài bằng unopkg)")
     s.set_defaults(func=_cmd_addin_install)
     return p
 

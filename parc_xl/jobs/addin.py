@@ -1,4 +1,5 @@
-"""Phần bổ trợ Excel: build the .xlam from macros/ (any OS) or install it (Windows)."""
+"""Phần bổ trợ: build the Excel .xlam or the LibreOffice .oxt from macros/ (any OS) and
+install it (Excel on Windows; LibreOffice through unopkg)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import parc_xl
 from parc_xl.addin import build as addin_build
+from parc_xl.addin import oxt
 from parc_xl.errors import InputError
 from parc_xl.jobs._common import JobResult
 
@@ -24,7 +26,14 @@ class AddinResult(JobResult):
         return "\n".join(self.lines)
 
 
-def build(output: Path, macros: Path | None = None) -> AddinResult:
+def build(output: Path, macros: Path | None = None, target: str = "excel") -> AddinResult:
+    if target == "libreoffice":
+        try:
+            path = oxt.build(Path(output), addin_build.find_macros(macros))
+        except (oxt.OxtError, addin_build.AddinError) as exc:
+            raise InputError(str(exc)) from exc
+        return AddinResult(action="build", path=str(path),
+                           lines=[f"Đã dựng phần mở rộng LibreOffice: {path} (parc-xl {parc_xl.__version__})"])
     try:
         path = addin_build.build(Path(output), macros)
     except addin_build.AddinError as exc:
@@ -34,7 +43,19 @@ def build(output: Path, macros: Path | None = None) -> AddinResult:
     return AddinResult(action="build", path=str(path), lines=[line])
 
 
-def install(addin: Path | None = None) -> AddinResult:
+def default_extension() -> Path:
+    """The .oxt shipped beside the .xlam (source tree or the wheel's share/parc-xl)."""
+    return addin_build.default_addin().with_name("parc_xl.oxt")
+
+
+def install(addin: Path | None = None, target: str = "excel") -> AddinResult:
+    if target == "libreoffice":
+        extension = addin or default_extension()
+        try:
+            lines = oxt.install(extension)
+        except oxt.OxtError as exc:
+            raise InputError(str(exc)) from exc
+        return AddinResult(action="install", path=str(extension), lines=lines)
     try:
         lines = addin_build.install(addin)
     except addin_build.AddinError as exc:
