@@ -110,7 +110,7 @@ def _cmd_plan_import(a: argparse.Namespace) -> Any:
 def _cmd_units_generate(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import units_generate
 
-    return units_generate.run(Path(a.master), a.period, Path(a.output), a.unit or None)
+    return units_generate.run(Path(a.master), a.period, Path(a.output), a.unit or None, mail=a.mail)
 
 
 def _cmd_validate(a: argparse.Namespace) -> Any:
@@ -194,11 +194,15 @@ def build_parser() -> _Parser:
                          description="Tạo cho mỗi đơn vị một tệp báo cáo của kỳ (chỉ các nhiệm vụ của đơn vị).",
                          epilog=_examples("parc-xl units generate so_theo_doi.xlsx --period 2026-Q1 -o gui_don_vi/",
                                           "parc-xl units generate so_theo_doi.xlsx --period 2026-H1 -o gui_don_vi/ "
-                                          "--unit PNV PTP"))
+                                          "--unit PNV PTP",
+                                          "parc-xl units generate so_theo_doi.xlsx --period 2026-Q1 -o gui_don_vi/ --mail"))
     s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi")
     s.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
     s.add_argument("-o", "--output", required=True, metavar="THU_MUC", help="thư mục ghi các tệp gửi đơn vị")
     s.add_argument("--unit", action="extend", nargs="+", metavar="MÃ", help="chỉ tạo cho các đơn vị có mã này")
+    s.add_argument("--mail", action="store_true",
+                   help="tạo thêm cho mỗi đơn vị một thư nháp .eml (gửi tới Thư điện tử trong danh mục, "
+                        "đính kèm tệp mẫu) để mở bằng Outlook/Thunderbird và gửi")
     s.set_defaults(func=_cmd_units_generate)
 
     s = sub.add_parser("validate", parents=[common], help="kiểm tra tệp báo cáo của đơn vị",

@@ -1,5 +1,8 @@
 """Job: one workbook per unit for a reporting period (`parc-xl units generate MASTER
---period P -o DIR [--unit CODE…]`, ribbon "Tạo mẫu đơn vị").
+--period P -o DIR [--unit CODE…] [--mail]`, ribbon "Tạo mẫu đơn vị").
+
+With `--mail` each unit also gets an unsent `.eml` draft to its registry address with its
+workbook attached; a unit whose address is missing or unusable is listed, never skipped silently.
 
 A unit gets a workbook when at least one task falls on it (lead or coordination,
 directly or through a group); files are named `<period>_<unit code>.xlsx`.
@@ -15,9 +18,11 @@ from pydantic import BaseModel, Field
 
 from parc_xl.domain.assignments import ROLE_LEAD, unit_tasks, units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
+from parc_xl.domain.mail_text import address_problem, unit_form_mail
 from parc_xl.domain.models import Plan, Registry
 from parc_xl.domain.periods import Period, plan_period
 from parc_xl.errors import InputError
+from parc_xl.io.mail_draft import write_draft
 from parc_xl.io.unit_book import TEMPLATE_VERSION, write_unit_book
 
 
@@ -29,12 +34,25 @@ class GeneratedUnit(BaseModel):
     coord_tasks: int
 
 
+class MailDraft(BaseModel):
+    unit: str
+    to: str
+    eml: str
+
+
+class NoAddress(BaseModel):
+    unit: str
+    reason: str
+
+
 class GenerateResult(BaseModel):
     period: str
     out_dir: str
     fingerprint: str
     generated: list[GeneratedUnit] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list)  # requested units with no task
+    drafts: list[MailDraft] = Field(default_factory=list)
+    no_address: list[NoAddress] = Field(default_factory=list)
 
     @property
     def files(self) -> list[str]:
@@ -49,6 +67,13 @@ class GenerateResult(BaseModel):
         lines = [f"Đã tạo {len(self.generated)} tệp mẫu báo cáo {label} trong thư mục {self.out_dir}."]
         if self.skipped:
             lines.append(f"Không tạo cho {len(self.skipped)} đơn vị không có nhiệm vụ: {', '.join(self.skipped)}.")
+        if self.drafts:
+            lines.append(f"Đã tạo {len(self.drafts)} thư nháp (.eml) gửi kèm tệp mẫu; mở bằng Outlook hoặc "
+                         "Thunderbird rồi bấm Gửi.")
+        for n in self.no_address:
+            lines.append(f"Không tạo thư cho {n.unit}: {n.reason}; hãy sửa cột Thư điện tử của sheet Đơn vị "
+                         "rồi tạo lại, hoặc gửi tệp bằng tay.")
+        return "\n".join(lines)
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -58,15 +83,33 @@ class GenerateResult(BaseModel):
             "fingerprint": self.fingerprint,
             "files": [g.model_dump() for g in self.generated],
             "skipped": self.skipped,
+            "drafts": [d.model_dump() for d in self.drafts],
+            "no_address": [n.model_dump() for n in self.no_address],
         }
 
 
-def run(master: Path, period: str, out_dir: Path, units: list[str] | None = None) -> GenerateResult:
-    """Read the master and write the unit workbooks."""
+def run(master: Path, period: str, out_dir: Path, units: list[str] | None = None,
+        mail: bool = False) -> GenerateResult:
+    """Read the master and write the unit workbooks (and, with `mail`, their e-mail drafts)."""
     from parc_xl.io.master import ensure_mac_key, read_master
 
     data = read_master(Path(master), tracking=False)
-    return generate(data.plan, data.registry, period, Path(out_dir), units, mac_key=ensure_mac_key(data))
+    result = generate(data.plan, data.registry, period, Path(out_dir), units, mac_key=ensure_mac_key(data))
+    if mail:
+        per = Period.parse(result.period)
+        deadline = data.schedule.submission_deadline(per)
+        for g in result.generated:
+            unit = data.registry.unit(g.unit)
+            address = (unit.email if unit else "").strip()
+            why = address_problem(address)
+            if why:
+                result.no_address.append(NoAddress(unit=g.unit, reason=why))
+                continue
+            book = Path(g.file)
+            subject, body = unit_form_mail(g.name, per.label_vi, deadline, book.name, data.plan.year)
+            eml = write_draft(book.with_suffix(".eml"), address, subject, body, [book])
+            result.drafts.append(MailDraft(unit=g.unit, to=address, eml=str(eml)))
+    return result
 
 
 def generate(
