@@ -239,3 +239,32 @@ def test_install_without_libreoffice_says_what_to_install(tmp_path: Path, monkey
     assert main(["addin", "install", "--target", "libreoffice"]) == 2
     out = capsys.readouterr()
     assert "Không tìm thấy chương trình unopkg" in out.out + out.err
+
+
+@pytest.mark.libreoffice
+def test_unit_workbook_dropdowns_and_input_messages_show_in_calc(office: dict) -> None:
+    """The unit's side: the form a unit head opens in Calc offers the Tiến độ list and shows
+    the Vietnamese input and error messages; plan columns locked, the sheet protected."""
+    from parc_xl.io import unit_book
+
+    work = Path(tempfile.mkdtemp(prefix="unit_", dir=office["root"]))
+    master, _ = _quarter(work, units=0)
+    book = sorted((work / "gui_don_vi").glob("*.xlsx"))[0]
+    letters = {c.id: chr(ord("A") + i) for i, c in enumerate(unit_book.COLUMNS)}
+    progress = f"{letters['progress']}{unit_book.FIRST_ROW}"
+    task = f"{letters['task']}{unit_book.FIRST_ROW}" if "task" in letters else f"A{unit_book.FIRST_ROW}"
+    spec = work / "cells.json"
+    out = work / "cells.out.json"
+    spec.write_text(json.dumps({"soffice": office["soffice"], "profile": office["profile"], "book": str(book),
+                                "sheet": "Báo cáo", "cells": [progress, task], "out": str(out)}), encoding="utf-8")
+    run = subprocess.run([office["python"], str(DRIVER.with_name("uno_cells.py")), str(spec)],
+                         capture_output=True, text=True, env=office["env"], timeout=300)
+    assert run.returncode == 0, run.stderr
+    cells = json.loads(out.read_text(encoding="utf-8"))
+    p = cells[progress]
+    assert p["type"] == "LIST" and p["show_list"] != 0
+    assert "Đã hoàn thành" in p["formula1"] and "Đang thực hiện" in p["formula1"]
+    assert p["show_input"] and p["input_title"] == "Tiến độ"
+    assert p["input_message"].startswith("Chọn trong danh sách.")
+    assert p["show_error"] and p["error_title"] == "Tiến độ không hợp lệ"
+    assert not p["locked"] and cells[task]["locked"] and cells["_protected"]
