@@ -12,7 +12,7 @@ Public Sub OnPlanImport(control As IRibbonControl)
     Dim picked As Collection, target As String
     If Not WorkbookReady(False) Then Exit Sub
     Set picked = PickFiles(VN("Ch\u1ECDn ph\u1EE5 l\u1EE5c k\u1EBF ho\u1EA1ch (Word, Excel ho\u1EB7c v\u0103n b\u1EA3n)"), _
-                           VN("Ph\u1EE5 l\u1EE5c k\u1EBF ho\u1EA1ch"), "*.docx;*.xlsx;*.txt", False)
+                           VN("Ph\u1EE5 l\u1EE5c k\u1EBF ho\u1EA1ch"), "*.docx;*.xlsx;*.pdf;*.txt", False)
     If picked.Count = 0 Then Exit Sub
     target = PickSaveAs(VN("L\u01B0u s\u1ED5 t\u1ED5ng h\u1EE3p m\u1EDBi"), "SoTongHop_CCHC.xlsx", "Excel (*.xlsx), *.xlsx")
     If target = "" Then Exit Sub
