@@ -29,7 +29,7 @@ from parc_xl.domain.submissions import (
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
-from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
+from parc_xl.io.master import MasterData, TrackingRow, _datetime, file_sha256, read_master
 from parc_xl.io.xlsx_package import XlsxPackage
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
 from parc_xl.jobs.validate import check_file
@@ -54,6 +54,8 @@ class MergeResult(JobResult):
     accepted: list[str] = Field(default_factory=list)
     rejected: list[RejectedFile] = Field(default_factory=list)
     already_merged: list[str] = Field(default_factory=list)  # same SHA-256 as an earlier merge
+    # refused before, and a return of the same unit and period received later was accepted since
+    superseded: list[str] = Field(default_factory=list)
     missing_units: list[str] = Field(default_factory=list)
     late_units: list[str] = Field(default_factory=list)
     rows_updated: int = 0
@@ -73,6 +75,7 @@ class MergeResult(JobResult):
             "rejected": [{"file": r.file, "unit": r.unit,
                           "issues": [_issue_json(p) for p in r.issues]} for r in self.rejected],
             "already_merged": self.already_merged,
+            "superseded": self.superseded,
             "missing_units": self.missing_units,
             "late_units": self.late_units,
             "rows_updated": self.rows_updated,
@@ -87,6 +90,8 @@ class MergeResult(JobResult):
         lines = [
             f"Tổng hợp {label}: nhận {len(self.accepted)} tệp, từ chối {len(self.rejected)} tệp"
             + (f", bỏ qua {len(self.already_merged)} tệp đã tổng hợp trước đó" if self.already_merged else "")
+            + (f", bỏ qua {len(self.superseded)} tệp bị từ chối trước đó đã có bản sửa thay thế"
+               if self.superseded else "")
             + ".",
             f"Cập nhật {self.rows_updated} dòng ({self.fields_changed} ô thay đổi), "
             f"{self.rows_unchanged} dòng không đổi.",
@@ -244,12 +249,20 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
             continue
         known_hashes.add(sha)  # the same file twice in one inbox counts once
         if sha in refused_before and not partial:  # --partial re-reads refused files on purpose
-            when = refused_before[sha].get("received_at")
-            steps.append(RejectedFile(file=str(path), unit=str(refused_before[sha].get("unit") or ""),
+            before = refused_before[sha]
+            when = _datetime(before.get("received_at"))
+            slot = (str(before.get("unit") or ""), str(before.get("period") or ""))
+            fixed_at = latest_accepted.get(slot)
+            if fixed_at is not None and (when is None or fixed_at >= when):
+                result.superseded.append(str(path))  # a corrected copy replaced it: nothing to do
+                continue
+            reason = str(before.get("note") or "").strip()
+            steps.append(RejectedFile(file=str(path), unit=slot[0],
                                       issues=[error("already-rejected", (
-                                          f"Tệp {path.name} đã bị từ chối ở lần tổng hợp trước "
-                                          "(xem sheet Nộp báo cáo); đơn vị cần sửa và gửi lại."),
-                                          file=str(path), value=str(when or ""))]))
+                                          f"Tệp {path.name} đã bị từ chối ở lần tổng hợp trước"
+                                          + (f" vì: {reason}" if reason else " (xem sheet Nộp báo cáo)")
+                                          + "; đơn vị cần sửa và gửi lại."),
+                                          file=str(path), value=str(before.get("received_at") or ""))]))
             continue
         origin = origins.get(path)
         got = receipt_time(origin.sent_at if origin else None, received_at,
@@ -368,8 +381,6 @@ def _n_errors(problems: list[Problem]) -> int:
 
 
 def _latest_accepted(md: MasterData) -> dict[tuple[str, str], dt.datetime]:
-    from parc_xl.io.master import _datetime
-
     latest: dict[tuple[str, str], dt.datetime] = {}
     for s in md.submissions:
         if str(s.get("outcome") or "") not in (ACCEPTED, PARTIAL):

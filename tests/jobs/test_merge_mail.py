@@ -105,3 +105,40 @@ def test_inbox_of_mails_copied_after_the_deadline_is_on_time_by_message_date(tmp
     # the archive keeps each e-mail beside its workbook
     archived = sorted(p.suffix for p in (master.parent / "luu_tru" / Q1).iterdir())
     assert archived == [".eml", ".eml", ".eml", ".xlsx", ".xlsx", ".xlsx"]
+
+
+def test_a_refused_file_replaced_by_a_corrected_copy_is_superseded(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    master = make_office(tmp_path / "vp")
+    out = tmp_path / "gui"
+    units_generate.run(master, Q1, out, ["PNV", "PTP"])
+    inbox = tmp_path / "hop_thu"
+    bad = fill_return(out / f"{Q1}_PNV.xlsx", inbox / "pnv_sai.xlsx", {"1.1": {"progress": "Đang thực hiện"}},
+                      dt.datetime(2026, 3, 10, 9))
+    wb = load_workbook(bad)
+    ws = wb["Báo cáo"]
+    task_col = next(c.column for c in ws[4] if c.value == "Nhiệm vụ")
+    ws.cell(row=5, column=task_col).value = "Nhiệm vụ đã bị sửa"
+    wb.save(bad)
+    os.utime(bad, (dt.datetime(2026, 3, 10, 9).timestamp(),) * 2)
+    bad_ptp = tmp_path / "ptp_sai.xlsx"
+    fill_return(out / f"{Q1}_PTP.xlsx", bad_ptp, {"1.2": {"progress": "Xong 50%"}}, dt.datetime(2026, 3, 10, 9))
+    (inbox / "ptp_sai.xlsx").write_bytes(bad_ptp.read_bytes())
+    os.utime(inbox / "ptp_sai.xlsx", (dt.datetime(2026, 3, 10, 9).timestamp(),) * 2)
+    first = merge.run(master, inbox, Q1, as_of=AS_OF)
+    assert {Path(r.file).name for r in first.rejected} == {"pnv_sai.xlsx", "ptp_sai.xlsx"}
+
+    fill_return(out / f"{Q1}_PNV.xlsx", inbox / "pnv_sua.xlsx", {"1.1": {"progress": "Đang thực hiện"}},
+                dt.datetime(2026, 3, 12, 9))
+    second = merge.run(master, inbox, Q1, as_of=AS_OF)
+    assert [Path(f).name for f in second.accepted] == ["pnv_sua.xlsx"]
+    # PTP has not corrected its file: still refused, and the reason is said again
+    again = {Path(r.file).name: r.issues[0] for r in second.rejected}
+    assert "ptp_sai.xlsx" in again
+    assert again["ptp_sai.xlsx"].code == "already-rejected"
+    assert "vì:" in again["ptp_sai.xlsx"].message and "Xong 50%" in again["ptp_sai.xlsx"].message
+
+    (inbox / "ptp_sai.xlsx").unlink()
+    third = merge.run(master, inbox, Q1, as_of=AS_OF)
+    assert third.exit_code == 0 and [Path(f).name for f in third.superseded] == ["pnv_sai.xlsx"]
