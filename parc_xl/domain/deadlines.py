@@ -59,7 +59,20 @@ _QNUM = r"(?:iv|iii|ii|i|0?[1-4]|mot|nhat|hai|ba|bon|tu)(?![a-z0-9])"
 # "quý", the common misspelling "quí", and the abbreviation "Q" ("Q.I", "QI", "Q1").
 _QWORD = r"(?:quy|qui|q)"
 _MNUM = r"(?:1[0-2]|0?[1-9])(?!\d)"
-_YEAR = r"(?:\s*(?:/|-|–|,)?\s*(?:nam\s*)?(?P<y>\d{4})(?!\d))?"
+_MDIGITS = _MNUM
+# Months written out ("tháng mười hai", "tháng tư"). "năm" (5) only as "tháng năm năm 2024";
+# words that fold to another word are read only with their diacritics (SPELLED_MONTH_EXACT).
+SPELLED_MONTHS: dict[str, int] = {
+    "muoi hai": 12, "muoi mot": 11, "muoi": 10, "chin": 9, "tam": 8, "bay": 7, "sau": 6, "nam": 5,
+    "tu": 4, "bon": 4, "ba": 3, "hai": 2, "mot": 1,
+}
+SPELLED_MONTH_EXACT: dict[str, tuple[str, ...]] = {"sau": ("sáu",), "nam": ("năm",), "tu": ("tư",)}
+_MWORD = r"(?<![a-z])(?:muoi\s*hai|muoi\s*mot|muoi|chin|tam|bay|sau|nam(?=\s*nam)|tu|bon|ba|hai|mot)(?![a-z])"
+_MTOKEN = rf"(?:{_MDIGITS}|{_MWORD})"
+_YEAR = r"(?:\s*(?:/|-|–|,|\.)?\s*(?:nam\s*)?(?P<y>\d{4})(?!\d))?"
+
+# "quý" and not "quy định", "quy chế", "quy trình"… (the same letters without diacritics)
+_QUY = r"quy(?!\s*(?:dinh|che|trinh|hoach|mo|uoc|tac|chuan)(?![a-z]))"
 
 # Reporting-cycle words (NĐ 09/2019/NĐ-CP, Điều 12: báo cáo định kỳ hằng tháng, hằng quý,
 # 6 tháng, hằng năm); "hằng"/"hàng" fold to the same "hang". Seeds 000 and 003.
@@ -69,9 +82,9 @@ RECURRENCE_PHRASES: list[tuple[str, Recurrence]] = [
     (r"(?:0?6|sau)\s*thang\s*(?:mot|1)\s*lan", Recurrence.SEMIANNUAL),
     (r"(?:dinh ky\s*)?(?:hang|moi)\s*nua\s*nam|dinh ky\s*nua\s*nam", Recurrence.SEMIANNUAL),
     (r"dinh ky\s*(?:0?3|ba)\s*thang", Recurrence.QUARTERLY),
-    (r"(?:dinh ky\s*)?(?:hang|moi)\s*quy", Recurrence.QUARTERLY),
-    (r"(?:dinh ky\s*)?theo\s*(?:tung\s*)?quy", Recurrence.QUARTERLY),
-    (r"dinh ky\s*quy|quy\s*(?:mot|1)\s*lan", Recurrence.QUARTERLY),
+    (r"(?:dinh ky\s*)?(?:hang|moi)\s*" + _QUY, Recurrence.QUARTERLY),
+    (r"(?:dinh ky\s*)?theo\s*(?:tung\s*)?" + _QUY, Recurrence.QUARTERLY),
+    (r"dinh ky\s*" + _QUY + r"|quy\s*(?:mot|1)\s*lan", Recurrence.QUARTERLY),
     (r"(?:dinh ky\s*)?(?:hang|moi)\s*thang|dinh ky\s*(?:0?1\s*)?thang|thang\s*(?:mot|1)\s*lan",
      Recurrence.MONTHLY),
     (r"(?:dinh ky\s*)?(?:hang|moi)\s*nam|dinh ky\s*(?:12\s*thang|nam)|nam\s*(?:mot|1)\s*lan",
@@ -141,6 +154,12 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
+def _on_day(year: int, month: int, day: int | None) -> dt.date:
+    """`day` of the month, or its last day when None or past the month's end."""
+    end = _month_end(year, month)
+    return end if day is None or day >= end.day else dt.date(year, month, day)
+
+
 def _quarter_end(year: int, quarter: int) -> dt.date:
     return _month_end(year, quarter * 3)
 
@@ -166,6 +185,24 @@ class _Expr:
     last: dt.date
     explicit_years: list[int] = field(default_factory=list)
     note: str = ""  # how a vague word was read
+    kind: str = "date"  # date (day and month), month, quarter, half, year, span
+    pre: str | None = None  # the qualifier written before it (trước, trong, cuối…)
+    dates: list[dt.date] = field(default_factory=list)  # every date it names, in order
+    span_end: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.dates:
+            self.dates = sorted({self.first, self.last})
+
+
+@dataclass
+class _Day:
+    """A day of the month without a month ("trước ngày 22"): only a recurring cell uses it."""
+
+    start: int
+    end: int
+    day: int  # after the "trước" rule: 0 means the end of the month before
+    words: str
 
 
 @dataclass
@@ -176,6 +213,9 @@ class _Scan:
     work: list[str] = field(init=False)  # folded copy; consumed characters become \0
     exprs: list[_Expr] = field(default_factory=list)
     bad: list[tuple[int, int]] = field(default_factory=list)  # unreadable time-like spans
+    days: list[_Day] = field(default_factory=list)
+    shifts: list[tuple[int, int, int, Recurrence]] = field(default_factory=list)  # months moved, per cycle
+    notes: list[str] = field(default_factory=list)  # warnings about readings chosen
 
     def __post_init__(self) -> None:
         self.work = list(self.folded)
@@ -188,9 +228,13 @@ class _Scan:
         for i in range(start, end):
             self.work[i] = "\0"
 
+    def matches(self, pattern: str) -> list[re.Match[str]]:
+        """Matches of `pattern` (word-bounded) in the not yet consumed text, not consumed."""
+        return list(re.finditer(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", self.text))
+
     def find(self, pattern: str) -> list[re.Match[str]]:
         """Matches of `pattern` (word-bounded) in the not yet consumed text, consuming them."""
-        found = list(re.finditer(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", self.text))
+        found = self.matches(pattern)
         for m in found:
             self.consume(m.start(), m.end())
         return found
@@ -198,39 +242,158 @@ class _Scan:
     def quote(self, start: int, end: int) -> str:
         return self.original[start:end].strip(" .,;:-–()")
 
+    def before(self, pos: int) -> str:
+        """The folded text before `pos` (consumed or not)."""
+        return self.folded[:pos]
+
 
 def _year_of(m: re.Match[str], plan_year: int) -> tuple[int, list[int]]:
     y = m.groupdict().get("y")
     return (int(y), [int(y)]) if y else (plan_year, [])
 
 
+def _month_value(s: _Scan, start: int, end: int) -> int | None:
+    """A month written as digits or a word ("mười hai"); None for a word that, without
+    its diacritics, is another word ("sau" is "sau" = after unless written "sáu")."""
+    token = s.folded[start:end]
+    if token.isdigit():
+        return int(token)
+    word = re.sub(r"\s+", " ", token)
+    if word in SPELLED_MONTH_EXACT:
+        if s.original[start:end].lower() not in SPELLED_MONTH_EXACT[word]:
+            return None
+    return SPELLED_MONTHS.get(word)
+
+
+def _months_in(s: _Scan, m: re.Match[str], first_group: str) -> list[int] | None:
+    """The months of a "tháng A, B và C" match, or None when a word is not a month."""
+    values = [_month_value(s, m.start(first_group), m.end(first_group))]
+    if m["more"]:
+        base = m.start("more")
+        for t in re.finditer(_MTOKEN, m["more"]):
+            values.append(_month_value(s, base + t.start(), base + t.end()))
+    if any(v is None for v in values):
+        return None
+    return [v for v in values if v is not None]
+
+
+def _before_day(day: dt.date, pre: str | None) -> dt.date:
+    return day - dt.timedelta(days=1) if pre == "truoc" else day
+
+
 # --------------------------------------------------------------------------- time expressions
+_DPRE = r"(?:(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao|trong)\s*)?"
+
+
 def _scan_explicit_dates(s: _Scan) -> None:
+    """Day-first dates. A number pair joined by "-" or "/" is a date only when it can be
+    one; see the module doc for "tháng 8-9/2025" (months) and "8-9/2025" (ambiguous)."""
     patterns = [
-        # "ngày 15 tháng 3 năm 2024", "15 tháng 3 năm 2024"
-        r"(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?(?:ngay\s*)?(?P<d>\d{1,2})\s*thang\s*"
-        r"(?P<m>\d{1,2})(?:\s*(?:nam|/|,)?\s*(?P<y>\d{4}))?",
+        # "ngày 15 tháng 3 năm 2024", "15 tháng 3 năm 2024", "ngày 18 của tháng 6", "ngày 5 tháng mười hai"
+        _DPRE + r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?:cua\s*)?thang\s*(?P<m>" + _MTOKEN + r")(?!\s*lan)"
+        r"(?:\s*(?:nam|/|,)?\s*(?P<y>\d{4}))?",
+        # "ngày 15/3 năm 2024"
+        _DPRE + r"ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*,?\s*nam\s*(?P<y>\d{4})",
         # "15/3/2024", "15.03.2024", "15-3-24"
-        r"(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?(?:ngay\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*"
-        r"(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4}|\d{2})",
-        # "ngày 15/3", "trước 15/12" (no year: the plan's)
-        r"(?:(?:(?P<pre>truoc|cham nhat|han|den|vao|trong)\s*)?ngay|(?P<pre2>truoc|cham nhat|han|den))"
-        r"\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?!\s*/?\s*\d)",
+        _DPRE + r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?P<s1>[/.\-])\s*(?P<m>\d{1,2})\s*(?P<s2>[/.\-])\s*"
+        r"(?P<y>\d{4}|\d{2})(?!\d)",
+        # "ngày 15/3", "ngày 20-4" (no year: the plan's)
+        _DPRE + r"ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?!\s*[/.\-]?\s*\d)",
+        # "trước 15/12", "chậm nhất 20/4"
+        r"(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao)\s*(?P<d>\d{1,2})\s*/\s*"
+        r"(?P<m>\d{1,2})(?!\s*/?\s*\d)",
     ]
-    for pattern in patterns:
-        for m in s.find(pattern):
+    for n, pattern in enumerate(patterns):
+        for m in s.matches(pattern):
+            before = s.before(m.start())
+            if re.search(r"(?:(?<![a-z])" + _QWORD + r")\s*\.?\s*$|(?<![a-z])so\s*$|[/.\-]$", before):
+                continue  # "tháng 8-9/2025", "Quý 1/4", "số 20/4": not a day
+            gd = m.groupdict()
             year, explicit = _year_of(m, s.plan_year)
             if year < 100:
                 year += 2000
                 explicit = [year]
+            month = _month_value(s, m.start("m"), m.end("m"))
+            if month is None:
+                continue
+            d = int(m["d"])
             try:
-                day = dt.date(year, int(m["m"]), int(m["d"]))
+                day = dt.date(year, month, d)
             except ValueError:
+                if n == len(patterns) - 1:
+                    continue  # a bare pair that is no date: left for the other readers
+                s.consume(m.start(), m.end())
                 s.bad.append((m.start(), m.end()))
                 continue
-            if "truoc" in (m.groupdict().get("pre"), m.groupdict().get("pre2")):
-                day -= dt.timedelta(days=1)
-            s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit))
+            s.consume(m.start(), m.end())
+            day = _before_day(day, gd.get("pre"))
+            s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit, pre=gd.get("pre")))
+
+
+def _spread_before(s: _Scan) -> None:
+    """"trước ngày 01/3, 01/6 và 01/9": "trước" reaches every date of the list."""
+    dated = sorted((e for e in s.exprs if e.kind == "date"), key=lambda e: e.start)
+    for prev, cur in zip(dated, dated[1:], strict=False):
+        gap = s.folded[prev.end:cur.start]
+        if prev.pre == "truoc" and cur.pre is None and re.fullmatch(r"[\s,;&]*(?:va\s*)?(?:ngay\s*)?", gap):
+            cur.pre = "truoc"
+            cur.first -= dt.timedelta(days=1)
+            cur.last -= dt.timedelta(days=1)
+            cur.dates = [d - dt.timedelta(days=1) for d in cur.dates]
+
+
+def _scan_days(s: _Scan) -> None:
+    """"trước ngày 22", "ngày 18 của": a day without its month (for recurring cells)."""
+    pattern = _DPRE + r"ngay\s*(?P<d>\d{1,2})(?!\s*(?:[/.\-]\s*\d|\d|ngay))"
+    for m in s.find(pattern):
+        d = int(m["d"])
+        if not 1 <= d <= 31:
+            s.bad.append((m.start(), m.end()))
+            continue
+        s.days.append(_Day(m.start(), m.end(), d - 1 if m["pre"] == "truoc" else d, s.quote(m.start(), m.end())))
+
+
+# "tháng cuối (của mỗi) quý", "tháng đầu quý sau", "tháng sau": where in each cycle it falls
+_POSITION = {"dau": -2, "thu nhat": -2, "giua": -1, "thu hai": -1, "cuoi": 0, "thu ba": 0}
+
+
+def _scan_positions(s: _Scan) -> None:
+    quarter = (
+        r"(?:cua\s*)?thang\s*(?P<pos>dau|cuoi|giua|thu\s*(?:nhat|hai|ba))(?:\s*cua)?(?:\s*(?:moi|hang|tung))?"
+        r"\s*quy(?:\s*(?P<next>sau|tiep theo|ke tiep|tiep))?(?!\s*\.?\s*(?:" + _QNUM + r"))"
+    )
+    for m in s.find(quarter):
+        pos = re.sub(r"\s+", " ", m["pos"])
+        s.shifts.append((m.start(), m.end(), _POSITION[pos] + (3 if m["next"] else 0), Recurrence.QUARTERLY))
+    for m in s.matches(r"(?:cua\s*)?thang\s*(?P<next>sau|tiep theo|ke tiep|tiep)"):
+        if m["next"] == "sau" and s.original[m.start("next"):m.end("next")].lower() != "sau":
+            continue  # "tháng sáu" is June
+        s.consume(m.start(), m.end())
+        s.shifts.append((m.start(), m.end(), 1, Recurrence.MONTHLY))
+
+
+def _scan_spans(s: _Scan) -> None:
+    """"Giai đoạn 2021 - 2025", "Năm 2025 - 2026", "từ năm 2024 đến năm 2026"."""
+    pattern = (
+        r"(?:(?P<pre>trong giai doan|giai doan|thoi ky|tu|trong|ca)\s*)?(?:nam\s*)?(?P<y1>(?:19|20)\d\d)\s*"
+        r"(?:-|–|—|den het|den|toi)\s*(?:nam\s*)?(?P<y2>(?:19|20)\d\d)(?!\d)"
+    )
+    for m in s.matches(pattern):
+        y1, y2 = int(m["y1"]), int(m["y2"])
+        if not 0 < y2 - y1 <= 20 or re.search(r"[/.\-]$", s.before(m.start())):
+            continue
+        s.consume(m.start(), m.end())
+        year = min(max(s.plan_year, y1), y2)
+        due, end = dt.date(year, 12, 31), dt.date(y2, 12, 31)
+        words = s.quote(m.start(), m.end())
+        if year == y2:
+            note = f"«{words}» là giai đoạn {y1}–{y2}: hạn là ngày kết thúc giai đoạn {_vi(end)}"
+        else:
+            note = (f"«{words}» là giai đoạn {y1}–{y2}: theo dõi hạn của năm {year} là {_vi(due)}; "
+                    f"giai đoạn kết thúc ngày {_vi(end)}")
+        explicit = [] if y1 <= s.plan_year <= y2 else [year]
+        s.exprs.append(_Expr(m.start(), m.end(), due, due, explicit, note, kind="span", pre=m["pre"],
+                             span_end=end))
 
 
 def _scan_halves(s: _Scan) -> None:
@@ -248,7 +411,7 @@ def _scan_halves(s: _Scan) -> None:
         months = 9 if n.lstrip("0") == "9" or n == "chin" else 6
         end_month = 12 if m["pos"] == "cuoi" else months
         day = _month_end(year, end_month)
-        s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit))
+        s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit, kind="half", pre=m["pre"]))
 
 
 def _scan_quarters(s: _Scan) -> None:
@@ -274,15 +437,19 @@ def _scan_quarters(s: _Scan) -> None:
             else:
                 day = _quarter_end(year, quarter)
             dates.append(day)
-        s.exprs.append(_Expr(m.start(), m.end(), min(dates), max(dates), explicit, note))
+        s.exprs.append(_Expr(m.start(), m.end(), min(dates), max(dates), explicit, note, kind="quarter", pre=pre,
+                             dates=dates))
 
 
 def _scan_months(s: _Scan) -> None:
-    more = rf"(?P<more>(?:\s*(?:,|va|&|-|–|den|toi)\s*(?:thang\s*)?{_MNUM})*)"
-    pattern = _PREFIX + rf"thang\s*(?P<mo>{_MNUM})" + more + _YEAR
-    for m in s.find(pattern):
+    more = rf"(?P<more>(?:\s*(?:,|va|&|-|–|den|toi)\s*(?:thang\s*{_MWORD}|(?:thang\s*)?{_MDIGITS}))*)"
+    pattern = _PREFIX + rf"thang\s*(?P<mo>{_MTOKEN})" + more + _YEAR
+    for m in s.matches(pattern):
+        months = _months_in(s, m, "mo")
+        if months is None:
+            continue
+        s.consume(m.start(), m.end())
         year, explicit = _year_of(m, s.plan_year)
-        months = [int(m["mo"])] + [int(t) for t in re.findall(r"\d{1,2}", m["more"] or "")]
         pre, note = m["pre"], ""
         words = s.quote(m.start(), m.end())
         dates: list[dt.date] = []
@@ -298,13 +465,15 @@ def _scan_months(s: _Scan) -> None:
             else:
                 day = _month_end(year, month)
             dates.append(day)
-        s.exprs.append(_Expr(m.start(), m.end(), min(dates), max(dates), explicit, note))
+        s.exprs.append(_Expr(m.start(), m.end(), min(dates), max(dates), explicit, note, kind="month", pre=pre,
+                             dates=dates))
     # "tháng 13", "tháng 0": time-like but not a month
     for m in re.finditer(r"(?<![a-z])thang\s*\d+", s.text):
         s.bad.append((m.start(), m.end()))
         s.consume(m.start(), m.end())
-    # "12/2024": month and year without the word "tháng" (not "Quý 5/2024")
-    pattern = r"(?<![a-z0-9])(?:(?P<pre>truoc|trong|het|cuoi)\s*)?(?P<mo>1[0-2]|0?[1-9])\s*/\s*(?P<y>\d{4})(?!\d)"
+    # "12/2024", "12-2024", "12.2024": month and year without the word "tháng" (not "Quý 5/2024")
+    pattern = (r"(?<![a-z0-9/.\-])(?:(?P<pre>truoc|trong|het|cuoi)\s*)?(?P<mo>1[0-2]|0?[1-9])\s*[/.\-]\s*"
+               r"(?P<y>\d{4})(?!\d)")
     for m in list(re.finditer(pattern, s.text)):
         if re.search(rf"(?<![a-z]){_QWORD}\s*\.?\s*$", s.folded[: m.start()]):
             continue
@@ -314,7 +483,7 @@ def _scan_months(s: _Scan) -> None:
             day = _month_end(year, month - 1) if month > 1 else dt.date(year - 1, 12, 31)
         else:
             day = _month_end(year, month)
-        s.exprs.append(_Expr(m.start(), m.end(), day, day, [year]))
+        s.exprs.append(_Expr(m.start(), m.end(), day, day, [year], kind="month", pre=m["pre"]))
 
 
 def _scan_years(s: _Scan) -> None:
@@ -334,11 +503,12 @@ def _scan_years(s: _Scan) -> None:
             note = f"«{words}» được hiểu là hạn {_vi(day)}"
         else:
             day = dt.date(year, 12, 31)
-        s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit, note))
+        s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit, note, kind="year", pre=pre))
     # a bare year: "2024", "Trong 2024"
     for m in s.find(r"(?<![/.\-])(?:(?P<pre>trong|het|cuoi|ca)\s*)?(?P<y>20\d\d)"):
         year = int(m["y"])
-        s.exprs.append(_Expr(m.start(), m.end(), dt.date(year, 12, 31), dt.date(year, 12, 31), [year]))
+        s.exprs.append(_Expr(m.start(), m.end(), dt.date(year, 12, 31), dt.date(year, 12, 31), [year],
+                             kind="year", pre=m["pre"]))
 
 
 # --------------------------------------------------------------------------- milestones
@@ -436,6 +606,85 @@ def _leftover_timeish(s: _Scan) -> list[str]:
     return [c for c in chunks if c]
 
 
+def _event_years(s: _Scan, events: list[tuple[int, int]]) -> None:
+    """"Sau khi UBND tỉnh công bố kết quả đánh giá năm 2024": a plain year after an event
+    trigger, in the same sentence, says which event — it is not a due date."""
+    for e in list(s.exprs):
+        if e.kind != "year" or e.pre:
+            continue
+        for start, end in events:
+            if start < e.start and not _SEPARATOR.search(s.original[end:e.start]):
+                s.exprs.remove(e)
+                break
+
+
+# How many instances a year each cycle has; "hằng năm" with 2, 4 or 12 named months is
+# that cycle ("tháng 5 và tháng 11 hằng năm" is semiannual).
+_PER_YEAR: dict[Recurrence, int] = {
+    Recurrence.MONTHLY: 12, Recurrence.QUARTERLY: 4, Recurrence.SEMIANNUAL: 2, Recurrence.ANNUAL: 1,
+}
+_BY_COUNT = {n: rec for rec, n in _PER_YEAR.items()}
+
+
+@dataclass
+class _Shape:
+    recurrence: Recurrence
+    day: int | None = None
+    months: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _recurrence_shape(s: _Scan, rec: Recurrence, tracked: str) -> _Shape:
+    """The day and months of a recurring cell from the dates it names without a year."""
+    shape = _Shape(rec)
+    kinds = {"date", "month"} | ({"quarter"} if rec is Recurrence.ANNUAL else set())
+    named = [e for e in sorted(s.exprs, key=lambda e: e.start) if not e.explicit_years and e.kind in kinds]
+    pairs: list[tuple[int, int | None]] = []
+    for e in named:
+        for d in e.dates:
+            pair = (d.month, None if d == _month_end(d.year, d.month) else d.day)
+            if pair not in pairs:
+                pairs.append(pair)
+    day: int | None = None
+    days = sorted({d.day for d in s.days})
+    if days:
+        day = days[0]
+        if len(days) > 1:
+            shape.warnings.append(f"Có nhiều ngày ({', '.join(d.words for d in s.days)}); theo dõi theo ngày {day}")
+    if pairs:
+        months = sorted({m for m, _ in pairs})
+        if rec is Recurrence.ANNUAL and len(months) in _BY_COUNT:
+            rec = shape.recurrence = _BY_COUNT[len(months)]
+        if len(months) != _PER_YEAR[rec]:
+            words = ", ".join(f"«{s.quote(e.start, e.end)}»" for e in named)
+            shape.warnings.append(
+                f"{words} không khớp chu kỳ {tracked} ({_PER_YEAR[rec]} lần một năm): theo dõi theo cuối mỗi kỳ")
+            pairs, months = [], []
+        else:
+            shape.months = months
+            own = sorted({d for _, d in pairs if d is not None})
+            if own:
+                if len(own) > 1 or len(own) < len({d for _, d in pairs}):
+                    shape.warnings.append(
+                        f"Các kỳ có ngày khác nhau ({', '.join(f'«{s.quote(e.start, e.end)}»' for e in named)}); "
+                        f"theo dõi theo ngày {own[0]} của mỗi tháng hạn")
+                day = own[0]
+    shift = [sh for sh in s.shifts if sh[3] in (rec, Recurrence.QUARTERLY) or rec is Recurrence.MONTHLY]
+    if shift and not shape.months:
+        offset = shift[0][2]
+        shape.months = [(m - 1 + offset) % 12 + 1 for m in _RECURRENCE_MONTHS[rec]]
+    if day == 0:  # "trước ngày 01": the end of the month before, i.e. of the cycle's month
+        day = None
+        if shape.months:
+            shape.months = [(m - 2) % 12 + 1 for m in shape.months]
+    shape.day = day
+    if shape.months == list(_RECURRENCE_MONTHS[rec]):
+        shape.months = []
+    if day is not None and day > 28:
+        shape.warnings.append(f"Ngày {day} hằng kỳ: tháng không có ngày {day} thì hạn là ngày cuối tháng")
+    return shape
+
+
 def parse(text: str | None, plan_year: int) -> Deadline:
     """What a deadline cell means, with warnings in Vietnamese where the reading is unsure."""
     original = _normalise(text)
@@ -444,12 +693,16 @@ def parse(text: str | None, plan_year: int) -> Deadline:
 
     s = _Scan(original=original, folded=_fold(original), plan_year=plan_year)
     _scan_explicit_dates(s)
+    _scan_days(s)
+    _scan_positions(s)
     relative = [m for m in re.finditer(rf"(?<![a-z0-9]){RELATIVE_LIMIT}", s.text)]
     for m in relative:
         s.consume(m.start(), m.end())
     recurrence_spans: list[tuple[int, int, Recurrence]] = []
     for pattern, rec in RECURRENCE_PHRASES:
         recurrence_spans.extend((m.start(), m.end(), rec) for m in s.find(pattern))
+    # "tháng cuối quý" without a quarter number: every quarter
+    recurrence_spans.extend((a, b, r) for a, b, _, r in s.shifts if r is Recurrence.QUARTERLY)
     _scan_halves(s)
     _scan_quarters(s)
     _scan_months(s)
@@ -468,7 +721,6 @@ def parse(text: str | None, plan_year: int) -> Deadline:
             warnings.append(f"Năm {y} trước năm của kế hoạch ({plan_year})")
         elif y > plan_year:
             warnings.append(f"Năm {y} sau năm của kế hoạch ({plan_year})")
-    warnings.extend(e.note for e in s.exprs if e.note)
 
     def also(spans: list[tuple[int, int]], tracked: str) -> None:
         for start, end in spans:
@@ -481,17 +733,25 @@ def parse(text: str | None, plan_year: int) -> Deadline:
     if recurrence_spans:
         recurrence_spans.sort()  # the first cycle written is the one tracked
         rec = recurrence_spans[0][2]
-        year = years[-1] if years else plan_year
-        instances = recurring_instances(rec, year)
         tracked = f"«{s.quote(recurrence_spans[0][0], recurrence_spans[0][1])}»"
+        shape = _recurrence_shape(s, rec, tracked)
+        warnings.extend(e.note for e in s.exprs if e.note)
+        year = years[-1] if years else plan_year
+        instances = recurring_instances(shape.recurrence, year, shape.day, shape.months)
         also(events + continuous + deferred, tracked)
         if len({r for _, _, r in recurrence_spans}) > 1:
             others = ", ".join(f"«{s.quote(a, b)}»" for a, b, r in recurrence_spans[1:] if r != rec)
             warnings.append(f"Có nhiều chu kỳ; theo dõi theo {tracked}, bỏ qua {others}")
+        warnings.extend(shape.warnings)
         return Deadline(
-            kind=DeadlineKind.RECURRING, recurrence=rec, first_due=instances[0], due=instances[-1],
-            warnings=warnings,
+            kind=DeadlineKind.RECURRING, recurrence=shape.recurrence, first_due=instances[0], due=instances[-1],
+            day_of_month=shape.day, months=shape.months, warnings=warnings,
         )
+
+    # a day without its month, or "tháng sau", means something only in a recurring cell
+    s.bad.extend((d.start, d.end) for d in s.days)
+    s.bad.extend((a, b) for a, b, _, _ in s.shifts)
+    warnings.extend(e.note for e in s.exprs if e.note)
 
     if s.exprs:
         milestones = _milestones(s)
@@ -509,8 +769,10 @@ def parse(text: str | None, plan_year: int) -> Deadline:
 
     if events or relative:
         rel = relative[0] if relative else None
-        if rel and not events:
+        if rel and not events and not re.search(r"(?<![a-z])(?:ke tu|tinh tu)(?![a-z])", s.folded):
             warnings.append(f"«{s.quote(rel.start(), rel.end())}» không nói tính từ khi nào")
+        for start, end in s.bad:
+            warnings.append(f"Chỉ đọc được một phần: không hiểu «{s.quote(start, end)}»")
         return Deadline(
             kind=DeadlineKind.EVENT,
             relative_days=int(rel["n"]) if rel else None,
@@ -538,21 +800,38 @@ _RECURRENCE_MONTHS: dict[Recurrence, tuple[int, ...]] = {
 }
 
 
-def recurring_instances(recurrence: Recurrence, year: int) -> list[dt.date]:
-    """Every due date of a recurring deadline in a year (ends of months/quarters/halves)."""
-    return [_month_end(year, month) for month in _RECURRENCE_MONTHS[recurrence]]
+def recurring_instances(
+    recurrence: Recurrence, year: int, day_of_month: int | None = None, months: list[int] | None = None,
+) -> list[dt.date]:
+    """Every due date of a recurring deadline in a year, in order: on `day_of_month` (the
+    month's last day when None) of `months` (the ends of the recurrence's periods when
+    empty). A month smaller than the one before it falls in the next year."""
+    out: list[dt.date] = []
+    y, previous = year, 0
+    for month in months or _RECURRENCE_MONTHS[recurrence]:
+        if month < previous:
+            y += 1
+        previous = month
+        out.append(_on_day(y, month, day_of_month))
+    return out
 
 
 def instance_due(deadline: Deadline, period: Period) -> dt.date | None:
     """The due date a reporting period looks at.
 
-    Recurring: the first instance on or after the period's end, in the period's year —
-    quarterly and monthly: the period's end (31/3, 30/6, 30/9, 31/12); semiannual: 30/6 for
-    quý I and 6 tháng, 31/12 for 9 tháng and năm; annual: 31/12. Anything else: `due`.
+    Recurring: the i-th instance of the year belongs to the i-th period of its cycle
+    (month, quarter, half, year); a reporting period looks at the instance of the first
+    cycle period that ends on or after the period's end. With the default day and months
+    that is the period's end for quarterly and monthly (31/3, 30/6, 30/9, 31/12);
+    semiannual: 30/6 for quý I and 6 tháng, 31/12 for 9 tháng and năm; annual: 31/12.
+    "Trước ngày 18 của tháng cuối mỗi quý": 17/3 for quý I; "tháng 5 và tháng 11 hằng
+    năm": 31/5 for quý I and 6 tháng, 30/11 for 9 tháng and năm. Anything else: `due`.
     """
     if deadline.kind is DeadlineKind.RECURRING and deadline.recurrence is not None:
-        for day in recurring_instances(deadline.recurrence, period.year):
-            if day >= period.end:
+        ends = _RECURRENCE_MONTHS[deadline.recurrence]
+        days = recurring_instances(deadline.recurrence, period.year, deadline.day_of_month, deadline.months)
+        for end_month, day in zip(ends, days, strict=False):
+            if _month_end(period.year, end_month) >= period.end:
                 return day
         return None
     return deadline.due

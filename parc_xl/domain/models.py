@@ -44,6 +44,13 @@ class Deadline(BaseModel):
     working_days: bool = False
     milestones: list[Milestone] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # Recurring deadlines that name a day or months ("trước ngày 22 hằng tháng", "tháng 5
+    # và tháng 11 hằng năm"): the day each instance falls on (None: the month's last day;
+    # 29–31 stop at a shorter month's end) and the calendar months of the instances in
+    # order (empty: the ends of the recurrence's periods; a month smaller than the one
+    # before it is in the next year: [4, 7, 10, 1] for "tháng đầu quý sau").
+    day_of_month: int | None = None
+    months: list[int] = Field(default_factory=list)
 
 
 class Area(BaseModel):

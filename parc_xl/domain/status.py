@@ -26,7 +26,9 @@ Recurring tasks are judged per period instance: the row carries the period of th
 report its progress came from; when that is not the period being judged, the progress
 belongs to another instance and the row counts as not reported for this instance (a
 Q1 "done" does not make the Q2 instance done). The instance's due date is given by the
-caller (`deadlines.instance_due(deadline, period)`).
+caller (`deadlines.instance_due(deadline, period)`): the cycle's own day and months when
+the cell names them ("trước ngày 18 của tháng cuối mỗi quý" → 17/3 for quý I, "tháng 5
+và tháng 11 hằng năm" → 31/5 for 6 tháng), else the end of the cycle's period.
 
 Milestones ("Ban hành kế hoạch: Quý I. Thực hiện: trong năm"): the step the progress
 has reached decides which milestone is judged —
