@@ -288,6 +288,24 @@ _DPRE = r"(?:(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao|trong)
 def _scan_explicit_dates(s: _Scan) -> None:
     """Day-first dates. A number pair joined by "-" or "/" is a date only when it can be
     one; see the module doc for "tháng 8-9/2025" (months) and "8-9/2025" (ambiguous)."""
+    # "ngày 15-20/3/2024": a range of days → first and last
+    for m in s.matches(
+        _DPRE + r"(?:(?:tu\s*)?ngay\s*)?(?<![\d/.])(?P<d1>\d{1,2})\s*(?:-|–|den)\s*(?:ngay\s*)?(?P<d>\d{1,2})\s*/\s*"
+        r"(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?(?!\s*/?\s*\d)"
+    ):
+        if re.search(r"thang\s*$", s.before(m.start())):
+            continue
+        year, explicit = _year_of(m, s.plan_year)
+        try:
+            a = dt.date(year, int(m["m"]), int(m["d1"]))
+            b = dt.date(year, int(m["m"]), int(m["d"]))
+        except ValueError:
+            continue
+        if a >= b:
+            continue
+        s.consume(m.start(), m.end())
+        s.exprs.append(_Expr(m.start(), m.end(), _before_day(a, m["pre"]), _before_day(b, m["pre"]), explicit,
+                             pre=m["pre"]))
     patterns = [
         # "ngày 15 tháng 3 năm 2024", "15 tháng 3 năm 2024", "ngày 18 của tháng 6", "ngày 5 tháng mười hai"
         _DPRE + r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?:cua\s*)?thang\s*(?P<m>" + _MTOKEN + r")(?!\s*lan)"
@@ -306,7 +324,7 @@ def _scan_explicit_dates(s: _Scan) -> None:
     for n, pattern in enumerate(patterns):
         for m in s.matches(pattern):
             before = s.before(m.start())
-            if re.search(r"(?:(?<![a-z])" + _QWORD + r")\s*\.?\s*$|(?<![a-z])so\s*$|[/.\-]$", before):
+            if re.search(r"(?:thang|(?<![a-z])" + _QWORD + r")\s*\.?\s*$|(?<![a-z])so\s*$|[/.\-]$", before):
                 continue  # "tháng 8-9/2025", "Quý 1/4", "số 20/4": not a day
             gd = m.groupdict()
             year, explicit = _year_of(m, s.plan_year)
@@ -317,6 +335,17 @@ def _scan_explicit_dates(s: _Scan) -> None:
             if month is None:
                 continue
             d = int(m["d"])
+            s1, s2 = gd.get("s1"), gd.get("s2")
+            if s1 and s2 and s1 != s2 and len(m["y"]) == 4 and d <= 12 and month <= 12 and d < month:
+                # "8-9/2025": months 8 to 9 (a date would keep one separator); say so
+                s.consume(m.start(), m.end())
+                first, last = _month_end(year, d), _month_end(year, month)
+                words = s.quote(m.start(), m.end())
+                note = (f"«{words}» được hiểu là tháng {d}–{month}/{year} (hạn {_vi(last)}), "
+                        f"không phải ngày {d:02d}/{month:02d}/{year}")
+                s.exprs.append(_Expr(m.start(), m.end(), first, last, explicit, note, kind="month",
+                                     pre=gd.get("pre")))
+                continue
             try:
                 day = dt.date(year, month, d)
             except ValueError:

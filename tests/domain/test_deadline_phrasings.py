@@ -102,9 +102,18 @@ TABLE: list[P] = [
     R("month", "trong tháng sáu", "date", "2025-06-30", "2025-06-30", "spelled month after trong"),
     R("month", "TRONG THÁNG 12/2025", "date", "2025-12-31", "2025-12-31", "all capitals"),
     # ---------------------------------------------------------------- hyphen or slash: month range or date
+    R("range", "Tháng 8-9/2025", "date", "2025-08-31", "2025-09-30",
+      "tháng before the pair: months 8 to 9, not the date 8/9"),
+    R("range", "Tháng 8 - 9 / 2025", "date", "2025-08-31", "2025-09-30", "the same with odd spacing"),
+    R("range", "8-9/2025", "date", "2025-08-31", "2025-09-30",
+      "mixed separators, both readings possible: months, with a warning naming both",
+      warnings=("«8-9/2025» được hiểu là tháng 8–9/2025 (hạn 30/09/2025), không phải ngày 08/09/2025",)),
+    R("range", "10-11/2025", "date", "2025-10-31", "2025-11-30", "mixed separators, both possible: months, warned",
+      warnings=("không phải ngày 10/11/2025",)),
     R("range", "15-9/2025", "date", "2025-09-15", "2025-09-15", "15 is no month: only a date makes sense"),
     R("range", "8/9/2025", "date", "2025-09-08", "2025-09-08", "one separator throughout: a day-first date"),
     R("range", "8-9-2025", "date", "2025-09-08", "2025-09-08", "hyphens throughout: a day-first date"),
+    R("range", "ngày 15-20/4/2025", "date", "2025-04-15", "2025-04-20", "a range of days in one month"),
     # ---------------------------------------------------------------- years and halves
     R("year", "Năm 2025", "date", "2025-12-31", "2025-12-31", "a year: its last day"),
     R("year", "Cả năm 2025", "date", "2025-12-31", "2025-12-31", "cả năm"),
