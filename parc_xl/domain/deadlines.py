@@ -320,6 +320,8 @@ def _scan_explicit_dates(s: _Scan) -> None:
         # "trước 15/12", "chậm nhất 20/4"
         r"(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao)\s*(?P<d>\d{1,2})\s*/\s*"
         r"(?P<m>\d{1,2})(?!\s*/?\s*\d)",
+        # a bare "20/4": the plan's year
+        r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?!\s*/?\s*\d)",
     ]
     for n, pattern in enumerate(patterns):
         for m in s.matches(pattern):
@@ -357,6 +359,7 @@ def _scan_explicit_dates(s: _Scan) -> None:
             s.consume(m.start(), m.end())
             day = _before_day(day, gd.get("pre"))
             s.exprs.append(_Expr(m.start(), m.end(), day, day, explicit, pre=gd.get("pre")))
+    _spread_before(s)
 
 
 def _spread_before(s: _Scan) -> None:
