@@ -744,6 +744,7 @@ def parse(text: str | None, plan_year: int) -> Deadline:
     deferred = _phrase_spans(s, DEFERRED_PHRASES)
     continuous = _phrase_spans(s, CONTINUOUS_PHRASES)
     events = _phrase_spans(s, EVENT_PHRASES)
+    _event_years(s, events)
 
     warnings: list[str] = []
     # years the cell names, judged by the dates they lead to ("trước năm 2025" is 2024)
