@@ -725,6 +725,7 @@ def parse(text: str | None, plan_year: int) -> Deadline:
 
     s = _Scan(original=original, folded=_fold(original), plan_year=plan_year)
     _scan_explicit_dates(s)
+    _scan_spans(s)
     _scan_days(s)
     _scan_positions(s)
     relative = [m for m in re.finditer(rf"(?<![a-z0-9]){RELATIVE_LIMIT}", s.text)]
@@ -792,11 +793,13 @@ def parse(text: str | None, plan_year: int) -> Deadline:
         if not milestones:
             also(events + continuous + deferred, tracked)
         partial()
+        spans = [e.span_end for e in s.exprs if e.span_end]
         return Deadline(
             kind=DeadlineKind.DATE,
             first_due=min(e.first for e in s.exprs),
             due=max(e.last for e in s.exprs),
             milestones=milestones,
+            span_end=max(spans) if spans else None,
             warnings=warnings,
         )
 

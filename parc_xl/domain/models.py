@@ -51,6 +51,8 @@ class Deadline(BaseModel):
     # before it is in the next year: [4, 7, 10, 1] for "tháng đầu quý sau").
     day_of_month: int | None = None
     months: list[int] = Field(default_factory=list)
+    # A multi-year span ("Giai đoạn 2021 - 2025"): its last day; `due` is the plan year's part.
+    span_end: dt.date | None = None
 
 
 class Area(BaseModel):

@@ -260,6 +260,19 @@ TABLE: list[P] = [
     R("continuous", "Theo quy định", "continuous", None, None, "the law's schedule", warnings=(DEFER,)),
     R("continuous", "Theo tiến độ của dự án", "continuous", None, None, "the project's schedule", warnings=(DEFER,)),
     # ---------------------------------------------------------------- multi-year spans
+    R("span", "Giai đoạn 2022 - 2026", "date", "2025-12-31", "2025-12-31",
+      "a span around the plan year: the plan year's end is tracked, the span's end kept",
+      span_end="2026-12-31", warnings=("theo dõi hạn của năm 2025 là 31/12/2025; giai đoạn kết thúc ngày 31/12/2026",)),
+    R("span", "Năm 2025 - 2026", "date", "2025-12-31", "2025-12-31", "a two-year span starting this year",
+      span_end="2026-12-31", warnings=("giai đoạn 2025–2026",)),
+    R("span", "2021 – 2025", "date", "2025-12-31", "2025-12-31", "a span ending this year (en dash)",
+      span_end="2025-12-31", warnings=("hạn là ngày kết thúc giai đoạn 31/12/2025",)),
+    R("span", "Từ năm 2024 đến năm 2026", "date", "2025-12-31", "2025-12-31", "từ … đến …",
+      span_end="2026-12-31", warnings=("giai đoạn 2024–2026",)),
+    R("span", "Giai đoạn 2026-2030", "date", "2026-12-31", "2026-12-31", "a span that starts after the plan year",
+      span_end="2030-12-31", warnings=("Năm 2026 " + AFTER, "giai đoạn 2026–2030")),
+    R("span", "Giai đoạn 2021-2023", "date", "2023-12-31", "2023-12-31", "a span already over: a mistake, warned",
+      span_end="2023-12-31", warnings=("Năm 2023 " + BEFORE, "kết thúc giai đoạn 31/12/2023")),
     # ---------------------------------------------------------------- mistakes
     R("mistake", "Quý I/2024", "date", "2024-03-31", "2024-03-31", "last year's date: read, warned",
       warnings=("Năm 2024 " + BEFORE,)),
@@ -288,6 +301,7 @@ def _check(row: P, got: Deadline) -> None:
     assert got.recurrence == (Recurrence(row.rec) if row.rec else None), got
     assert got.day_of_month == row.day, got
     assert got.months == list(row.months), got
+    assert got.span_end == (dt.date.fromisoformat(row.span_end) if row.span_end else None), got
     assert got.relative_days == row.rel, got
     assert got.working_days is row.wd, got
     if row.milestones or got.milestones:
@@ -309,7 +323,7 @@ def test_the_table_is_wide_and_covers_every_family() -> None:
     assert all(r.why for r in TABLE)
     assert {r.family for r in TABLE} >= {
         "quarter", "month", "range", "year", "date", "before", "milestone", "recurring", "event", "continuous",
-        "mistake", "text",
+        "span", "mistake", "text",
     }
 
 
@@ -354,6 +368,8 @@ def test_status_judges_the_instance_on_its_day() -> None:
     assert on_time.status is Status.DONE_ON_TIME
 
 
-def test_json_carries_the_day_and_months() -> None:
+def test_json_carries_the_day_months_and_span() -> None:
     data = parse("tháng 5 và tháng 11 hằng năm", 2025).model_dump(mode="json")
     assert (data["recurrence"], data["months"], data["day_of_month"]) == ("semiannual", [5, 11], None)
+    data = parse("Giai đoạn 2022 - 2026", 2025).model_dump(mode="json")
+    assert (data["due"], data["span_end"]) == ("2025-12-31", "2026-12-31")
