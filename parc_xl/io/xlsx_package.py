@@ -1352,6 +1352,29 @@ class _TextPatcher:
         return chunks, last_row
 
 
+_ROOT_TAG_RE = re.compile(rb"<(?![?!])[^>]*>")
+_XMLNS_RE = re.compile(rb"""\s(xmlns(?::[A-Za-z_][\w.-]*)?)\s*=\s*("[^"]*"|'[^']*')""")
+
+
+def _root_namespaces(data: bytes) -> bytes:
+    """The namespace declarations of the root start tag of serialised XML `data`, as
+    attribute text (` xmlns="…" xmlns:x14ac="…"`): what a fragment cut out of the part
+    needs to parse as it does in place (Excel declares `x14ac`, `xr`, `mc`… on the root
+    and uses them on every row)."""
+    m = _ROOT_TAG_RE.search(data, 0, 65_536)
+    if m is None:
+        return b""
+    return b"".join(b" " + name + b"=" + value for name, value in _XMLNS_RE.findall(m.group(0)))
+
+
+def _parse_fragment(data: bytes, fragment: bytes) -> etree._Element:
+    """`fragment` (e.g. a `<row>` cut out of the worksheet `data`) parsed inside a wrapper
+    that carries the root's namespace declarations; XMLSyntaxError when it cannot be
+    parsed alone (callers then take the element path)."""
+    return etree.fromstring(b"<parc-xl-fragment" + _root_namespaces(data) + b">" + fragment
+                            + b"</parc-xl-fragment>", _PARSER)
+
+
 def _extend_ref(ref: str, last_row: int, min_rows: int = 1) -> str:
     """"A1:F20" with its last row set to `last_row` (at least `min_rows` rows)."""
     first, _, end = ref.partition(":")
@@ -1543,9 +1566,20 @@ class XlsxPackage:
     def _xml(self, name: str) -> etree._Element:
         tree = self._trees.get(name)
         if tree is None:
-            tree = etree.fromstring(self.read_part(name), _PARSER)
+            tree = self._parse(name)
             self._trees[name] = tree
         return tree
+
+    def _parse(self, name: str) -> etree._Element:
+        """Part `name` parsed; a part that is not well-formed XML is the user's broken
+        file (InputError), never an XMLSyntaxError traceback."""
+        try:
+            return etree.fromstring(self.read_part(name), _PARSER)
+        except etree.XMLSyntaxError:
+            raise InputError(
+                f"Tệp {self.path.name} bị hỏng (phần {name} không đọc được); "
+                "hãy mở tệp trong Excel, lưu lại rồi thử lại."
+            ) from None
 
     def _new_xml(self, name: str, root: etree._Element) -> None:
         if name not in self._entries:
@@ -1694,7 +1728,10 @@ class XlsxPackage:
             raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
         if name not in self._sheets and part not in self._trees:
             data = self.read_part(part)
-            patched = _TextPatcher(self, quote_formula_like).patch(data, columns)
+            try:
+                patched = _TextPatcher(self, quote_formula_like).patch(data, columns)
+            except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
+                patched = None  # the element path decides (and reports what is really wrong)
             if patched is not None:
                 del data  # the old text goes before the new one is joined
                 chunks, last_row = patched
@@ -1733,7 +1770,10 @@ class XlsxPackage:
             raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
         spliced = None
         if rows and name not in self._sheets and part not in self._trees:
-            spliced = self._append_text(name, part, rows, header_row, quote_formula_like)
+            try:
+                spliced = self._append_text(name, part, rows, header_row, quote_formula_like)
+            except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
+                spliced = None  # the element path decides (and reports what is really wrong)
         if spliced is None:
             return self.sheet(name).append_rows(rows, header_row=header_row,
                                                 quote_formula_like=quote_formula_like)
@@ -1752,9 +1792,9 @@ class XlsxPackage:
         start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
         if start < 0 or end < start or data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
             return None
-        at = data.rfind(b"<row ", start, end)
-        if at < 0:
-            return None
+        at = data.rfind(b"<row", start, end)
+        if at < 0 or data[at + 4 : at + 5] not in (b" ", b"\t", b"\r", b"\n"):
+            return None  # no row, or a last <row> without attributes (so without `r`)
         last_xml = data[at:end]
         m = re.match(rb'<row r="([0-9]+)"', last_xml)
         if m is None or not (b"<v>" in last_xml or b"<is>" in last_xml or b"<f" in last_xml):
@@ -1762,8 +1802,7 @@ class XlsxPackage:
         last = int(m.group(1))
         if last <= header_row:
             return None
-        row_el = etree.fromstring(b'<sheetData xmlns="%s">' % NS_MAIN.encode() + last_xml + b"</sheetData>",
-                                  _PARSER)[0]
+        row_el = _parse_fragment(data, last_xml)[0]
         styles: dict[int, int] = {}
         for cell in row_el:
             if _local(cell) != "c":
@@ -1850,7 +1889,7 @@ class XlsxPackage:
             parts = self._related(self.workbook_part, RT_SHARED_STRINGS)
             self._sst = []
             if parts and parts[0] in self._entries:
-                root = etree.fromstring(self.read_part(parts[0]), _PARSER)
+                root = self._parse(parts[0])
                 self._sst = [_rich_text(si) for si in root if _local(si) == "si"]
         return self._sst
 
