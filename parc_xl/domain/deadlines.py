@@ -1,40 +1,74 @@
 """Read a "Thời gian hoàn thành" cell the way a clerk does.
 
-`parse(text, plan_year)` → `Deadline`. The families (DOMAIN.md "Deadlines", seen in the
-seed plans of Sở Nội vụ TP.HCM and UBND huyện Hóc Môn, 2024):
+`parse(text, plan_year)` → `Deadline`; `describe_vi` says the reading in Vietnamese (the
+`parc-xl deadline` command). The families (DOMAIN.md "Deadlines"; seed plans of Sở Nội vụ
+TP.HCM and UBND huyện Hóc Môn, 2024; issue 19 for other offices' wording) and the
+convention chosen for each:
 
-- a period end: "Quý I/2024" → 31/3; "Trong năm 2024", "Cả năm" → 31/12; "Tháng 7/2023"
-  → 31/7; "Trước tháng 10 năm 2021" → 30/9; "Quý III, IV năm 2023" → first 30/9, last
-  31/12; "6 tháng đầu năm" → 30/6; "9 tháng" + year → 30/9; "12/2024" → 31/12/2024; a
-  bare "2024" → 31/12/2024; explicit dates, always day first: "ngày 15/3/2024",
-  "chậm nhất ngày 15 tháng 3 năm 2024" → 15/3.
-- milestones: "Ban hành kế hoạch: Quý I/2023. Thực hiện: Trong năm 2023." → labelled
-  dates; `first_due` is the earliest, `due` the latest.
-- recurring: "Hàng quý", "Định kỳ 06 tháng" (periods of NĐ 09/2019/NĐ-CP, Điều 12).
-- event-driven: "Khi có phát sinh (không quá 10 ngày làm việc …)", "Sau khi công bố …".
-- continuous: "Thường xuyên". Cells that defer to another document ("Theo Kế hoạch",
-  "Theo hướng dẫn của Sở Nội vụ") are also `continuous` — the work runs on someone
-  else's schedule and this plan fixes no date — with a warning saying so, because the
-  clerk may want to type the date from that document.
-- anything else is `unspecified`, with a warning quoting the text. Never a guess.
-
-Choices a clerk would make, applied consistently:
-- A missing year is the plan's year; a year before it is warned about (and after it).
-- "Trước X" means the day before X starts: "trước tháng 10" → 30/9, "trước 30/6/2024"
-  → 29/6/2024, "trước quý III" → 30/6.
-- Vague words get a date and a warning saying how they were read: "đầu quý II" → end of
+- period end: the last day of the period named. "Quý I/2024", "Quí 1", "Q.I", "quý
+  một" → 31/3; "Tháng 7/2023", "7-2023", "7.2023", "tháng bảy", "tháng mười hai" → the
+  month's end (29/2 in a leap year); "Trong năm 2024", "Cả năm", a bare "2024" → 31/12;
+  "6 tháng đầu năm" → 30/6; "9 tháng" + year → 30/9. Several periods ("Quý III, IV",
+  "tháng 10, 11", "Tháng 8-9/2025") → `first_due` the first end, `due` the last.
+- explicit dates, always day first, with "/", "-" or ".": "15/3/2024", "15-3-24",
+  "ngày 15 tháng 3 năm 2024", "ngày 15/3 năm 2024"; a range of days "ngày 15-20/4" →
+  first 15/4, due 20/4. A date without a year, even bare ("20/4"), is in the plan year.
+- numbers joined by "-" or "/" are a date only when they can be one: after "tháng"
+  ("Tháng 8-9/2025") they are months; "8-9/2025" (two kinds of separator, both numbers
+  possible months, the first smaller) is read as months 8–9 with a warning that names
+  the date it is not; "15-9/2025" can only be a date; "8/9/2025" and "8-9-2025" (one
+  separator throughout) are dates. An impossible date ("29/02/2025", "31/4") gives no
+  date and a warning.
+- "trước X" is the day before X starts: "trước 30/6" → 29/6, "trước ngày 01/3/2024" →
+  29/2, "trước tháng 10" → 30/9, "trước quý III" → 30/6, "trước năm 2025" → 31/12/2024;
+  in a list ("trước ngày 01/3, 01/6 và 01/9") it reaches every date. "Chậm nhất",
+  "không muộn hơn", "hạn", "đến" mean that day itself.
+- vague words get a date and a warning saying how they were read: "đầu quý II" → end of
   the quarter's first month (30/4); "giữa quý" → end of its second month; "đầu năm" →
   31/3; "giữa năm" → 30/6; "đầu tháng N" → 10/N; "giữa tháng N" → 15/N. "Cuối năm",
   "cuối quý", "cuối tháng" are the period's end, no warning.
+- milestones: "Ban hành kế hoạch: Quý I/2023. Thực hiện: Trong năm 2023." → labelled
+  dates; `first_due` is the earliest, `due` the latest.
+- recurring: "Hàng quý", "Định kỳ 06 tháng", "hằng tháng", "hằng năm" (the periods of NĐ
+  09/2019/NĐ-CP, Điều 12): an instance at the end of each period unless the cell names
+  a day or months, which the model carries (`day_of_month`, `months`):
+  "trước ngày 22 hằng tháng" → the 21st of every month; "trước ngày 18 của tháng cuối
+  mỗi quý" → 17/3, 17/6, 17/9, 17/12; "tháng đầu quý sau" → months 4, 7, 10 and 1 of the
+  next year; "ngày 05 của tháng sau" (monthly) → the 5th of the month after; "trước ngày
+  01 …" → the last day of the month before; a day past a short month's end (30, 31) is
+  that month's last day, with a warning. Named months or dates with "hằng năm" set the
+  cycle by their count: one → annual ("trước 10/11 hằng năm" → 9/11), two → semiannual
+  ("tháng 5 và tháng 11 hằng năm" → 31/5 and 30/11), four → quarterly, twelve → monthly;
+  a count that does not fit the cycle written ("hằng quý, tháng 5 và tháng 11") is
+  warned about and the period ends are used. `first_due`/`due` are the first and last
+  instance; `instance_due` gives the one a reporting period looks at.
+- event-driven: "Khi có phát sinh (không quá 10 ngày làm việc …)", "Sau khi công bố …".
+  A plain year inside the event's sentence names the event, not a due date: "Sau khi
+  UBND tỉnh công bố kết quả đánh giá năm 2024" is an event. A limit with no start
+  ("không quá 10 ngày") is warned about.
+- multi-year spans: "Giai đoạn 2022 - 2026", "Năm 2025 - 2026", "từ năm 2024 đến năm
+  2026" → `due` 31/12 of the plan year (the part tracked in this year's plan; the first
+  or last year of the span when the plan year is outside it, with the year warning) and
+  `span_end` 31/12 of the span's last year; a warning says both.
+- continuous: "Thường xuyên". Cells that defer to another document ("Theo Kế hoạch",
+  "Theo hướng dẫn của Sở Nội vụ", "Theo quy định") are also `continuous` — the work runs
+  on someone else's schedule and this plan fixes no date — with a warning saying so,
+  because the clerk may want to type the date from that document.
+- anything else is `unspecified`, with a warning quoting the text. Never a guess; a day
+  without its month ("trước ngày 20") outside a recurring cell is not read either.
+
+Choices a clerk would make, applied consistently:
+- A missing year is the plan's year; a year before it is warned about (and after it).
 - When a cell mixes a trackable reading with another ("Thường xuyên Quý 1 năm 2024",
   "Khi phát sinh Định kỳ hàng quý"), the trackable one wins (date, else recurring) and a
   warning records the rest.
-- For recurring deadlines `first_due`/`due` are the first and last instance in the
-  year; `instance_due` gives the one a reporting period looks at.
+- Whatever was read only in part is warned about, quoting the words not understood.
 
-Matching runs on a lower-case, diacritic-free copy of the cleaned text that keeps every
-character's position, so "quy 1 nam 2024" reads like "Quý 1 năm 2024" and warnings can
-quote the original words.
+Matching runs on a lower-case, diacritic-free copy of the cleaned text (NFC, old tone
+marks "hoá" → "hóa", no zero-width characters) that keeps every character's position,
+so "quy 1 nam 2024" and decomposed (NFD) text read like "Quý 1 năm 2024" and warnings
+can quote the original words. Words that lose their meaning without diacritics ("sau"
+after / "sáu" six, "tư") are read as months only when written with them.
 """
 
 from __future__ import annotations
@@ -760,9 +794,9 @@ def parse(text: str | None, plan_year: int) -> Deadline:
         for start, end in spans:
             warnings.append(f"Theo dõi theo {tracked}; «{s.quote(start, end)}» chỉ ghi nhận, không dùng để tính hạn")
 
-    def partial() -> None:
+    def partial(due: dt.date) -> None:
         for chunk in _leftover_timeish(s):
-            warnings.append(f"Chỉ đọc được một phần: không hiểu «{chunk}»")
+            warnings.append(f"Chỉ đọc được một phần: không hiểu «{chunk}»; hạn lấy theo phần đọc được: {_vi(due)}")
 
     if recurrence_spans:
         recurrence_spans.sort()  # the first cycle written is the one tracked
@@ -792,7 +826,7 @@ def parse(text: str | None, plan_year: int) -> Deadline:
         tracked = "ngày " + _vi(max(e.last for e in s.exprs))
         if not milestones:
             also(events + continuous + deferred, tracked)
-        partial()
+        partial(max(e.last for e in s.exprs))
         spans = [e.span_end for e in s.exprs if e.span_end]
         return Deadline(
             kind=DeadlineKind.DATE,
@@ -871,3 +905,54 @@ def instance_due(deadline: Deadline, period: Period) -> dt.date | None:
                 return day
         return None
     return deadline.due
+
+
+# --------------------------------------------------------------------------- in Vietnamese
+KIND_VI: dict[DeadlineKind, str] = {
+    DeadlineKind.DATE: "có hạn cụ thể",
+    DeadlineKind.RECURRING: "định kỳ",
+    DeadlineKind.EVENT: "khi phát sinh sự việc",
+    DeadlineKind.CONTINUOUS: "thường xuyên",
+    DeadlineKind.UNSPECIFIED: "không xác định được",
+}
+RECURRENCE_VI: dict[Recurrence, str] = {
+    Recurrence.MONTHLY: "hằng tháng",
+    Recurrence.QUARTERLY: "hằng quý",
+    Recurrence.SEMIANNUAL: "6 tháng một lần",
+    Recurrence.ANNUAL: "hằng năm",
+}
+
+
+def describe_vi(text: str, deadline: Deadline, plan_year: int) -> list[str]:
+    """The reading as a clerk reads it, one line each: kind, dates (dd/mm/yyyy), the
+    recurrence's day and months, milestones, a span's end, a limit, then every warning."""
+    d = deadline
+    kind = KIND_VI[d.kind] + (f" — {RECURRENCE_VI[d.recurrence]}" if d.recurrence else "")
+    lines = [f"«{text}» (kế hoạch năm {plan_year})", f"  Loại: {kind}"]
+    if d.kind is DeadlineKind.RECURRING and d.recurrence is not None:
+        day = f"ngày {d.day_of_month}" if d.day_of_month else "ngày cuối tháng"
+        months = d.months or list(_RECURRENCE_MONTHS[d.recurrence])
+        named: list[str] = []
+        previous, later = 0, False
+        for month in months:
+            later = later or month < previous
+            previous = month
+            named.append(f"{month} (năm sau)" if later else str(month))
+        lines.append(f"  Hạn mỗi kỳ: {day}, tháng {', '.join(named)}")
+        days = recurring_instances(d.recurrence, d.first_due.year if d.first_due else plan_year,
+                                   d.day_of_month, d.months)
+        lines.append(f"  Các hạn: {', '.join(_vi(x) for x in days)}")
+    else:
+        if d.first_due and d.first_due != d.due:
+            lines.append(f"  Hạn đầu: {_vi(d.first_due)}")
+        if d.due:
+            lines.append(f"  Hạn: {_vi(d.due)}")
+    for m in d.milestones:
+        lines.append(f"  Mốc «{m.label}»: {_vi(m.due)}")
+    if d.span_end:
+        lines.append(f"  Kết thúc giai đoạn: {_vi(d.span_end)}")
+    if d.relative_days is not None:
+        unit = "ngày làm việc" if d.working_days else "ngày"
+        lines.append(f"  Trong vòng: {d.relative_days} {unit}")
+    lines += [f"  Cảnh báo: {w}" for w in d.warnings] or ["  Không có cảnh báo"]
+    return lines

@@ -8,16 +8,6 @@ from parc_xl.domain import deadlines
 from parc_xl.domain.models import Deadline
 from parc_xl.jobs._common import JobResult
 
-_KIND_VI = {
-    "date": "có hạn cụ thể",
-    "recurring": "định kỳ",
-    "event": "khi phát sinh sự việc",
-    "continuous": "thường xuyên",
-    "unspecified": "không xác định được",
-}
-_RECURRENCE_VI = {"monthly": "hằng tháng", "quarterly": "hằng quý", "semiannual": "6 tháng một lần",
-                  "annual": "hằng năm"}
-
 
 class DeadlineResult(JobResult):
     text: str
@@ -28,21 +18,7 @@ class DeadlineResult(JobResult):
         return self.deadline.model_dump(mode="json")
 
     def summary_vi(self) -> str:
-        d = self.deadline
-        lines = [f"«{self.text}» (kế hoạch năm {self.year}): {_KIND_VI[d.kind.value]}"]
-        if d.first_due and d.first_due != d.due:
-            lines.append(f"  Hạn đầu: {d.first_due:%d/%m/%Y}")
-        if d.due:
-            lines.append(f"  Hạn: {d.due:%d/%m/%Y}")
-        for m in d.milestones:
-            lines.append(f"  Mốc «{m.label}»: {m.due:%d/%m/%Y}")
-        if d.recurrence:
-            lines.append(f"  Định kỳ: {_RECURRENCE_VI[d.recurrence.value]}")
-        if d.relative_days is not None:
-            unit = "ngày làm việc" if d.working_days else "ngày"
-            lines.append(f"  Trong vòng: {d.relative_days} {unit}")
-        lines += [f"  Cảnh báo: {w}" for w in d.warnings]
-        return "\n".join(lines)
+        return "\n".join(deadlines.describe_vi(self.text, self.deadline, self.year))
 
 
 def run(text: str, year: int) -> DeadlineResult:

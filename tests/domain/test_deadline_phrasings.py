@@ -279,6 +279,9 @@ TABLE: list[P] = [
     R("mistake", "  -  ", "unspecified", None, None, "only a dash: empty", warnings=("để trống",)),
     R("mistake", "trước ngày 20", "unspecified", None, None, "a day without its month: no date, warned",
       warnings=("«trước ngày 20»",)),
+    R("mistake", "Quý III/2025 hoặc tháng 13", "date", "2025-09-30", "2025-09-30",
+      "read in part: the warning names the words not read and the date kept",
+      warnings=("không hiểu «tháng 13»; hạn lấy theo phần đọc được: 30/09/2025",)),
     R("mistake", "Hoàn thành sớm", "unspecified", None, None, "no time at all", warnings=("«Hoàn thành sớm»",)),
     # ---------------------------------------------------------------- text forms
     R("text", nfd("Quý II năm 2025"), "date", "2025-06-30", "2025-06-30", "decomposed (NFD) text reads the same"),
