@@ -33,7 +33,7 @@ from parc_xl.io.master_layout import (
     SHEET_PERIODS,
     Column,
 )
-from parc_xl.io.xlsx_package import col_letter
+from parc_xl.io.ooxml import col_letter
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DAY_FIRST = re.compile(r"^(?:ngay\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")

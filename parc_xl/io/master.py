@@ -3,7 +3,7 @@
 Creation lives in `io/master_writer.py` (openpyxl, imported only by the import job).
 After creation the clerk owns the file too: later jobs never round-trip it through
 openpyxl (which drops charts, notes, extensions) but patch it with
-`io.xlsx_package.XlsxPackage`. Keeping openpyxl out of this module keeps read-only jobs
+`io.ooxml.XlsxPackage`. Keeping openpyxl out of this module keeps read-only jobs
 (validate, a ribbon click) fast to start.
 """
 
@@ -50,7 +50,7 @@ def ensure_mac_key(md: MasterData) -> str:
     key = md.meta.get(MAC_KEY, "")
     if key:
         return key
-    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.io.ooxml import XlsxPackage
     from parc_xl.jobs._common import BACKUP_DIR, ensure_writable
 
     ensure_writable(md.path)

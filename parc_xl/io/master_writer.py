@@ -2,7 +2,7 @@
 every owned sheet styled for people (header, wrapping, widths, frozen header, filter,
 A4 landscape with repeated header, Times New Roman) and the status colours as
 conditional formatting. Used once per plan by the import job; later writes patch the
-package (`io/xlsx_package.py`) so the clerk's own work is never dropped.
+package (`io/ooxml/`) so the clerk's own work is never dropped.
 """
 
 from __future__ import annotations

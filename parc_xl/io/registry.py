@@ -17,7 +17,7 @@ from parc_xl.domain.problems import Problem, Where, error, warning
 from parc_xl.domain.text import clean, match_key
 from parc_xl.errors import InputError
 from parc_xl.io.master_layout import GROUP_COLUMNS, SHEET_GROUPS, SHEET_UNITS, UNIT_COLUMNS, Column
-from parc_xl.io.xlsx_package import col_letter
+from parc_xl.io.ooxml import col_letter
 
 CODE_MAX_LEN = 12  # "short": fits the narrow code columns of every sheet
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")

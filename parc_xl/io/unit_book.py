@@ -56,8 +56,8 @@ from parc_xl.domain.periods import Period
 from parc_xl.domain.problems import CATALOGUE, error
 from parc_xl.domain.text import clean
 from parc_xl.errors import InputError
-from parc_xl.io.xlsx_package import col_letter as _col_letter
-from parc_xl.io.xlsx_package import col_number
+from parc_xl.io.ooxml import col_letter as _col_letter
+from parc_xl.io.ooxml import col_number
 
 TEMPLATE_VERSION = "1"
 FORMAT_ID = "parc-xl/unit-workbook"

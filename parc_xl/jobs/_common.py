@@ -44,7 +44,7 @@ class JobResult(BaseModel):
 def ensure_writable(path: Path) -> None:
     """Refuse before any work when the master is open (Excel's or LibreOffice's lock file)
     or cannot be written; nothing is touched."""
-    from parc_xl.io.xlsx_package import xlsx_lock_file
+    from parc_xl.io.ooxml import xlsx_lock_file
 
     if xlsx_lock_file(path) is not None:
         raise MasterBusyError(
@@ -60,7 +60,7 @@ def ensure_writable(path: Path) -> None:
 
 def backup(path: Path) -> Path | None:
     """Copy the current file to `<folder>/sao_luu/` before it is replaced."""
-    from parc_xl.io.xlsx_package import backup_copy
+    from parc_xl.io.ooxml import backup_copy
 
     return backup_copy(path, path.parent / BACKUP_DIR) if path.exists() else None
 

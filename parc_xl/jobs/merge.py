@@ -30,7 +30,7 @@ from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
 from parc_xl.io.master import MasterData, TrackingRow, _datetime, file_sha256, read_master
-from parc_xl.io.xlsx_package import XlsxPackage
+from parc_xl.io.ooxml import XlsxPackage
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
 from parc_xl.jobs.validate import check_file
 

@@ -2,7 +2,7 @@
 the `Tổng hợp` dashboard and the `Quá hạn` list.
 
 Reads the master with `io.master.read_master` (values only) and writes back through
-`io.xlsx_package.XlsxPackage` (cell patches and sheet transplants): the master is never
+`io.ooxml.XlsxPackage` (cell patches and sheet transplants): the master is never
 round-tripped through openpyxl, so the clerk's own sheets, notes and formats survive.
 
 The period judged (recurring tasks are judged per period instance) is the reporting
@@ -204,7 +204,7 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
     the summary's as-of date is kept in `_parc_xl` for the next report.
     Returns the backup's path."""
     from parc_xl.io.dashboard import build_sheets, overdue_rows
-    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.io.ooxml import XlsxPackage
     from parc_xl.jobs._common import BACKUP_DIR
 
     if pkg is None:
@@ -264,7 +264,7 @@ def run(master: Path, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
 
 def _run_job(master: Path, as_of: dt.date, due_soon: int, period: str | None,
              read_master: Any) -> StatusResult:
-    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.io.ooxml import XlsxPackage
 
     data = read_master(master)
     # Opened now so that `Theo dõi` inflates in the background while statuses compute.

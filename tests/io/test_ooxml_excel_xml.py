@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from excel_markup import excel_markup  # noqa: E402
 
-from parc_xl.io import xlsx_package  # noqa: E402
-from parc_xl.io.xlsx_package import XlsxPackage  # noqa: E402
+from parc_xl.io.ooxml import sheet_text  # noqa: E402
+from parc_xl.io.ooxml import XlsxPackage  # noqa: E402
 
 SHEET = "Lịch sử"
 SHEET_PART = "xl/worksheets/sheet1.xml"
@@ -125,7 +125,7 @@ def test_an_xml_error_in_a_fast_path_never_reaches_the_user(
         calls.append(fragment)
         return etree.fromstring(b"<a>" + fragment)  # raises XMLSyntaxError
 
-    monkeypatch.setattr(xlsx_package, "_parse_fragment", unparsable)
+    monkeypatch.setattr(sheet_text, "_parse_fragment", unparsable)
     pkg = XlsxPackage.open(src)
     assert pkg.append_rows(SHEET, LOG_ROWS) == 5
     assert calls and SHEET in pkg._sheets  # tried the text path, then the element path

@@ -13,7 +13,7 @@ from parc_xl.domain import deadlines
 from parc_xl.domain.models import Area, Plan, Registry, Status, Task, Unit
 from parc_xl.io import master_layout as L
 from parc_xl.io.master_writer import create_master
-from parc_xl.io.xlsx_package import XlsxPackage, col_letter
+from parc_xl.io.ooxml import XlsxPackage, col_letter
 
 D = dt.date
 YEAR = 2024

@@ -281,7 +281,7 @@ def test_failure_during_save_leaves_master_byte_identical(tmp_path: Path, monkey
     fill_return(tmp_path / "gui" / f"{Q1}_PNV.xlsx", inbox / "pnv.xlsx",
                 {"1.2": {"progress": "Đang thực hiện"}}, at(10))
     before = master.read_bytes()
-    import parc_xl.io.xlsx_package as pkg_mod
+    import parc_xl.io.ooxml.zipio as pkg_mod
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("đĩa đầy")

@@ -119,7 +119,7 @@ def test_the_secret_stays_in_the_master_and_an_older_master_gets_one(tmp_path: P
     assert make_office(tmp_path / "vp2") != master
     assert read_master(make_office(tmp_path / "vp3"), tracking=False).meta[MAC_KEY] != key, "one secret per master"
     # an older master (no key row): the first `units generate` creates it, and signs with it
-    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.io.ooxml import XlsxPackage
 
     pkg = XlsxPackage.open(master)
     sheet = pkg.sheet(L.SHEET_META)

@@ -18,8 +18,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.table import Table
 from python_calamine import CalamineWorkbook
 
-from parc_xl.io import xlsx_package
-from parc_xl.io.xlsx_package import XlsxPackage
+from parc_xl.io.ooxml import XlsxPackage
+from parc_xl.io.ooxml.sheet_text import _TextPatcher
 
 SHEET = "Theo dõi"
 SHEET_PART = "xl/worksheets/sheet1.xml"
@@ -92,14 +92,14 @@ def _canonical(path: Path, name: str) -> bytes:
 def test_fast_path_writes_what_the_element_path_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = build(tmp_path / "src.xlsx")
     calls: list[bool] = []
-    real = xlsx_package._TextPatcher.patch
+    real = _TextPatcher.patch
 
     def spy(self: object, data: bytes, columns: dict[int, dict[int, object]]) -> object:
         result = real(self, data, columns)  # type: ignore[arg-type]
         calls.append(result is not None)
         return result
 
-    monkeypatch.setattr(xlsx_package._TextPatcher, "patch", spy)
+    monkeypatch.setattr(_TextPatcher, "patch", spy)
     fast, slow = _write_both(src, tmp_path, UPDATES)
     assert calls == [True]  # the fast path did the work
     with zipfile.ZipFile(fast) as zf, zipfile.ZipFile(slow) as zs:
@@ -162,7 +162,7 @@ def test_unusual_cells_fall_back_to_the_element_path(tmp_path: Path, case: str) 
         "missing-cell": {2: {9: "cột I"}},
     }[case]
     pkg = XlsxPackage.open(src)
-    assert xlsx_package._TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), _by_column(updates)) is None
+    assert _TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), _by_column(updates)) is None
     fast, slow = _write_both(src, tmp_path, updates)
     assert _canonical(fast, SHEET_PART) == _canonical(slow, SHEET_PART)
     ws = load_workbook(fast)[SHEET]
@@ -208,7 +208,7 @@ def test_fast_path_also_reads_sheets_this_module_serialised(tmp_path: Path) -> N
     pkg = XlsxPackage.open(slow)
     assert pkg.read_part(SHEET_PART).startswith(b"<?xml")
     columns = _by_column({2: {3: "Hoàn thành đúng hạn", 4: None}, 4: {3: "lần hai"}})
-    assert xlsx_package._TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), columns) is not None
+    assert _TextPatcher(pkg, True).patch(pkg.read_part(SHEET_PART), columns) is not None
     pkg.set_columns(SHEET, columns)
     pkg.save(tmp_path / "again.xlsx")
     ws = load_workbook(tmp_path / "again.xlsx")[SHEET]

@@ -23,11 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from parc_xl.errors import InputError, MasterBusyError
-from parc_xl.io import xlsx_package
+from parc_xl.io.ooxml import base, zipio
 from parc_xl.io.master_layout import SHEET_DASHBOARD, SHEET_HISTORY, SHEET_SUBMISSIONS, SHEET_TRACKING
-from parc_xl.io.xlsx_package import XlsxPackage, excel_serial, xlsx_lock_file
+from parc_xl.io.ooxml import XlsxPackage, excel_serial, xlsx_lock_file
 
-NS = {"m": xlsx_package.NS_MAIN}
+NS = {"m": base.NS_MAIN}
 CLERK_SHEET = "Ghi chú của tôi"
 CLERK_NOTE = "Đã gọi điện nhắc đơn vị"
 
@@ -304,7 +304,7 @@ def test_failure_during_save_leaves_master_identical_and_backup(tmp_path: Path, 
     def boom(data: bytes) -> bytes:
         raise OSError("disk full")
 
-    monkeypatch.setattr(xlsx_package, "_deflate", boom)
+    monkeypatch.setattr(zipio, "_deflate", boom)
     with pytest.raises(OSError, match="disk full"):
         pkg.save(master, backup_dir=tmp_path / "sao_luu")
     assert master.read_bytes() == original

@@ -1,0 +1,522 @@
+"""The package: an .xlsx/.xlsm held in memory, its parts, relationships, content types
+and sheet map; edits dispatched to the text or element path; saved atomically."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from parc_xl.errors import InputError
+from parc_xl.io.ooxml.base import (
+    _CT,
+    _M,
+    _PARSER,
+    _PR,
+    _R,
+    _WB_ORDER,
+    MAX_ENTRIES,
+    MAX_UNCOMPRESSED_BYTES,
+    NS_PKG_REL,
+    RT_CALCCHAIN,
+    RT_SHARED_STRINGS,
+    RT_STYLES,
+    CellValue,
+    _child,
+    _children,
+    _insert_ordered,
+    _local,
+    _serialize,
+    _relative,
+    _rels_path,
+    _resolve,
+)
+from parc_xl.io.ooxml.cells import _rich_text
+from parc_xl.io.ooxml.sheet import SheetPart
+from parc_xl.io.ooxml.sheet_text import _append_text, _extend_filters_text, _TextPatcher
+from parc_xl.io.ooxml.styles import _Styles
+from parc_xl.io.ooxml.transplant import replace_sheet_from
+from parc_xl.io.ooxml.zipio import _DEFLATE_CHUNK, _Entry, _inflate, _write_zip, check_writable, write_atomically
+
+
+class XlsxPackage:
+    """An .xlsx/.xlsm package held in memory; edited part by part, saved atomically."""
+
+    def __init__(self, path: Path, blob: bytes) -> None:
+        self.path = path
+        self._blob = blob
+        self._zip = zipfile.ZipFile(io.BytesIO(blob))
+        self._entries: dict[str, _Entry] = {}
+        self._order: list[str] = []
+        for info in self._zip.infolist():
+            if info.is_dir():
+                continue
+            if blob[info.header_offset : info.header_offset + 4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(info.filename)
+            name_len, extra_len = struct.unpack_from("<HH", blob, info.header_offset + 26)
+            start = info.header_offset + 30 + name_len + extra_len
+            raw = blob[start : start + info.compress_size]
+            self._entries[info.filename] = _Entry(info.filename, info, raw)
+            self._order.append(info.filename)
+        self._trees: dict[str, etree._Element] = {}
+        self._dirty: set[str] = set()
+        self._cells_changed = False
+        self._sheets: dict[str, SheetPart] = {}
+        self._styles_obj: _Styles | None = None
+        self._sst: list[str] | None = None
+        self._date1904: bool | None = None
+        self._prefetched: dict[str, tuple[bytes, Any]] = {}  # part: (raw, Future of bytes)
+        self.workbook_part = self._find_workbook_part()
+
+    # opening -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str) -> XlsxPackage:
+        """Read the workbook at `path` into memory; refuse what is not an OOXML package."""
+        path = Path(path)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"Không tìm thấy tệp {path.name}.") from None
+        except OSError as exc:
+            raise InputError(f"Không đọc được tệp {path.name}: {exc.strerror}.") from None
+        if blob[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise InputError(
+                f"Tệp {path.name} được đặt mật khẩu (mã hóa) hoặc là tệp Excel 97-2003 "
+                "(.xls); hãy bỏ mật khẩu hoặc lưu lại dưới dạng .xlsx rồi thử lại."
+            )
+        if not zipfile.is_zipfile(io.BytesIO(blob)):
+            raise InputError(f"Tệp {path.name} không phải là tệp Excel (.xlsx) hợp lệ.")
+        try:
+            with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+                infos = zf.infolist()
+        except (zipfile.BadZipFile, ValueError):
+            raise InputError(f"Tệp {path.name} bị hỏng, không đọc được.") from None
+        if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+            raise InputError(f"Tệp {path.name} quá lớn hoặc có cấu trúc bất thường; đã từ chối.")
+        if any(i.flag_bits & 0x1 for i in infos):
+            raise InputError(f"Tệp {path.name} được mã hóa; hãy bỏ mật khẩu rồi thử lại.")
+        try:
+            pkg = cls(path, blob)
+            pkg._sheet_map()
+        except InputError:
+            raise
+        except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, struct.error):
+            raise InputError(f"Tệp {path.name} không phải là sổ Excel hợp lệ.") from None
+        return pkg
+
+    def _find_workbook_part(self) -> str:
+        if "_rels/.rels" in self._entries:
+            rels = etree.fromstring(self.read_part("_rels/.rels"), _PARSER)
+            for rel in rels:
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    return _resolve("", rel.get("Target", ""))
+        if "xl/workbook.xml" in self._entries:
+            return "xl/workbook.xml"
+        raise InputError(f"Tệp {self.path.name} không phải là sổ Excel (thiếu workbook.xml).")
+
+    # parts -------------------------------------------------------------------------
+    def part_names(self) -> list[str]:
+        return list(self._order)
+
+    def has_part(self, name: str) -> bool:
+        return name in self._entries
+
+    def read_part(self, name: str) -> bytes:
+        """Current bytes of a part (serialising it if it was edited as XML)."""
+        if name in self._trees and name in self._dirty:
+            for sheet in self._sheets.values():
+                if sheet.part == name:
+                    return sheet._serialize()
+            return _serialize(self._trees[name])
+        entry = self._entries[name]
+        if entry.data is not None:
+            return entry.data
+        early = self._prefetched.pop(name, None)
+        if early is not None and early[0] is entry.raw:
+            return early[1].result()  # type: ignore[no-any-return]
+        return self._zip.read(name)
+
+    def prefetch(self, sheet_name: str) -> None:
+        """Start inflating a large sheet's part in the background (zlib releases the
+        GIL): the status job inflates its 300 MB `Theo dõi` (≈0.5 s) while it computes
+        the statuses. A later `read_part` waits for the result; small, stored or
+        already edited parts are left alone."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        part = self._sheet_map().get(sheet_name)
+        entry = self._entries.get(part or "")
+        if part is None or entry is None or entry.data is not None or entry.raw is None \
+                or entry.info is None or part in self._trees or part in self._prefetched:
+            return
+        if entry.info.compress_type != zipfile.ZIP_DEFLATED or entry.info.file_size <= 2 * _DEFLATE_CHUNK:
+            return
+        pool = ThreadPoolExecutor(max_workers=1)
+        self._prefetched[part] = (entry.raw, pool.submit(_inflate, entry.raw, entry.info))
+        pool.shutdown(wait=False)
+
+    def write_part(self, name: str, data: bytes) -> None:
+        entry = self._entries.get(name)
+        if entry is None:
+            entry = _Entry(name, None, None)
+            self._entries[name] = entry
+            self._order.append(name)
+        entry.data = data
+        self._trees.pop(name, None)
+        self._dirty.discard(name)
+
+    def delete_part(self, name: str) -> None:
+        if name in self._entries:
+            del self._entries[name]
+            self._order.remove(name)
+        self._trees.pop(name, None)
+        self._dirty.discard(name)
+
+    def _xml(self, name: str) -> etree._Element:
+        tree = self._trees.get(name)
+        if tree is None:
+            tree = self._parse(name)
+            self._trees[name] = tree
+        return tree
+
+    def _parse(self, name: str) -> etree._Element:
+        """Part `name` parsed; a part that is not well-formed XML is the user's broken
+        file (InputError), never an XMLSyntaxError traceback."""
+        try:
+            return etree.fromstring(self.read_part(name), _PARSER)
+        except etree.XMLSyntaxError:
+            raise InputError(
+                f"Tệp {self.path.name} bị hỏng (phần {name} không đọc được); "
+                "hãy mở tệp trong Excel, lưu lại rồi thử lại."
+            ) from None
+
+    def _new_xml(self, name: str, root: etree._Element) -> None:
+        if name not in self._entries:
+            self._entries[name] = _Entry(name, None, None)
+            self._order.append(name)
+        self._trees[name] = root
+        self._dirty.add(name)
+
+    def _mark_dirty(self, name: str, cells: bool = False) -> None:
+        self._dirty.add(name)
+        if cells:
+            self._cells_changed = True
+
+    # relationships and content types -------------------------------------------
+    def _rels(self, part: str, create: bool = False) -> etree._Element | None:
+        path = _rels_path(part)
+        if path in self._entries:
+            return self._xml(path)
+        if not create:
+            return None
+        root = etree.Element(_PR + "Relationships", nsmap={None: NS_PKG_REL})
+        self._new_xml(path, root)
+        return root
+
+    def _related(self, part: str, rel_type: str) -> list[str]:
+        rels = self._rels(part)
+        if rels is None:
+            return []
+        return [
+            _resolve(part, rel.get("Target", ""))
+            for rel in rels
+            if rel.get("Type") == rel_type and rel.get("TargetMode") != "External"
+        ]
+
+    def _add_rel(self, part: str, rel_type: str, target_part: str) -> str:
+        rels = self._rels(part, create=True)
+        assert rels is not None
+        ids = {rel.get("Id") for rel in rels}
+        n = len(ids) + 1
+        while f"rId{n}" in ids:
+            n += 1
+        rel = etree.SubElement(rels, _PR + "Relationship")
+        rel.set("Id", f"rId{n}")
+        rel.set("Type", rel_type)
+        rel.set("Target", _relative(part, target_part))
+        self._mark_dirty(_rels_path(part))
+        return f"rId{n}"
+
+    def _content_types(self) -> etree._Element:
+        return self._xml("[Content_Types].xml")
+
+    def content_type(self, part: str) -> str | None:
+        ct = self._content_types()
+        for el in ct:
+            if _local(el) == "Override" and el.get("PartName", "").lstrip("/") == part:
+                return el.get("ContentType")
+        ext = part.rsplit(".", 1)[-1].lower()
+        for el in ct:
+            if _local(el) == "Default" and el.get("Extension", "").lower() == ext:
+                return el.get("ContentType")
+        return None
+
+    def _set_override(self, part: str, content_type: str) -> None:
+        ct = self._content_types()
+        self._remove_override(part)
+        el = etree.SubElement(ct, _CT + "Override")
+        el.set("PartName", "/" + part)
+        el.set("ContentType", content_type)
+        self._mark_dirty("[Content_Types].xml")
+
+    def _ensure_default(self, ext: str, content_type: str) -> None:
+        ct = self._content_types()
+        for el in ct:
+            if _local(el) == "Default" and el.get("Extension", "").lower() == ext.lower():
+                return
+        el = etree.Element(_CT + "Default")
+        el.set("Extension", ext)
+        el.set("ContentType", content_type)
+        ct.insert(0, el)
+        self._mark_dirty("[Content_Types].xml")
+
+    def _remove_override(self, part: str) -> None:
+        ct = self._content_types()
+        for el in list(ct):
+            if _local(el) == "Override" and el.get("PartName", "").lstrip("/") == part:
+                ct.remove(el)
+                self._mark_dirty("[Content_Types].xml")
+
+    # workbook ------------------------------------------------------------------------
+    @property
+    def _workbook(self) -> etree._Element:
+        return self._xml(self.workbook_part)
+
+    def _sheet_elements(self) -> list[etree._Element]:
+        sheets = _child(self._workbook, "sheets")
+        return [] if sheets is None else _children(sheets, "sheet")
+
+    def _sheet_map(self) -> dict[str, str]:
+        rels = self._rels(self.workbook_part)
+        targets: dict[str, str] = {}
+        if rels is not None:
+            for rel in rels:
+                targets[rel.get("Id", "")] = _resolve(self.workbook_part, rel.get("Target", ""))
+        result: dict[str, str] = {}
+        for sheet in self._sheet_elements():
+            rid = sheet.get(_R + "id", "")
+            if rid in targets:
+                result[sheet.get("name", "")] = targets[rid]
+        return result
+
+    def sheet_names(self) -> list[str]:
+        """Every sheet's name, in tab order (worksheets, chart sheets...)."""
+        return [s.get("name", "") for s in self._sheet_elements()]
+
+    def sheet(self, name: str) -> SheetPart:
+        """The worksheet called `name` (InputError when there is none)."""
+        cached = self._sheets.get(name)
+        if cached is not None:
+            return cached
+        part = self._sheet_map().get(name)
+        if part is None or part not in self._entries:
+            raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
+        sheet = SheetPart(self, name, part)
+        self._sheets[name] = sheet
+        return sheet
+
+    def set_columns(
+        self,
+        name: str,
+        columns: dict[int, dict[int, CellValue]],
+        *,
+        quote_formula_like: bool = True,
+    ) -> None:
+        """Write many values into sheet `name`: `columns` is {column: {row: value}},
+        each value stored as `SheetPart.set_value` stores it (None clears the value).
+
+        When every target cell already exists and the sheet has not been loaded as a
+        `SheetPart`, the cells are rewritten in the serialised part (`_TextPatcher`:
+        ≈2 µs a cell instead of parsing a 300 MB sheet into lxml elements); otherwise,
+        or if the patcher meets anything unusual, through `SheetPart.set_value`."""
+        columns = {c: rows for c, rows in columns.items() if rows}
+        if not columns:
+            return
+        part = self._sheet_map().get(name)
+        if part is None or part not in self._entries:
+            raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
+        if name not in self._sheets and part not in self._trees:
+            data = self.read_part(part)
+            try:
+                patched = _TextPatcher(self, quote_formula_like).patch(data, columns)
+            except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
+                patched = None  # the element path decides (and reports what is really wrong)
+            if patched is not None:
+                del data  # the old text goes before the new one is joined
+                chunks, last_row = patched
+                self.write_part(part, b"".join(chunks))
+                del chunks
+                self._cells_changed = True
+                _extend_filters_text(self, name, part, last_row)
+                self._entries[part].deflate_early()
+                return
+        sheet = self.sheet(name)
+        by_row: dict[int, list[tuple[int, CellValue]]] = {}
+        for c, rows in sorted(columns.items()):
+            for r, value in rows.items():
+                by_row.setdefault(r, []).append((c, value))
+        for r in sorted(by_row):
+            for c, value in by_row[r]:
+                sheet.set_row(r, [value], c, quote_formula_like=quote_formula_like)
+
+    def append_rows(
+        self,
+        name: str,
+        rows: Iterable[Sequence[CellValue]],
+        *,
+        header_row: int = 1,
+        quote_formula_like: bool = True,
+    ) -> int:
+        """`SheetPart.append_rows` (default style row) on sheet `name`, without loading
+        the sheet as elements when it has not been loaded and its last row holds a
+        value: the new rows' XML is spliced before `</sheetData>`, the dimension, filter
+        and tables extended. Why: after a few merges `Lịch sử` holds 10^5–10^6 rows,
+        gigabytes as an lxml tree just to add rows at its end. Returns the first row
+        number written."""
+        rows = list(rows)
+        part = self._sheet_map().get(name)
+        if part is None or part not in self._entries:
+            raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
+        spliced = None
+        if rows and name not in self._sheets and part not in self._trees:
+            try:
+                spliced = _append_text(self, name, part, rows, header_row, quote_formula_like)
+            except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
+                spliced = None  # the element path decides (and reports what is really wrong)
+        if spliced is None:
+            return self.sheet(name).append_rows(rows, header_row=header_row,
+                                                quote_formula_like=quote_formula_like)
+        return spliced
+
+    def set_sheet_state(self, name: str, state: str) -> None:
+        """Show ("visible") or hide ("hidden", "veryHidden") a sheet."""
+        if state not in ("visible", "hidden", "veryHidden"):
+            raise ValueError(f"unknown sheet state {state!r}")
+        for sheet in self._sheet_elements():
+            if sheet.get("name") == name:
+                if state == "visible":
+                    sheet.attrib.pop("state", None)
+                else:
+                    sheet.set("state", state)
+                self._mark_dirty(self.workbook_part)
+                return
+        raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
+
+    @property
+    def date1904(self) -> bool:
+        """True when the workbook counts dates from 1904 (old Mac Excel)."""
+        if self._date1904 is None:
+            pr = _child(self._workbook, "workbookPr")
+            self._date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+        return self._date1904
+
+    def _styles(self) -> _Styles:
+        if self._styles_obj is None:
+            parts = self._related(self.workbook_part, RT_STYLES)
+            if not parts:
+                raise InputError(f"Sổ {self.path.name} thiếu bảng định dạng (styles.xml).")
+            part = parts[0]
+            self._styles_obj = _Styles(self._xml(part), lambda: self._mark_dirty(part))
+        return self._styles_obj
+
+    def _shared_strings(self) -> list[str]:
+        if self._sst is None:
+            parts = self._related(self.workbook_part, RT_SHARED_STRINGS)
+            self._sst = []
+            if parts and parts[0] in self._entries:
+                root = self._parse(parts[0])
+                self._sst = [_rich_text(si) for si in root if _local(si) == "si"]
+        return self._sst
+
+    # saving --------------------------------------------------------------------------
+    def _drop_calc_chain(self) -> None:
+        """Remove the calculation chain and ask Excel to recalculate on load."""
+        for part in self._related(self.workbook_part, RT_CALCCHAIN):
+            self.delete_part(part)
+            self._remove_override(part)
+        rels = self._rels(self.workbook_part)
+        if rels is not None:
+            for rel in list(rels):
+                if rel.get("Type") == RT_CALCCHAIN:
+                    rels.remove(rel)
+                    self._mark_dirty(_rels_path(self.workbook_part))
+        wb = self._workbook
+        calc = _child(wb, "calcPr")
+        if calc is None:
+            calc = etree.Element(_M + "calcPr")
+            _insert_ordered(wb, calc, _WB_ORDER)
+        if calc.get("fullCalcOnLoad") != "1":
+            calc.set("fullCalcOnLoad", "1")
+            self._mark_dirty(self.workbook_part)
+
+    def _prepare(self) -> list[_Entry]:
+        for sheet in self._sheets.values():
+            if sheet.part in self._dirty:
+                sheet._finalize()
+        if self._cells_changed:
+            self._drop_calc_chain()
+        sheets = {sheet.part: sheet for sheet in self._sheets.values()}
+        for name in self._dirty:
+            if name in sheets and name in self._entries:
+                self._entries[name].data = sheets[name]._serialize()
+            elif name in self._trees and name in self._entries:
+                self._entries[name].data = _serialize(self._trees[name])
+        return [self._entries[name] for name in self._order]
+
+    def to_bytes(self) -> bytes:
+        """The package as it would be saved."""
+        buffer = io.BytesIO()
+        _write_zip(buffer, self._prepare())
+        return buffer.getvalue()
+
+    def save(self, path: Path | str | None = None, *, backup_dir: Path | None = None) -> Path | None:
+        """Write the package atomically to `path` (default: where it was opened).
+
+        Refuses with MasterBusyError when the file is open in Excel/LibreOffice or not
+        writable. With `backup_dir`, the current file is first copied there as
+        ``<stem>_<YYYYmmdd-HHMMSS-ffffff><suffix>``; that path is returned. Any failure
+        before the final rename leaves the existing file untouched."""
+        target = Path(path) if path is not None else self.path
+        check_writable(target)
+        return write_atomically(target, self._prepare(), backup_dir)
+
+    # transplanting a sheet -------------------------------------------------------
+    def replace_sheet_from(
+        self,
+        source_xlsx: Path | str,
+        sheet_name: str,
+        *,
+        position: int | None = None,
+        state: str | None = None,
+    ) -> None:
+        """See `transplant.replace_sheet_from`."""
+        replace_sheet_from(self, source_xlsx, sheet_name, position=position, state=state)
+
+    def _sync_filter_name(self, sheet_name: str, last_row: int) -> None:
+        """Keep the hidden `_xlnm._FilterDatabase` name of a sheet on its filter's rows."""
+        names = _child(self._workbook, "definedNames")
+        if names is None or sheet_name not in self.sheet_names():
+            return
+        index = str(self.sheet_names().index(sheet_name))
+        for dn in names:
+            if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == index:
+                text = dn.text or ""
+                new = re.sub(r"(:\$?[A-Za-z]{1,3}\$?)\d+$", rf"\g<1>{last_row}", text)
+                if new != text:
+                    dn.text = new
+                    self._mark_dirty(self.workbook_part)
+
+    def _has_default(self, ext: str, content_type: str) -> bool:
+        for el in self._content_types():
+            if (
+                _local(el) == "Default"
+                and el.get("Extension", "").lower() == ext.lower()
+                and el.get("ContentType") == content_type
+            ):
+                return True
+        return False

@@ -1,0 +1,396 @@
+"""The text paths: rows appended and existing cells rewritten in the serialised worksheet
+XML, without building lxml elements (the status job's 200,000-row sheets, the log
+sheets' 10^5–10^6 rows). Each gives up (None) on what it does not recognise and the
+caller takes the element path (`SheetPart`), which gives the same result."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as _xml_escape
+
+from lxml import etree
+
+from parc_xl.io.ooxml.base import (
+    _PARSER,
+    FORMULA_TRIGGERS,
+    RT_TABLE,
+    CellValue,
+    _child,
+    _extend_ref,
+    _local,
+    _ref_col,
+    col_letter,
+    split_ref,
+)
+from parc_xl.io.ooxml.cells import _clean_text, _encode_value, _text_escape
+
+if TYPE_CHECKING:
+    from parc_xl.io.ooxml.package import XlsxPackage
+
+_PATCH_WINDOW = 8 * 1024 * 1024
+
+
+def _rows_xml(pkg: XlsxPackage, first_row: int, rows: list[Sequence[CellValue]], first_col: int,
+              styles: dict[int, int], quote: bool, p: str
+              ) -> tuple[list[bytes], int, int, tuple[int, int, int, int] | None]:
+    """New rows as UTF-8 XML text, encoded as `SheetPart._write` would encode each
+    value: (chunks, last row written, last row holding a value (0: none), the box
+    (r1, c1, r2, c2) of the cells written or None). Why: 300,000 history rows as lxml
+    elements cost seconds and gigabytes; as text, about a microsecond a cell."""
+
+    def encode(value: CellValue, s: int, quote: bool) -> tuple[str, str, int | None]:
+        return _encode_value(pkg, value, s, quote)
+
+    chunks: list[bytes] = []
+    width = max(len(v) for v in rows)
+    letters = [col_letter(first_col + i) for i in range(width)]
+    style_list = [styles.get(first_col + i, 0) for i in range(width)]
+    style_attr = [f' s="{st}"' if st else "" for st in style_list]
+    out: list[str] = []
+    append = out.append
+    first_cell_row = last_cell_row = last_used = 0
+    min_i, max_i = width, -1
+    tails: dict[tuple[int, type, Any], str] = {}
+
+    def _cell_tail(value: CellValue, s: int, s_default: str) -> str:
+        if type(value) is str and not (quote and value.startswith(FORMULA_TRIGGERS)):
+            kind, text, new = "inlineStr", _clean_text(value), None
+        else:
+            kind, text, new = encode(value, s, quote)
+        s_attr = s_default if new is None else f' s="{new}"' if new else ""
+        if kind == "inlineStr":
+            if "&" in text or "<" in text or ">" in text or "\r" in text:
+                text = _xml_escape(text, {"\r": "&#13;"})
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            return f'{s_attr} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
+        if kind == "b":
+            return f'{s_attr} t="b"><{p}v>{text}</{p}v></{p}c>'
+        return f"{s_attr}><{p}v>{text}</{p}v></{p}c>"
+
+    starts = [f'<{p}c r="{letter}' for letter in letters]
+    r = first_row - 1
+    for values in rows:
+        r += 1
+        rs = str(r)
+        append(f'<{p}row r="{rs}">')
+        row_min, row_max, used = width, -1, False
+        for i, value in enumerate(values):
+            if value is None:
+                if style_list[i]:
+                    append(f'{starts[i]}{rs}"{style_attr[i]}/>')
+                    if row_max < 0:
+                        row_min = i
+                    row_max = i
+                continue
+            # Lists like `Quá hạn` repeat the same units, tasks, dates in 10^5 rows:
+            # each distinct (column, value) is encoded and escaped once.
+            tkey = (i, type(value), value)
+            tail = tails.get(tkey)
+            if tail is None:
+                tail = '"' + _cell_tail(value, style_list[i], style_attr[i])
+                if len(tails) < 200_000:
+                    tails[tkey] = tail
+            append(starts[i] + rs + tail)
+            if row_max < 0:
+                row_min = i
+            row_max, used = i, True
+        append(f"</{p}row>")
+        if len(out) > 50_000:  # held as UTF-8 (1 byte a char, not 2 for Vietnamese str)
+            chunks.append("".join(out).encode("utf-8"))
+            out.clear()
+        if row_max >= 0:
+            first_cell_row = first_cell_row or r
+            last_cell_row = r
+            min_i, max_i = min(min_i, row_min), max(max_i, row_max)
+        if used:
+            last_used = r
+    chunks.append("".join(out).encode("utf-8"))
+    box = None
+    if max_i >= 0:
+        box = (first_cell_row, first_col + min_i, last_cell_row, first_col + max_i)
+    return chunks, r, last_used, box
+
+
+
+# --- patching existing cells in the serialised sheet (bulk fast path) ----------------
+_ATTR_RE = re.compile(rb'\s+([A-Za-z_][\w:.-]*)="([^"<]*)"')
+_XML_DECL_RE = re.compile(rb'^\s*<\?xml[^>]*encoding=["\']([A-Za-z0-9._-]+)["\']')
+_DROPPED_ATTRS = frozenset([b"t", b"cm", b"vm"])
+
+
+_UNTOUCHED: Any = object()  # a matched cell that the caller does not write
+
+
+def _plain_value(content: bytes) -> bool:
+    """True when a cell's children are only a `<v>` or an `<is>` (what `_write` drops)."""
+    if content.startswith(b"<v>"):
+        return content.endswith(b"</v>") and content.count(b"<") == 2
+    if content.startswith(b"<is>"):
+        return content.endswith(b"</is>") and b"<is>" not in content[4:] and b"<extLst" not in content
+    return False
+
+
+class _TextPatcher:
+    """Rewrites existing cells of one serialised worksheet without parsing it.
+
+    Why: the status job rewrites four cells in each of 200,000 `Theo dõi` rows. As an
+    lxml tree that sheet (≈300 MB of XML, 4 million cells) costs ≈10 s to parse, 4 GB
+    of memory and ≈37 s of per-cell edits; located with `bytes.find` in the
+    serialised part, each cell is rewritten in about a microsecond. It produces the
+    bytes the element path (`SheetPart._write`) would: value children removed,
+    `t`/`cm`/`vm` dropped, inline strings with xml:space="preserve", quote prefix and
+    date formats through the same `_encode_value`. It gives up (returns None) on
+    anything it does not recognise — a row or cell missing or written differently, a
+    formula, other children, comments/CDATA, a non-UTF-8 part — and the caller then
+    takes the element path."""
+
+    def __init__(self, pkg: XlsxPackage, quote: bool) -> None:
+        self.pkg = pkg
+        self.quote = quote
+        self._tag_cache: dict[bytes, tuple[list[tuple[bytes, bytes]], int] | None] = {}
+        self._value_cache: dict[tuple[type, Any, int], tuple[str, str, int | None]] = {}
+        self._cell_cache: dict[tuple[bytes, type, Any], bytes] = {}
+
+    def _tag(self, rest: bytes) -> tuple[list[tuple[bytes, bytes]], int] | None:
+        """Attributes after `r` of a cell's start tag (without t/cm/vm) and its style."""
+        cached = self._tag_cache.get(rest, False)
+        if cached is not False:
+            return cached  # type: ignore[return-value]
+        attrs = _ATTR_RE.findall(rest)
+        result: tuple[list[tuple[bytes, bytes]], int] | None = None
+        if not _ATTR_RE.sub(b"", rest).strip() and not any(k == b"r" for k, _ in attrs):
+            kept = [(k, v) for k, v in attrs if k not in _DROPPED_ATTRS]
+            style = next((v for k, v in kept if k == b"s"), b"0")
+            result = (kept, int(style)) if style.isdigit() else None
+        self._tag_cache[rest] = result
+        return result
+
+    def _cell_tail(self, rest: bytes, value: CellValue) -> bytes | None:
+        """The bytes of the new cell after `<c r="A1` (from the quote closing `r`)."""
+        key = (rest, type(value), value)
+        cached = self._cell_cache.get(key)
+        if cached is not None:
+            return cached
+        tag = self._tag(rest)
+        if tag is None:
+            return None
+        attrs, s = tag
+        if value is None:
+            out = "".join(f' {k.decode()}="{v.decode()}"' for k, v in attrs) + "/>"
+        else:
+            vkey = (type(value), value, s)
+            encoded = self._value_cache.get(vkey)
+            if encoded is None:
+                encoded = self._value_cache[vkey] = _encode_value(self.pkg, value, s, self.quote)
+            kind, text, style = encoded
+            parts: list[str] = []
+            has_s = False
+            for k, v in attrs:
+                if k == b"s" and style is not None:
+                    parts.append(f' s="{style}"')
+                    has_s = True
+                else:
+                    parts.append(f' {k.decode()}="{v.decode()}"')
+                    has_s = has_s or k == b"s"
+            if style is not None and not has_s:
+                parts.append(f' s="{style}"')
+            if kind == "inlineStr":
+                parts.append(f' t="inlineStr"><is><t xml:space="preserve">{_text_escape(text)}</t></is></c>')
+            elif kind == "b":
+                parts.append(f' t="b"><v>{text}</v></c>')
+            else:
+                parts.append(f"><v>{text}</v></c>")
+            out = "".join(parts)
+        tail = b'"' + out.encode("utf-8")
+        if len(self._cell_cache) < 100_000:
+            self._cell_cache[key] = tail
+        return tail
+
+    def patch(self, data: bytes, columns: dict[int, dict[int, CellValue]]) -> tuple[list[bytes], int] | None:
+        """`data` with the cells of `columns` ({column: {row: value}}) rewritten, as
+        consecutive chunks (the caller drops `data` before joining them: one copy of a
+        300 MB sheet less at the peak), and the number of the sheet's last row; None
+        when the element path must do it."""
+        decl = _XML_DECL_RE.match(data[:200])
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
+        ):
+            return None
+        start = data.find(b"<sheetData>")
+        end = data.find(b"</sheetData>")
+        if start < 0 or end < start:
+            return None  # prefixed or empty sheetData: leave it to lxml
+        # Comments, CDATA and processing instructions could hide or fake cells. A
+        # one-byte find is memchr (≈10 ms over 300 MB); the 2-byte marker is only
+        # looked for when that byte occurs at all.
+        for byte, marker in ((b"!", b"<!"), (b"?", b"<?")):
+            if data.find(byte, start, end) >= 0 and data.find(marker, start, end) >= 0:
+                return None
+        # One C-level split of the sheetData text at every cell of the target columns
+        # (letter, row, attributes, "/" of an empty cell, content); Python then only
+        # swaps the cells that `columns` names. Cells must come in (row, column)
+        # order and every target must be met exactly once, else the element path.
+        colnums = {col_letter(c).encode(): c for c in columns}
+        longest_first: list[bytes] = sorted(colnums, key=len, reverse=True)
+        alternatives = b"|".join(longest_first)
+        pattern = re.compile(
+            # (attributes never hold "/" or ">": a cell where they do is not matched,
+            # so not met, and the element path takes over)
+            rb'<c r="(' + alternatives + rb')([0-9]+)"([^>/]*)(?:(/)>|>(.*?)</c>)', re.S
+        )
+        expected = sum(len(rows) for rows in columns.values())
+        # The sheetData text is split in windows of ≈8 MB ending at a `</row>` and each
+        # window's output joined at once: splitting 300 MB in one go held ≈10 million
+        # small bytes objects (≈1.4 GB at the 200,000-row load) besides the text itself.
+        view = memoryview(data)
+        chunks: list[bytes] = [data[:start]]
+        cache = self._cell_cache
+        tail_of = self._cell_tail
+        met = 0
+        previous = 0
+        refs = {letter: b'<c r="' + letter for letter in colnums}
+        # Per letter: its column number and that column's {row: value}.
+        targets = {letter: (c, columns[c]) for letter, c in colnums.items()}
+        a = start
+        while a < end:
+            cut = data.find(b"</row>", min(a + _PATCH_WINDOW, end), end)
+            b = end if cut < 0 else cut + 6
+            parts = pattern.split(view[a:b])
+            out: list[bytes] = []
+            append = out.append
+            for text, letter, row_text, rest, slash, content in zip(*[iter(parts)] * 6):
+                r = int(row_text)
+                c, values = targets[letter]
+                order = r * 16_384 + c
+                if order <= previous:
+                    return None
+                previous = order
+                value = values.get(r, _UNTOUCHED)
+                if value is _UNTOUCHED:
+                    append(text + refs[letter] + row_text + b'"' + rest
+                           + (b"/>" if slash else b">" + content + b"</c>"))
+                    continue
+                if content and not _plain_value(content):
+                    return None  # a formula or other children
+                new_tail = cache.get((rest, type(value), value)) or tail_of(rest, value)
+                if new_tail is None:
+                    return None
+                append(text)
+                append(refs[letter] + row_text + new_tail)
+                met += 1
+            append(parts[-1])
+            del parts
+            chunks.append(b"".join(out))
+            a = b
+        if met != expected:
+            return None  # a target cell (or its row) does not exist
+        chunks.append(data[end:])
+        last = data.rfind(b'<row r="', start, end)
+        last_row = 0
+        if last >= 0:
+            q = data.find(b'"', last + 8, end)
+            digits = data[last + 8 : q]
+            last_row = int(digits) if digits.isdigit() else 0
+        return chunks, last_row
+
+
+_ROOT_TAG_RE = re.compile(rb"<(?![?!])[^>]*>")
+_XMLNS_RE = re.compile(rb"""\s(xmlns(?::[A-Za-z_][\w.-]*)?)\s*=\s*("[^"]*"|'[^']*')""")
+
+
+def _root_namespaces(data: bytes) -> bytes:
+    """The namespace declarations of the root start tag of serialised XML `data`, as
+    attribute text (` xmlns="…" xmlns:x14ac="…"`): what a fragment cut out of the part
+    needs to parse as it does in place (Excel declares `x14ac`, `xr`, `mc`… on the root
+    and uses them on every row)."""
+    m = _ROOT_TAG_RE.search(data, 0, 65_536)
+    if m is None:
+        return b""
+    return b"".join(b" " + name + b"=" + value for name, value in _XMLNS_RE.findall(m.group(0)))
+
+
+def _parse_fragment(data: bytes, fragment: bytes) -> etree._Element:
+    """`fragment` (e.g. a `<row>` cut out of the worksheet `data`) parsed inside a wrapper
+    that carries the root's namespace declarations; XMLSyntaxError when it cannot be
+    parsed alone (callers then take the element path)."""
+    return etree.fromstring(b"<parc-xl-fragment" + _root_namespaces(data) + b">" + fragment
+                            + b"</parc-xl-fragment>", _PARSER)
+
+
+
+def _append_text(pkg: XlsxPackage, name: str, part: str, rows: list[Sequence[CellValue]], header_row: int,
+                 quote: bool) -> int | None:
+    """The text path of `append_rows`; None when the sheet needs the element path
+    (not UTF-8, prefixed, comments, last row empty or the header, no `r` refs)."""
+    data = pkg.read_part(part)
+    decl = _XML_DECL_RE.match(data[:200])
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+        decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
+    ):
+        return None
+    start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
+    if start < 0 or end < start or data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
+        return None
+    at = data.rfind(b"<row", start, end)
+    if at < 0 or data[at + 4 : at + 5] not in (b" ", b"\t", b"\r", b"\n"):
+        return None  # no row, or a last <row> without attributes (so without `r`)
+    last_xml = data[at:end]
+    m = re.match(rb'<row r="([0-9]+)"', last_xml)
+    if m is None or not (b"<v>" in last_xml or b"<is>" in last_xml or b"<f" in last_xml):
+        return None  # an empty styled row at the end: SheetPart fills it first
+    last = int(m.group(1))
+    if last <= header_row:
+        return None
+    row_el = _parse_fragment(data, last_xml)[0]
+    styles: dict[int, int] = {}
+    for cell in row_el:
+        if _local(cell) != "c":
+            continue
+        ref = cell.get("r")
+        if not ref:
+            return None
+        styles[_ref_col(ref)] = int(cell.get("s", "0"))
+    chunks, r2, _, box = _rows_xml(pkg, last + 1, rows, 1, styles, quote, "")
+    head = [data[:end]]
+    dim = re.compile(rb'<dimension ref="([^"]+)"').search(data, 0, start)
+    if box is not None and dim is not None:
+        first_ref, _, last_ref = dim.group(1).decode().partition(":")
+        try:
+            d_r1, d_c1 = split_ref(first_ref)
+            _, d_c2 = split_ref(last_ref or first_ref)
+        except ValueError:
+            d_r1 = d_c1 = d_c2 = 0
+        if d_r1:
+            ref = f"{col_letter(min(d_c1, box[1]))}{d_r1}:{col_letter(max(d_c2, box[3]))}{box[2]}"
+            head = [data[: dim.start(1)], ref.encode(), data[dim.end(1) : end]]
+    new = b"".join([*head, *chunks, data[end:]])  # one copy of the sheet text
+    del data, chunks, head
+    pkg.write_part(part, new)
+    pkg._cells_changed = True
+    _extend_filters_text(pkg, name, part, r2)
+    pkg._entries[part].deflate_early()
+    return last + 1
+
+
+def _extend_filters_text(pkg: XlsxPackage, name: str, part: str, last_row: int) -> None:
+    """What `SheetPart._finalize` does to filters and tables, for a sheet patched as
+    text (the dimension cannot change: only existing cells were rewritten)."""
+    data = pkg._entries[part].data
+    assert data is not None
+    tail_at = data.rfind(b"</sheetData>")
+    m = re.compile(rb'<autoFilter ref="([^"]+)"').search(data, tail_at)
+    if m is not None and last_row:
+        ref = _extend_ref(m.group(1).decode(), last_row).encode()
+        if ref != m.group(1):
+            pkg.write_part(part, data[: m.start(1)] + ref + data[m.end(1) :])
+        pkg._sync_filter_name(name, last_row)
+    for table_part in pkg._related(part, RT_TABLE):
+        table = pkg._xml(table_part)
+        if table.get("ref"):
+            table.set("ref", _extend_ref(table.get("ref", ""), last_row, min_rows=2))
+            table_auto = _child(table, "autoFilter")
+            if table_auto is not None:
+                table_auto.set("ref", table.get("ref"))
+            pkg._mark_dirty(table_part)
