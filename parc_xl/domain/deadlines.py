@@ -21,8 +21,9 @@ convention chosen for each:
   date and a warning.
 - "trước X" is the day before X starts: "trước 30/6" → 29/6, "trước ngày 01/3/2024" →
   29/2, "trước tháng 10" → 30/9, "trước quý III" → 30/6, "trước năm 2025" → 31/12/2024;
-  in a list ("trước ngày 01/3, 01/6 và 01/9") it reaches every date. "Chậm nhất",
-  "không muộn hơn", "hạn", "đến" mean that day itself.
+  in a list ("trước ngày 01/3, 01/6 và 01/9") it reaches every date. A day it moves out
+  of the plan year with no year written ("trước 1/1", "trước quý I") is kept and warned
+  about. "Chậm nhất", "không muộn hơn", "hạn", "đến" mean that day itself.
 - vague words get a date and a warning saying how they were read: "đầu quý II" → end of
   the quarter's first month (30/4); "giữa quý" → end of its second month; "đầu năm" →
   31/3; "giữa năm" → 30/6; "đầu tháng N" → 10/N; "giữa tháng N" → 15/N. "Cuối năm",
@@ -360,7 +361,7 @@ def _scan_explicit_dates(s: _Scan) -> None:
     for n, pattern in enumerate(patterns):
         for m in s.matches(pattern):
             before = s.before(m.start())
-            if re.search(r"(?:thang|(?<![a-z])" + _QWORD + r")\s*\.?\s*$|(?<![a-z])so\s*$|[/.\-]$", before):
+            if m.group(0)[:1].isdigit() and re.search(r"(?:thang|(?<![a-z])" + _QWORD + r")\s*\.?\s*$|(?<![a-z])so\s*$|[/.\-]$", before):
                 continue  # "tháng 8-9/2025", "Quý 1/4", "số 20/4": not a day
             gd = m.groupdict()
             year, explicit = _year_of(m, s.plan_year)
@@ -486,7 +487,7 @@ def _scan_quarters(s: _Scan) -> None:
     for m in s.find(_PREFIX + q + more + _YEAR):
         year, explicit = _year_of(m, s.plan_year)
         quarters = [_qnum(m["q"])] + [
-            _qnum(t) for t in re.findall(rf"(?<![a-z0-9])({_QNUM})", m["more"] or "")
+            _qnum(t) for t in re.findall(rf"(?<![a-z0-9])({_QNUM})", re.sub(_QWORD, " ", m["more"] or ""))
         ]
         pre, note = m["pre"], ""
         words = s.quote(m.start(), m.end())
@@ -628,7 +629,7 @@ def _milestones(s: _Scan) -> list[Milestone]:
         bounds = [seg_start] + [p for e in inside for p in (e.start, e.end)] + [seg_end]
         gaps = [_strip_label(s.original[bounds[i]:bounds[i + 1]]) for i in range(0, len(bounds), 2)]
         # gaps[k] is the text before inside[k]; gaps[-1] the text after the last one
-        if gaps[0]:
+        if gaps[0] or s.original[seg_start:inside[0].start].strip(" \t\n.,;:-–•+*()"):
             labels.extend(gaps[: len(inside)])  # labels written before their dates
         else:
             labels.extend(gaps[1:])  # labels written after their dates
@@ -704,7 +705,7 @@ def _recurrence_shape(s: _Scan, rec: Recurrence, tracked: str) -> _Shape:
     """The day and months of a recurring cell from the dates it names without a year."""
     shape = _Shape(rec)
     kinds = {"date", "month"} | ({"quarter"} if rec is Recurrence.ANNUAL else set())
-    named = [e for e in sorted(s.exprs, key=lambda e: e.start) if not e.explicit_years and e.kind in kinds]
+    named = [e for e in sorted(s.exprs, key=lambda e: e.start) if e.kind in kinds]
     pairs: list[tuple[int, int | None]] = []
     for e in named:
         for d in e.dates:
@@ -746,7 +747,8 @@ def _recurrence_shape(s: _Scan, rec: Recurrence, tracked: str) -> _Shape:
     shape.day = day
     if shape.months == list(_RECURRENCE_MONTHS[rec]):
         shape.months = []
-    if day is not None and day > 28:
+    short = [m for m in (shape.months or _RECURRENCE_MONTHS[rec]) if _month_end(2023, m).day < (day or 0)]
+    if day is not None and short:
         shape.warnings.append(f"Ngày {day} hằng kỳ: tháng không có ngày {day} thì hạn là ngày cuối tháng")
     return shape
 
@@ -822,6 +824,13 @@ def parse(text: str | None, plan_year: int) -> Deadline:
     warnings.extend(e.note for e in s.exprs if e.note)
 
     if s.exprs:
+        # "trước 1/1", "trước quý I": no year written, yet the day falls outside the plan's year
+        implicit = sorted({d for e in s.exprs if not e.explicit_years for d in e.dates if d.year not in years})
+        for d in implicit:
+            if d.year != plan_year:
+                where = "trước" if d.year < plan_year else "sau"
+                warnings.append(f"Hạn {_vi(d)} ở năm {d.year}, {where} năm của kế hoạch ({plan_year}), "
+                                "dù ô không ghi năm: cần kiểm tra lại")
         milestones = _milestones(s)
         tracked = "ngày " + _vi(max(e.last for e in s.exprs))
         if not milestones:
