@@ -18,7 +18,9 @@ convention chosen for each:
   possible months, the first smaller) is read as months 8–9 with a warning that names
   the date it is not; "15-9/2025" can only be a date; "8/9/2025" and "8-9-2025" (one
   separator throughout) are dates. An impossible date ("29/02/2025", "31/4") gives no
-  date and a warning.
+  date and a warning. Document numbers are not dates: "09/2019/NĐ-CP", "12/KH-UBND",
+  "Quyết định 1/2025", nor is the date that follows one ("Kế hoạch số 12/KH-UBND ngày
+  15/01/2025"); "Theo Nghị định …" defers to that document (below).
 - "trước X" is the day before X starts: "trước 30/6" → 29/6, "trước ngày 01/3/2024" →
   29/2, "trước tháng 10" → 30/9, "trước quý III" → 30/6, "trước năm 2025" → 31/12/2024;
   in a list ("trước ngày 01/3, 01/6 và 01/9") it reaches every date. A day it moves out
@@ -146,6 +148,7 @@ DEFERRED_PHRASES = [
     r"theo\s*(?:van ban\s*)?chi dao",
     r"theo\s*(?:thoi gian\s*)?quy dinh",
     r"theo\s*(?:tien do|lo trinh)",
+    r"theo\s*(?:nghi dinh|thong tu|quyet dinh|chi thi|nghi quyet|cong van|van ban|kh|qd)",
 ]
 # A time limit counted from an event: "không quá 10 ngày làm việc", "trong vòng 05 ngày".
 RELATIVE_LIMIT = (
@@ -317,6 +320,21 @@ def _before_day(day: dt.date, pre: str | None) -> dt.date:
 
 
 # --------------------------------------------------------------------------- time expressions
+# Document numbers are not dates: "09/2019/NĐ-CP", "12/KH-UBND", "Quyết định 1/2025", and
+# neither is the date that follows one ("Kế hoạch số 12/KH-UBND ngày 15/01/2025").
+_DOCUMENT_DATE = (r"(?:\s*,?\s*ngay\s*\d{1,2}\s*(?:[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}"
+                  r"|thang\s*\d{1,2}\s*nam\s*\d{4}))?")
+_DOCUMENT_NUMBER = (
+    r"(?:\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?(?!nam(?![a-z]))[a-z]{1,8}(?:\s*-\s*[a-z]{1,10})*"
+    r"|(?:so|quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet|cong van|to trinh|thong bao|ke hoach)\s*"
+    r"(?:so\s*)?\d{1,5}\s*/\s*\d{2,4}(?![\d/.\-]))" + _DOCUMENT_DATE
+)
+
+
+def _scan_document_numbers(s: _Scan) -> None:
+    s.find(_DOCUMENT_NUMBER)
+
+
 _DPRE = r"(?:(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao|trong)\s*)?"
 
 
@@ -352,9 +370,9 @@ def _scan_explicit_dates(s: _Scan) -> None:
         r"(?P<y>\d{4}|\d{2})(?!\d)",
         # "ngày 15/3", "ngày 20-4" (no year: the plan's)
         _DPRE + r"ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?!\s*[/.\-]?\s*\d)",
-        # "trước 15/12", "chậm nhất 20/4"
-        r"(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao)\s*(?P<d>\d{1,2})\s*/\s*"
-        r"(?P<m>\d{1,2})(?!\s*/?\s*\d)",
+        # "trước 15/12", "chậm nhất 20/4", "đến 30.6"
+        r"(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao)\s*(?P<d>\d{1,2})\s*[/.\-]\s*"
+        r"(?P<m>\d{1,2})(?!\s*[/.\-]?\s*\d|\s*%)",
         # a bare "20/4": the plan's year
         r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?!\s*/?\s*\d)",
     ]
@@ -760,6 +778,7 @@ def parse(text: str | None, plan_year: int) -> Deadline:
         return Deadline(kind=DeadlineKind.UNSPECIFIED, warnings=["Thời gian hoàn thành để trống"])
 
     s = _Scan(original=original, folded=_fold(original), plan_year=plan_year)
+    _scan_document_numbers(s)
     _scan_explicit_dates(s)
     _scan_spans(s)
     _scan_days(s)
