@@ -62,3 +62,55 @@ def excel_markup(path: Path, parts: list[str] | None = None) -> Path:
         for name, data in items:
             zf.writestr(name, excel_sheet_xml(data) if name in targets else data)
     return path
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def shared_strings(path: Path) -> Path:
+    """Move every inline string into `xl/sharedStrings.xml` (`t="s"`, index in `<v>`), as
+    Excel does on save (corpus: every Excel-written file, e.g. exceljs/formulas.xlsx).
+    Rich-text runs are kept as runs in the `<si>`."""
+    m = "{%s}" % _MAIN
+    with zipfile.ZipFile(path) as zf:
+        items = {info.filename: zf.read(info) for info in zf.infolist()}
+    sst = etree.Element(m + "sst", nsmap={None: _MAIN})
+    index: dict[bytes, int] = {}
+    count = 0
+    for name in worksheet_parts(path):
+        root = etree.fromstring(items[name])
+        for cell in root.iter(m + "c"):
+            if cell.get("t") != "inlineStr":
+                continue
+            is_el = cell.find(m + "is")
+            if is_el is None:
+                continue
+            key = etree.tostring(is_el)
+            if key not in index:
+                si = etree.SubElement(sst, m + "si")
+                si.extend(list(is_el))
+                index[key] = len(index)
+            cell.remove(is_el)
+            cell.set("t", "s")
+            v = etree.SubElement(cell, m + "v")
+            v.text = str(index[key])
+            count += 1
+        items[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    sst.set("count", str(count))
+    sst.set("uniqueCount", str(len(index)))
+    items["xl/sharedStrings.xml"] = etree.tostring(sst, xml_declaration=True, encoding="UTF-8", standalone=True)
+    rels = items["xl/_rels/workbook.xml.rels"]
+    if b"sharedStrings" not in rels:
+        items["xl/_rels/workbook.xml.rels"] = rels.replace(
+            b"</Relationships>",
+            f'<Relationship Id="rIdSst" Type="{_SST_REL}" Target="sharedStrings.xml"/></Relationships>'.encode())
+    types = items["[Content_Types].xml"]
+    if b"/xl/sharedStrings.xml" not in types:
+        items["[Content_Types].xml"] = types.replace(
+            b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_TYPE}"/></Types>'.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in items.items():
+            zf.writestr(name, data)
+    return path

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from parc_xl.domain.formulas import looks_like_formula
 from parc_xl.domain.models import Progress
 from parc_xl.domain.problems import Problem, Where, error, warning
 from parc_xl.domain.text import ascii_fold, clean
@@ -78,9 +79,6 @@ PROGRESS_SYNONYMS: dict[str, Progress] = {
     "de xuat dieu chinh": Progress.ADJUSTMENT_REQUESTED,
     "dieu chinh": Progress.ADJUSTMENT_REQUESTED,
 }
-
-# First characters that make Excel treat typed text as a formula (or DDE).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050  # 01/01/1990 .. 31/12/2099
@@ -371,7 +369,7 @@ def check_row(
             continue
         v = values[f]
         text = _shown(v) if not isinstance(v, str) else v
-        if text.startswith(FORMULA_TRIGGERS):
+        if looks_like_formula(text):
             problems.append(warning(
                 "formula-like-text",
                 f"{at(f)} bắt đầu bằng ký tự \"{_visible(text[0])}\" mà Excel có thể hiểu là công thức; "

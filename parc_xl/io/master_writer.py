@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parc_xl import __version__
 from parc_xl.domain.fingerprint import plan_fingerprint
+from parc_xl.domain.formulas import looks_like_formula
 from parc_xl.domain.models import Plan, Registry, Task
 from parc_xl.domain.periods import PeriodSchedule
 from parc_xl.io import master_layout as L
@@ -41,9 +42,6 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 # (the full text stays in the cell) reads better than wrapped lines spilling over rows.
 ONE_LINE = Alignment(wrap_text=False, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
-
-# Text Excel would read as a formula or DDE when typed (PRODUCT.md "never let a file do harm").
-FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
 
 #: Excel's limit for one cell's text; longer plan texts are cut in the cell and kept whole
 #: in the `Văn bản dài` sheet, in parts of `_LONG_PART` characters.
@@ -108,7 +106,7 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
             # copying a styled prototype is ~20x cheaper than setting font, border,
             # alignment per cell (each set looks the style up in the workbook registries)
             cell._style = copy(prototypes[c - 1])
-            if isinstance(value, str) and value.startswith(FORMULA_LIKE):
+            if isinstance(value, str) and looks_like_formula(value):
                 cell.data_type = "s"  # openpyxl would write "=…" as a formula
                 cell.quotePrefix = True  # and Excel would revive it on F2+Enter
     if autofilter:

@@ -51,6 +51,7 @@ from xml.etree import ElementTree as ET
 
 from parc_xl.domain.assignments import ROLE_LEAD, target_text
 from parc_xl.domain.fingerprint import canonical_json, sha256_text
+from parc_xl.domain.formulas import looks_like_formula
 from parc_xl.domain.models import DeadlineKind, Plan, Progress, Registry, Task
 from parc_xl.domain.periods import Period
 from parc_xl.domain.problems import CATALOGUE, error
@@ -233,10 +234,6 @@ def mac_matches(key: str, meta: dict[str, str], rows: list[tuple[str, str, str]]
 
 # --- writing --------------------------------------------------------------------------
 
-# First characters that make Excel (and openpyxl) treat text as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def set_value(cell: Any, value: object) -> None:
     """Write a value; text that looks like a formula ("= 100%", "- Kế hoạch") is stored as
     a text cell with Excel's quote prefix, never as a formula (PRODUCT.md "never let a
@@ -245,7 +242,7 @@ def set_value(cell: Any, value: object) -> None:
         cell.value = None
         return
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and looks_like_formula(value):
         cell.data_type = "s"
         cell.quotePrefix = True
 

@@ -12,6 +12,7 @@ and that the fast path gives the same workbook as the element path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -24,7 +25,7 @@ from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from excel_markup import excel_markup  # noqa: E402
+from excel_markup import excel_markup, excel_sheet_xml, shared_strings  # noqa: E402
 
 from parc_xl.io.ooxml import sheet_text  # noqa: E402
 from parc_xl.io.ooxml import XlsxPackage  # noqa: E402
@@ -165,3 +166,126 @@ def test_a_sheet_part_that_is_not_xml_is_a_vietnamese_input_error(tmp_path: Path
         pkg.append_rows(SHEET, LOG_ROWS)
     with pytest.raises(InputError, match="bị hỏng"):
         XlsxPackage.open(src).set_columns(SHEET, {2: {2: "x"}})
+
+
+# --- every way a conforming writer may spell the same sheet ---------------------------
+def _prefixed_main(xml: bytes) -> bytes:
+    """`<x:worksheet xmlns:x="…main">`: every SpreadsheetML element with a prefix."""
+    xml = re.sub(rb"<(/?)([A-Za-z]\w*)([\s/>])", rb"<\1x:\2\3", xml)
+    return xml.replace(b'xmlns="http://schemas', b'xmlns:x="http://schemas', 1)
+
+
+def _attribute_order(xml: bytes) -> bytes:
+    xml = re.sub(rb'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)', rb'<c\2 r="\1"', xml)
+    return re.sub(rb'<row r="([0-9]+)"', rb'<row spans="1:5" r="\1"', xml)
+
+
+def _single_quotes(xml: bytes) -> bytes:
+    head, sep, rest = xml.partition(b"<worksheet")
+    return head + sep + re.sub(rb'="([^"]*)"', rb"='\1'", rest)
+
+
+def _row_attribute_order(xml: bytes) -> bytes:
+    """Rows with `r` after other attributes (cells as Excel writes them)."""
+    return re.sub(rb'<row r="([0-9]+)"', rb'<row spans="1:5" r="\1"', xml)
+
+
+def _single_quoted_ranges(xml: bytes) -> bytes:
+    return re.sub(rb'<(dimension|autoFilter) ref="([^"]*)"', rb"<\1 ref='\2'", xml)
+
+
+def _no_r(xml: bytes) -> bytes:
+    return re.sub(rb'<(row|c) r="[A-Z]*[0-9]+"', rb"<\1", xml)
+
+
+def _rich_text(xml: bytes) -> bytes:
+    runs = (b'<is><r><rPr><b/></rPr><t>%s</t></r><r><t xml:space="preserve"> th\xc6\xb0\xe1\xbb\x9dng</t></r></is>')
+    xml = re.sub(rb'(<c r="B4"[^>]*>)<is>.*?</is>', lambda m: m.group(1) + runs % "đậm".encode(), xml)
+    return re.sub(rb'(<c r="C2"[^>]*>)<is>.*?</is>', lambda m: m.group(1) + runs % b"b", xml)
+
+
+def _self_closing(xml: bytes) -> bytes:
+    return xml.replace(b"</row>", b'<c r="F%d" s="2"/></row>', 1).replace(b'<c r="F%d"', b'<c r="F1"')
+
+
+def _comment(xml: bytes) -> bytes:
+    return xml.replace(b'<row r="3">', b'<!-- s\xe1\xbb\xada tay --><row r="3">')
+
+
+def _cdata(xml: bytes) -> bytes:
+    return re.sub(rb'(<c r="D3"[^>]*><is><t>).*?(</t>)', rb"\1<![CDATA[a < b & c]]>\2", xml)
+
+
+def _alternate_content(xml: bytes) -> bytes:
+    """Excel 2010+ wraps form controls in `mc:AlternateContent` after the sheet data (on
+    a sheet with Excel's root declarations, which bind `mc` and `r`)."""
+    block = (b'<mc:AlternateContent><mc:Choice Requires="x14"><controls><mc:AlternateContent>'
+             b'<mc:Choice Requires="x14"><control shapeId="1025" r:id="rId9" name="Check Box 1"/>'
+             b"</mc:Choice></mc:AlternateContent></controls></mc:Choice></mc:AlternateContent>")
+    return xml.replace(b"</worksheet>", block + b"</worksheet>")
+
+
+# name: (shared strings first, rewrite of the sheet XML, the fast paths may take it)
+VARIANTS = {
+    "excel": (False, lambda x: x, True),
+    "excel-shared-strings": (True, lambda x: x, True),
+    "rich-text": (False, _rich_text, True),
+    "self-closing": (False, _self_closing, True),
+    "alternate-content": (False, _alternate_content, True),
+    "row-attribute-order": (False, _row_attribute_order, True),
+    "single-quoted-ranges": (False, _single_quoted_ranges, True),
+    "prefixed-main": (False, _prefixed_main, False),
+    "attribute-order": (False, _attribute_order, False),
+    "single-quotes": (False, _single_quotes, False),
+    "rows-and-cells-without-r": (False, _no_r, False),
+    "comment": (False, _comment, False),
+    "cdata": (False, _cdata, False),
+}
+EDITS: dict[int, dict[int, object]] = {3: {2: "sửa", 3: None}, 4: {4: "=1+1"}}
+
+
+def _variant(tmp_path: Path, name: str) -> Path:
+    sst, rewrite, _ = VARIANTS[name]
+    src = _log_book(tmp_path / f"{name}.xlsx")
+    if sst:
+        shared_strings(src)
+    excel = name.startswith("excel") or name in ("alternate-content",)
+    return _rewrite_sheet(src, lambda data: rewrite(excel_sheet_xml(data) if excel else data))
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_fast_paths_on_every_spelling_of_a_sheet(tmp_path: Path, name: str) -> None:
+    """Append rows and rewrite cells on the same sheet spelt thirteen ways: the result reads
+    back as the element path writes it, and as the user expects. Spellings the text paths
+    do not recognise go to the element path; the Excel ones stay on the text paths."""
+    src = _variant(tmp_path, name)
+    outs = {}
+    for way in ("package", "elements"):
+        pkg = XlsxPackage.open(src)
+        if way == "elements":
+            pkg.sheet(SHEET)
+        assert pkg.append_rows(SHEET, LOG_ROWS) == 5
+        pkg.set_columns(SHEET, EDITS)
+        if way == "package":
+            assert (SHEET not in pkg._sheets) is VARIANTS[name][2]
+        outs[way] = tmp_path / f"{name}-{way}.xlsx"
+        pkg.save(outs[way])
+    assert _cells(outs["package"]) == _cells(outs["elements"])
+    ws = load_workbook(outs["package"])[SHEET]
+    assert ws.max_row == 6 and ws.auto_filter.ref == "A1:E6"
+    assert [ws.cell(r, 2).value for r in range(1, 7)] == [
+        "Đơn vị", "cũ 22", "cũ 32", "đậm thường" if name == "rich-text" else "cũ 42", "U01", "U02"]
+    assert ws["C2"].value == "sửa" and ws["C3"].value is None
+    assert ws["D4"].value == "=1+1" and ws["D4"].quotePrefix and ws["D4"].data_type == "s"
+    assert ws["D3"].value == ("a < b & c" if name == "cdata" else "cũ 34")
+    assert ws["A5"].value == dt.datetime(2024, 4, 1, 8, 30) and ws["E5"].value == 1
+    assert ws["D6"].value == "=1+1 & <b>" and ws["D6"].quotePrefix
+    rows = CalamineWorkbook.from_path(str(outs["package"])).get_sheet_by_name(SHEET).to_python()
+    assert len(rows) == 6 and rows[5][1] == "U02" and rows[3][3] == "=1+1"
+    data = zipfile.ZipFile(outs["package"]).read(SHEET_PART)
+    if name == "alternate-content":
+        assert b'<control shapeId="1025" r:id="rId9" name="Check Box 1"/>' in data
+    if VARIANTS[name][2]:  # the text paths keep the writer's own markup
+        assert data.count(b"<row ") == 6
+        if name.startswith("excel"):
+            assert data.count(b'x14ac:dyDescent="0.25"') == 4

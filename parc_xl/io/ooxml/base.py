@@ -43,8 +43,6 @@ _BUILTIN_TIME_FMTS = frozenset([18, 19, 20, 21, 22, 45, 46, 47])
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
-# Characters that make Excel treat typed text as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 
@@ -159,10 +157,14 @@ def _serialize(root: etree._Element) -> bytes:
 
 
 def _extend_ref(ref: str, last_row: int, min_rows: int = 1) -> str:
-    """"A1:F20" with its last row set to `last_row` (at least `min_rows` rows)."""
+    """"A1:F20" with its last row set to `last_row` (at least `min_rows` rows); a ref
+    that is not a cell range (a writer's oddity) is returned as it is."""
     first, _, end = ref.partition(":")
-    r1, c1 = split_ref(first)
-    _, c2 = split_ref(end or first)
+    try:
+        r1, c1 = split_ref(first)
+        _, c2 = split_ref(end or first)
+    except ValueError:
+        return ref
     r2 = max(last_row, r1 + min_rows - 1)
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
 

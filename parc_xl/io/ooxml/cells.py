@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from lxml import etree
 
-from parc_xl.io.ooxml.base import _ILLEGAL_XML, FORMULA_TRIGGERS, MAX_CELL_TEXT, CellValue, _local
+from parc_xl.domain.formulas import looks_like_formula
+from parc_xl.io.ooxml.base import _ILLEGAL_XML, MAX_CELL_TEXT, CellValue, _local
 
 if TYPE_CHECKING:
     from parc_xl.io.ooxml.package import XlsxPackage
@@ -32,13 +33,12 @@ def _number_text(value: int | float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-
 def _encode_value(pkg: XlsxPackage, value: CellValue, s: int, quote: bool) -> tuple[str, str, int | None]:
     """(cell type, text, new style index or None to keep) for `value` in a cell of
     format `s`: see the `parc_xl.io.ooxml` docstring for how each type is stored."""
     if isinstance(value, str):
         text = _clean_text(value)
-        if quote and text.startswith(FORMULA_TRIGGERS):
+        if quote and looks_like_formula(text):
             return "inlineStr", text, pkg._styles().quote_style(s)
         return "inlineStr", text, None
     if isinstance(value, bool):
@@ -56,12 +56,24 @@ def _encode_value(pkg: XlsxPackage, value: CellValue, s: int, quote: bool) -> tu
     raise TypeError(f"cannot write a {type(value).__name__} to a cell")
 
 
-
 def _text_escape(text: str) -> str:
     """Element text as lxml serialises it (&, <, > and carriage returns escaped)."""
     if "&" in text or "<" in text or ">" in text or "\r" in text:
         text = _xml_escape(text, {"\r": "&#13;"})
     return text
+
+
+def _cell_content(kind: str, text: str, p: str = "") -> str:
+    """A cell's XML after its other attributes, for the encoder's (`_encode_value`) cell
+    type and text: ` t="inlineStr"><is><t xml:space="preserve">…</t></is></c>`, ` t="b"><v>1</v></c>`
+    or `><v>…</v></c>` (`p`: the main namespace's prefix with its colon, "" when default).
+    Both text paths write cells with it; it is the XML the element path
+    (`SheetPart._write`) builds as elements."""
+    if kind == "inlineStr":
+        return f' t="inlineStr"><{p}is><{p}t xml:space="preserve">{_text_escape(text)}</{p}t></{p}is></{p}c>'
+    if kind == "b":
+        return f' t="b"><{p}v>{text}</{p}v></{p}c>'
+    return f"><{p}v>{text}</{p}v></{p}c>"
 
 
 def _rich_text(el: etree._Element) -> str:

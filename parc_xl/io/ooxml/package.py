@@ -385,13 +385,19 @@ class XlsxPackage:
         spliced = None
         if rows and name not in self._sheets and part not in self._trees:
             try:
-                spliced = _append_text(self, name, part, rows, header_row, quote_formula_like)
+                spliced = _append_text(self, part, rows, header_row, quote_formula_like)
             except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
                 spliced = None  # the element path decides (and reports what is really wrong)
         if spliced is None:
             return self.sheet(name).append_rows(rows, header_row=header_row,
                                                 quote_formula_like=quote_formula_like)
-        return spliced
+        new, first, last = spliced
+        self.write_part(part, new)
+        del new, spliced
+        self._cells_changed = True
+        _extend_filters_text(self, name, part, last)
+        self._entries[part].deflate_early()
+        return first
 
     def set_sheet_state(self, name: str, state: str) -> None:
         """Show ("visible") or hide ("hidden", "veryHidden") a sheet."""

@@ -8,13 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as _xml_escape
 
 from lxml import etree
 
 from parc_xl.io.ooxml.base import (
     _PARSER,
-    FORMULA_TRIGGERS,
     RT_TABLE,
     CellValue,
     _child,
@@ -24,7 +22,8 @@ from parc_xl.io.ooxml.base import (
     col_letter,
     split_ref,
 )
-from parc_xl.io.ooxml.cells import _clean_text, _encode_value, _text_escape
+from parc_xl.domain.formulas import looks_like_formula
+from parc_xl.io.ooxml.cells import _cell_content, _clean_text, _encode_value
 
 if TYPE_CHECKING:
     from parc_xl.io.ooxml.package import XlsxPackage
@@ -55,19 +54,12 @@ def _rows_xml(pkg: XlsxPackage, first_row: int, rows: list[Sequence[CellValue]],
     tails: dict[tuple[int, type, Any], str] = {}
 
     def _cell_tail(value: CellValue, s: int, s_default: str) -> str:
-        if type(value) is str and not (quote and value.startswith(FORMULA_TRIGGERS)):
+        if type(value) is str and not (quote and looks_like_formula(value)):
             kind, text, new = "inlineStr", _clean_text(value), None
         else:
             kind, text, new = encode(value, s, quote)
         s_attr = s_default if new is None else f' s="{new}"' if new else ""
-        if kind == "inlineStr":
-            if "&" in text or "<" in text or ">" in text or "\r" in text:
-                text = _xml_escape(text, {"\r": "&#13;"})
-            space = ' xml:space="preserve"' if text != text.strip() else ""
-            return f'{s_attr} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
-        if kind == "b":
-            return f'{s_attr} t="b"><{p}v>{text}</{p}v></{p}c>'
-        return f"{s_attr}><{p}v>{text}</{p}v></{p}c>"
+        return s_attr + _cell_content(kind, text, p)
 
     starts = [f'<{p}c r="{letter}' for letter in letters]
     r = first_row - 1
@@ -121,6 +113,56 @@ _DROPPED_ATTRS = frozenset([b"t", b"cm", b"vm"])
 
 
 _UNTOUCHED: Any = object()  # a matched cell that the caller does not write
+_TAG_ATTR_RE = re.compile(rb"""\s([A-Za-z_][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DIMENSION_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*>")
+_AUTOFILTER_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?autoFilter\b[^>]*>")
+
+
+def _sheet_data_span(data: bytes) -> tuple[int, int] | None:
+    """(start of `<sheetData>`, start of `</sheetData>`) of a worksheet's XML when the
+    text paths can work on it, else None (the element path then does the work): the
+    part must be UTF-8 with an unprefixed `<sheetData>` (the main namespace as default,
+    what Excel, LibreOffice and openpyxl write; `<x:sheetData>` goes to lxml), and the
+    rows must hold no comment, CDATA, processing instruction or `mc:AlternateContent`
+    (each could hide or fake cells)."""
+    decl = _XML_DECL_RE.match(data[:200])
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+        decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
+    ):
+        return None
+    start = data.find(b"<sheetData>")
+    end = data.rfind(b"</sheetData>")
+    if start < 0 or end < start or data.find(b"<sheetData", start + 1, end) >= 0:
+        return None
+    # A one-byte find is memchr (≈10 ms over 300 MB); the 2-byte marker is only looked
+    # for when that byte occurs at all. "AlternateContent" costs ≈90 ms over 300 MB.
+    for byte, marker in ((b"!", b"<!"), (b"?", b"<?")):
+        if data.find(byte, start, end) >= 0 and data.find(marker, start, end) >= 0:
+            return None
+    if data.find(b"AlternateContent", start, end) >= 0:
+        return None
+    return start, end
+
+
+def _tag_attrs(tag: bytes) -> dict[bytes, bytes]:
+    """The attributes of one start tag, in either quote (values not unescaped)."""
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _TAG_ATTR_RE.finditer(tag)}
+
+
+def _last_row_start(data: bytes, start: int, end: int) -> tuple[int, int] | None:
+    """(offset, number) of the last `<row>` of sheetData `[start, end)`: (-1, 0) when
+    there is none, None when its number is not written (`r` is optional) or not a number."""
+    at = data.rfind(b"<row", start, end)
+    while at >= 0 and data[at + 4 : at + 5] not in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+        at = data.rfind(b"<row", start, at)  # e.g. "<rowBreaks" cannot be in sheetData, but be sure
+    if at < 0:
+        return -1, 0
+    close = data.find(b">", at, end)
+    if close < 0:
+        return None
+    r = _tag_attrs(data[at + 4 : close]).get(b"r", b"")
+    return (at, int(r)) if r.isdigit() else None
 
 
 def _plain_value(content: bytes) -> bool:
@@ -196,12 +238,7 @@ class _TextPatcher:
                     has_s = has_s or k == b"s"
             if style is not None and not has_s:
                 parts.append(f' s="{style}"')
-            if kind == "inlineStr":
-                parts.append(f' t="inlineStr"><is><t xml:space="preserve">{_text_escape(text)}</t></is></c>')
-            elif kind == "b":
-                parts.append(f' t="b"><v>{text}</v></c>')
-            else:
-                parts.append(f"><v>{text}</v></c>")
+            parts.append(_cell_content(kind, text))
             out = "".join(parts)
         tail = b'"' + out.encode("utf-8")
         if len(self._cell_cache) < 100_000:
@@ -213,21 +250,13 @@ class _TextPatcher:
         consecutive chunks (the caller drops `data` before joining them: one copy of a
         300 MB sheet less at the peak), and the number of the sheet's last row; None
         when the element path must do it."""
-        decl = _XML_DECL_RE.match(data[:200])
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
-            decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
-        ):
+        span = _sheet_data_span(data)
+        if span is None:
             return None
-        start = data.find(b"<sheetData>")
-        end = data.find(b"</sheetData>")
-        if start < 0 or end < start:
-            return None  # prefixed or empty sheetData: leave it to lxml
-        # Comments, CDATA and processing instructions could hide or fake cells. A
-        # one-byte find is memchr (≈10 ms over 300 MB); the 2-byte marker is only
-        # looked for when that byte occurs at all.
-        for byte, marker in ((b"!", b"<!"), (b"?", b"<?")):
-            if data.find(byte, start, end) >= 0 and data.find(marker, start, end) >= 0:
-                return None
+        start, end = span
+        last = _last_row_start(data, start, end)
+        if last is None:
+            return None  # the last row's number is implied: the element path counts
         # One C-level split of the sheetData text at every cell of the target columns
         # (letter, row, attributes, "/" of an empty cell, content); Python then only
         # swaps the cells that `columns` names. Cells must come in (row, column)
@@ -287,13 +316,7 @@ class _TextPatcher:
         if met != expected:
             return None  # a target cell (or its row) does not exist
         chunks.append(data[end:])
-        last = data.rfind(b'<row r="', start, end)
-        last_row = 0
-        if last >= 0:
-            q = data.find(b'"', last + 8, end)
-            digits = data[last + 8 : q]
-            last_row = int(digits) if digits.isdigit() else 0
-        return chunks, last_row
+        return chunks, last[1]
 
 
 _ROOT_TAG_RE = re.compile(rb"<(?![?!])[^>]*>")
@@ -320,43 +343,56 @@ def _parse_fragment(data: bytes, fragment: bytes) -> etree._Element:
 
 
 
-def _append_text(pkg: XlsxPackage, name: str, part: str, rows: list[Sequence[CellValue]], header_row: int,
-                 quote: bool) -> int | None:
-    """The text path of `append_rows`; None when the sheet needs the element path
-    (not UTF-8, prefixed, comments, last row empty or the header, no `r` refs)."""
+def _ref_value_span(data: bytes, tag: re.Match[bytes]) -> tuple[int, int] | None:
+    """Where the value of the `ref` attribute of start tag `tag` (in `data`) lies."""
+    m = _REF_ATTR_RE.search(data, tag.start(), tag.end())
+    if m is None:
+        return None
+    group = 1 if m.group(1) is not None else 2
+    return m.start(group), m.end(group)
+
+
+_REF_ATTR_RE = re.compile(rb"""\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _append_text(pkg: XlsxPackage, part: str, rows: list[Sequence[CellValue]], header_row: int,
+                 quote: bool) -> tuple[bytes, int, int] | None:
+    """The text path of `append_rows`: (the part's new XML, the first and the last row
+    written), nothing changed yet; None when the sheet needs the element path (see
+    `_sheet_data_span`; also when the last row is empty or the header, or it or one of
+    its cells has no `r`)."""
     data = pkg.read_part(part)
-    decl = _XML_DECL_RE.match(data[:200])
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
-        decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
-    ):
+    span = _sheet_data_span(data)
+    if span is None:
         return None
-    start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
-    if start < 0 or end < start or data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
+    start, end = span
+    found = _last_row_start(data, start, end)
+    if found is None or found[0] < 0:
         return None
-    at = data.rfind(b"<row", start, end)
-    if at < 0 or data[at + 4 : at + 5] not in (b" ", b"\t", b"\r", b"\n"):
-        return None  # no row, or a last <row> without attributes (so without `r`)
-    last_xml = data[at:end]
-    m = re.match(rb'<row r="([0-9]+)"', last_xml)
-    if m is None or not (b"<v>" in last_xml or b"<is>" in last_xml or b"<f" in last_xml):
-        return None  # an empty styled row at the end: SheetPart fills it first
-    last = int(m.group(1))
+    at, last = found
     if last <= header_row:
         return None
-    row_el = _parse_fragment(data, last_xml)[0]
+    parsed = [el for el in _parse_fragment(data, data[at:end]) if isinstance(el.tag, str)]
+    if len(parsed) != 1 or _local(parsed[0]) != "row":
+        return None
     styles: dict[int, int] = {}
-    for cell in row_el:
+    has_value = False
+    for cell in parsed[0]:
         if _local(cell) != "c":
             continue
         ref = cell.get("r")
-        if not ref:
+        if not ref or split_ref(ref)[0] != last:
             return None
         styles[_ref_col(ref)] = int(cell.get("s", "0"))
+        has_value = has_value or any(_local(child) in ("v", "is", "f") for child in cell)
+    if not has_value:
+        return None  # an empty styled row at the end: SheetPart fills it first
     chunks, r2, _, box = _rows_xml(pkg, last + 1, rows, 1, styles, quote, "")
     head = [data[:end]]
-    dim = re.compile(rb'<dimension ref="([^"]+)"').search(data, 0, start)
-    if box is not None and dim is not None:
-        first_ref, _, last_ref = dim.group(1).decode().partition(":")
+    dim = _DIMENSION_RE.search(data, 0, start)
+    ref_at = _ref_value_span(data, dim) if dim is not None else None
+    if box is not None and ref_at is not None:
+        first_ref, _, last_ref = data[ref_at[0] : ref_at[1]].decode("ascii", "replace").partition(":")
         try:
             d_r1, d_c1 = split_ref(first_ref)
             _, d_c2 = split_ref(last_ref or first_ref)
@@ -364,14 +400,10 @@ def _append_text(pkg: XlsxPackage, name: str, part: str, rows: list[Sequence[Cel
             d_r1 = d_c1 = d_c2 = 0
         if d_r1:
             ref = f"{col_letter(min(d_c1, box[1]))}{d_r1}:{col_letter(max(d_c2, box[3]))}{box[2]}"
-            head = [data[: dim.start(1)], ref.encode(), data[dim.end(1) : end]]
+            head = [data[: ref_at[0]], ref.encode(), data[ref_at[1] : end]]
     new = b"".join([*head, *chunks, data[end:]])  # one copy of the sheet text
     del data, chunks, head
-    pkg.write_part(part, new)
-    pkg._cells_changed = True
-    _extend_filters_text(pkg, name, part, r2)
-    pkg._entries[part].deflate_early()
-    return last + 1
+    return new, last + 1, r2
 
 
 def _extend_filters_text(pkg: XlsxPackage, name: str, part: str, last_row: int) -> None:
@@ -380,11 +412,13 @@ def _extend_filters_text(pkg: XlsxPackage, name: str, part: str, last_row: int) 
     data = pkg._entries[part].data
     assert data is not None
     tail_at = data.rfind(b"</sheetData>")
-    m = re.compile(rb'<autoFilter ref="([^"]+)"').search(data, tail_at)
-    if m is not None and last_row:
-        ref = _extend_ref(m.group(1).decode(), last_row).encode()
-        if ref != m.group(1):
-            pkg.write_part(part, data[: m.start(1)] + ref + data[m.end(1) :])
+    m = _AUTOFILTER_RE.search(data, tail_at)
+    ref_at = _ref_value_span(data, m) if m is not None else None
+    if ref_at is not None and last_row:
+        old = data[ref_at[0] : ref_at[1]]
+        ref = _extend_ref(old.decode("ascii", "replace"), last_row).encode()
+        if ref != old:
+            pkg.write_part(part, data[: ref_at[0]] + ref + data[ref_at[1] :])
         pkg._sync_filter_name(name, last_row)
     for table_part in pkg._related(part, RT_TABLE):
         table = pkg._xml(table_part)
