@@ -335,6 +335,8 @@ def _scan_document_numbers(s: _Scan) -> None:
     s.find(_DOCUMENT_NUMBER)
 
 
+# a time of day after a date copied from a date cell ("15/04/2025 00:00:00"): ignored
+_CLOCK = r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 _DPRE = r"(?:(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao|trong)\s*)?"
 
 
@@ -359,6 +361,17 @@ def _scan_explicit_dates(s: _Scan) -> None:
         s.consume(m.start(), m.end())
         s.exprs.append(_Expr(m.start(), m.end(), _before_day(a, m["pre"]), _before_day(b, m["pre"]), explicit,
                              pre=m["pre"]))
+    # "2025-04-15", "2025-04-15 00:00:00": year first (pasted from a system export) is unambiguous
+    for m in s.matches(_DPRE + r"(?:ngay\s*)?(?P<y>(?:19|20)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _CLOCK):
+        try:
+            day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        except ValueError:
+            s.consume(m.start(), m.end())
+            s.bad.append((m.start(), m.end()))
+            continue
+        s.consume(m.start(), m.end())
+        s.exprs.append(_Expr(m.start(), m.end(), _before_day(day, m["pre"]), _before_day(day, m["pre"]),
+                             [day.year], pre=m["pre"]))
     patterns = [
         # "ngày 15 tháng 3 năm 2024", "15 tháng 3 năm 2024", "ngày 18 của tháng 6", "ngày 5 tháng mười hai"
         _DPRE + r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?:cua\s*)?thang\s*(?P<m>" + _MTOKEN + r")(?!\s*lan)"
@@ -367,7 +380,7 @@ def _scan_explicit_dates(s: _Scan) -> None:
         _DPRE + r"ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*,?\s*nam\s*(?P<y>\d{4})",
         # "15/3/2024", "15.03.2024", "15-3-24"
         _DPRE + r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?P<s1>[/.\-])\s*(?P<m>\d{1,2})\s*(?P<s2>[/.\-])\s*"
-        r"(?P<y>\d{4}|\d{2})(?!\d)",
+        r"(?P<y>\d{4}|\d{2})(?!\d)" + _CLOCK,
         # "ngày 15/3", "ngày 20-4" (no year: the plan's)
         _DPRE + r"ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?!\s*[/.\-]?\s*\d)",
         # "trước 15/12", "chậm nhất 20/4", "đến 30.6"
