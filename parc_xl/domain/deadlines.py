@@ -11,7 +11,8 @@ convention chosen for each:
   "6 tháng đầu năm" → 30/6; "9 tháng" + year → 30/9. Several periods ("Quý III, IV",
   "tháng 10, 11", "Tháng 8-9/2025") → `first_due` the first end, `due` the last.
 - explicit dates, always day first, with "/", "-" or ".": "15/3/2024", "15-3-24",
-  "ngày 15 tháng 3 năm 2024", "ngày 15/3 năm 2024"; a range of days "ngày 15-20/4" →
+  "ngày 15 tháng 3 năm 2024", "ngày 15/3 năm 2024" (a year-first "2025-04-15" from a
+  system export is read as such; a date cell's time "00:00:00" is ignored); a range of days "ngày 15-20/4" →
   first 15/4, due 20/4. A date without a year, even bare ("20/4"), is in the plan year.
 - numbers joined by "-" or "/" are a date only when they can be one: after "tháng"
   ("Tháng 8-9/2025") they are months; "8-9/2025" (two kinds of separator, both numbers
@@ -136,6 +137,7 @@ EVENT_PHRASES = [
     r"(?:ngay\s*)?(?:sau\s*)?khi\s*(?:co\s*)?phat sinh",
     r"(?:ngay\s*|ngay sau\s*|sau\s*|ke tu\s*)?khi",
     r"dot xuat",
+    r"(?:truoc|sau|tai)?\s*(?:cac\s*)?ky hop",  # "Trước kỳ họp HĐND tỉnh cuối năm": the session's date
     r"theo yeu cau",
     r"phat sinh",
 ]
