@@ -10,7 +10,7 @@ Decisions (documented here because users will ask):
 - Dates are day first, always (DOMAIN.md; NĐ 30/2020 writes "ngày 15 tháng 3 năm 2024").
   "3/15/2024" is refused with a message saying it looks month-first; "13/25/2024" is
   refused. Two-digit years mean 20yy. A number in 32874..73050 (1990..2099) is an Excel
-  date serial.
+  date serial, counted from 1904 in a workbook that uses the 1904 date system.
 - A completion date may not be after the as-of (received) date, nor before the plan's
   year; a date between 15/12 of the previous year and 31/12 (the NĐ 09/2019 cut-off of
   the first quarter's data) is accepted with a warning.
@@ -81,6 +81,7 @@ PROGRESS_SYNONYMS: dict[str, Progress] = {
 }
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_1904_OFFSET = 1462  # days from 30/12/1899 to 01/01/1904: serial 0 of the 1904 system
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050  # 01/01/1990 .. 31/12/2099
 
 
@@ -140,8 +141,9 @@ class DateResult:
     detail: str = ""  # Vietnamese explanation for the message
 
 
-def parse_date(value: object) -> DateResult:
-    """A completion date from a date cell, an Excel serial or day-first text."""
+def parse_date(value: object, date1904: bool = False) -> DateResult:
+    """A completion date from a date cell, an Excel serial (of the workbook's date
+    system: `date1904`) or day-first text."""
     if isinstance(value, dt.datetime):
         return DateResult(value.date())
     if isinstance(value, dt.date):
@@ -149,8 +151,9 @@ def parse_date(value: object) -> DateResult:
     if isinstance(value, bool):
         return DateResult(None, "date-invalid", "không phải là ngày")
     if isinstance(value, (int, float)):
-        if _SERIAL_MIN <= value <= _SERIAL_MAX:
-            return DateResult(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        serial = value + _SERIAL_1904_OFFSET if date1904 else value
+        if _SERIAL_MIN <= serial <= _SERIAL_MAX:
+            return DateResult(_EXCEL_EPOCH + dt.timedelta(days=int(serial)))
         return DateResult(None, "date-invalid", f"số {_shown(value)} không phải là một ngày hợp lệ")
     text = clean(value)
     folded = text.lower()
@@ -283,8 +286,10 @@ def check_row(
     as_of: dt.date | None,
     sheet: str = "",
     lead_role: str = "Chủ trì",
+    date1904: bool = False,
 ) -> tuple[ReportedRow, list[Problem]]:
-    """Normalise one row and list its problems (every one, not the first)."""
+    """Normalise one row and list its problems (every one, not the first); `date1904`:
+    the workbook's date system, for dates given as bare serials."""
     problems: list[Problem] = []
     row = ReportedRow(key=raw.key, role=raw.role, cells=dict(raw.cells))
 
@@ -331,7 +336,7 @@ def check_row(
     # Ngày hoàn thành
     if "completed_on" in values:
         raw_date = values["completed_on"]
-        res = parse_date(raw_date)
+        res = parse_date(raw_date, date1904)
         if res.value is None:
             advice = "" if res.code == "date-month-first" else f" Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/{plan_year}."
             problems.append(error(

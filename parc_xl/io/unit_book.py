@@ -29,9 +29,11 @@ Reading (`read_unit_book`) is values-only and bounded:
   uncompressed size, compression ratio of an entry, rows or columns of the `Báo cáo`
   sheet from its `<dimension>` and its last `<row>`);
 - calamine gives values, not formulas, hidden rows or merges in a form we can rely on,
-  so the `Báo cáo` sheet XML (already size-checked) is scanned once with regular
-  expressions for `<f>` elements (formula cells), `<row … hidden="1">`, `<col …
-  hidden="1">` and `<mergeCell ref=…>`.
+  so the `Báo cáo` sheet XML (already size-checked) is parsed once, streaming, for
+  `<f>` elements of cells (formula cells), hidden rows and columns and merged ranges,
+  however the writer spelt them (`_scan_sheet_xml`);
+- the date system (`date1904`) goes with the values: a bare serial in a 1904 workbook
+  is a different day.
 """
 
 from __future__ import annotations
@@ -531,6 +533,7 @@ class UnitReturn:
     merged: list[str] = field(default_factory=list)  # "I5:J6"
     has_report_sheet: bool = True
     mac: str = ""  # as stored ("" in workbooks made before the keyed MAC)
+    date1904: bool = False  # the workbook counts date serials from 1904 (old Mac Excel)
 
     @property
     def is_parc_xl(self) -> bool:
@@ -607,50 +610,97 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?\"")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
-_ATTR_R = re.compile(rb"\br=\"(\d+)\"")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_CELL_OPEN = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)(\d+)\"")
-_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*\bhidden=\"(?:1|true)\"[^>]*>")
-_COL_TAG = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
+_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["']([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?["']""")
+_ATTR_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
+_SPREADSHEETML = frozenset([
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # Strict OOXML
+])
+
+
+def _too_large(path: Path, max_row: int, max_col: int) -> InputError:
+    return _refuse(path, "too-large", f"Sheet «{SHEET_REPORT}» của tệp «{path.name}» có {max_row} dòng, "
+                   f"{max_col} cột: vượt giới hạn {MAX_ROWS} dòng, {MAX_COLS} cột; tệp bị từ chối.")
 
 
 def _scan_sheet_xml(path: Path, xml: bytes, ret: UnitReturn) -> None:
-    """Limits, formulas, hidden rows/columns and merges from the raw sheet XML."""
+    """Limits, formulas, hidden rows/columns and merges from the raw sheet XML.
+
+    First a cheap look at the declared extent (`<dimension>`, the last `<row>`'s number)
+    refuses an oversized sheet before parsing; then one streaming parse (lxml, no
+    entities, no network) reads the rest as any conforming writer may spell it: either
+    quote, any attribute order, prefixed elements, rows and cells without `r` (numbered
+    after the previous one), comments and CDATA. Formulas count only as `<f>` children
+    of a cell (`xm:f` of an x14 data validation or conditional format is not a cell's)."""
+    from lxml import etree
+
     max_row, max_col = 0, 0
     m = _DIMENSION.search(xml, 0, 4096)
     if m and m.group(4):
         max_row, max_col = int(m.group(4)), col_index(m.group(3).decode()) + 1
-    tail = xml.rfind(b"<row ")
-    if tail < 0:
-        tail = max(xml.rfind(b":row "), -1)
+    tail = max(xml.rfind(b"<row"), xml.rfind(b":row"))
     if tail >= 0:
-        rm = _ATTR_R.search(xml, tail, tail + 200)
+        rm = _ATTR_R.search(xml, tail, xml.find(b">", tail) + 1 if xml.find(b">", tail) >= 0 else tail + 200)
         if rm:
             max_row = max(max_row, int(rm.group(1)))
     if max_row > MAX_ROWS or max_col > MAX_COLS:
-        raise _refuse(path, "too-large", f"Sheet «{SHEET_REPORT}» của tệp «{path.name}» có {max_row} dòng, "
-                      f"{max_col} cột: vượt giới hạn {MAX_ROWS} dòng, {MAX_COLS} cột; tệp bị từ chối.")
-    for fm in _FORMULA.finditer(xml):
-        window_start = max(0, fm.start() - 4000)
-        cells = list(_CELL_OPEN.finditer(xml, window_start, fm.start()))
-        if cells:
-            c = cells[-1]
-            ret.formulas.add((int(c.group(2)), col_index(c.group(1).decode())))
-    for hm in _HIDDEN_ROW.finditer(xml):
-        rm = _ATTR_R.search(hm.group(0))
-        if rm:
-            ret.hidden_rows.add(int(rm.group(1)))
-    for cm in _COL_TAG.finditer(xml):
-        tag = cm.group(0)
-        if re.search(rb"\bhidden=\"(?:1|true)\"", tag):
-            lo = re.search(rb"\bmin=\"(\d+)\"", tag)
-            hi = re.search(rb"\bmax=\"(\d+)\"", tag)
-            if lo and hi:
-                ret.hidden_cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), MAX_COLS)))
-    ret.merged = [m.group(1).decode() for m in _MERGE.finditer(xml)]
+        raise _too_large(path, max_row, max_col)
+    import io
+
+    row_no = col_no = 0
+    cell_depth = 0  # >0 inside a <c>
+    depth = 0
+    events = etree.iterparse(io.BytesIO(xml), events=("start", "end"), resolve_entities=False,
+                             no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        for event, el in events:
+            depth += 1 if event == "start" else -1
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            ns, _, name = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
+            if ns and ns not in _SPREADSHEETML:
+                continue
+            if event == "end":
+                if name == "c":
+                    cell_depth = 0
+                elif name == "row":
+                    el.clear()
+                continue
+            if name == "row":
+                r = el.get("r", "")
+                row_no = int(r) if r.isdigit() else row_no + 1
+                col_no = 0
+                if row_no > MAX_ROWS:
+                    raise _too_large(path, row_no, max_col)
+                if el.get("hidden") in ("1", "true"):
+                    ret.hidden_rows.add(row_no)
+            elif name == "c":
+                ref = _CELL_REF.match(el.get("r", ""))
+                col_no = col_index(ref.group(1).upper()) + 1 if ref else col_no + 1
+                if col_no > MAX_COLS:
+                    raise _too_large(path, max(max_row, row_no), col_no)
+                cell_depth = depth
+            elif name == "f" and cell_depth and depth == cell_depth + 1:
+                ret.formulas.add((row_no, col_no - 1))
+            elif name == "col" and el.get("hidden") in ("1", "true"):
+                lo, hi = el.get("min", ""), el.get("max", "")
+                if lo.isdigit() and hi.isdigit():
+                    ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), MAX_COLS)))
+            elif name == "mergeCell" and el.get("ref"):
+                ret.merged.append(el.get("ref", "").upper())
+    except etree.XMLSyntaxError as exc:
+        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
+
+
+def _date1904(zf: zipfile.ZipFile) -> bool:
+    """True when the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`)."""
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    for el in wb.iter():
+        if isinstance(el.tag, str) and el.tag.rpartition("}")[2] == "workbookPr":
+            return el.get("date1904", "0").strip().lower() in ("1", "true")
+    return False
 
 
 def _text(v: object) -> str:
@@ -664,7 +714,7 @@ def read_unit_book(path: Path) -> UnitReturn:
     try:
         parts = _sheet_parts(zf)
         ret = UnitReturn(path=path, sheets=list(parts), meta={}, meta_rows=[], meta_digest="",
-                         header_row=None, header=[], rows=[])
+                         header_row=None, header=[], rows=[], date1904=_date1904(zf))
         report_part = parts.get(SHEET_REPORT)
         if report_part is None or report_part not in zf.namelist():
             ret.has_report_sheet = False

@@ -376,7 +376,7 @@ class _Checker:
         raw = RawRow(key=key, role=role, target=target, values=fill_values, cells=cells,
                      formulas=frozenset(formulas))
         row, problems = check_row(raw, plan_year=plan_year, as_of=self.as_of, sheet=ub.SHEET_REPORT,
-                                  lead_role=ROLE_LEAD)
+                                  lead_role=ROLE_LEAD, date1904=self.ret.date1904)
         for p in problems:
             p.file = self.path.name
         self.p.extend(problems)
