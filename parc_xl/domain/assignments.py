@@ -9,7 +9,7 @@ coordination tasks are listed as optional ("Phối hợp"). PRODUCT.md "Unit wor
 from __future__ import annotations
 
 from parc_xl.domain.models import Plan, Registry, Task
-from parc_xl.domain.targets import describe, parse_targets
+from parc_xl.domain import targets
 
 ROLE_LEAD = "Chủ trì"  # must report
 ROLE_COORD = "Phối hợp"  # may report
@@ -37,5 +37,6 @@ def units_with_tasks(plan: Plan, registry: Registry) -> list[str]:
 
 
 def target_text(task: Task) -> str:
-    """The task's numeric target(s) for the `Chỉ tiêu` column ("≥ 40% (…); ≥ 20% (xã)"), or ""."""
-    return describe(parse_targets(task.task).targets + parse_targets(task.product).targets)
+    """The task's numeric target(s) for the `Chỉ tiêu` column ("≥ 40% (…); ≥ 20% (xã)"), or "":
+    the same text as the master's `Kế hoạch` sheet and the report (`targets.target_text`)."""
+    return targets.target_text(task.task, task.product)

@@ -14,8 +14,13 @@ Rules:
 - A percentage introduced by "riêng" or "trong đó" is a subsidiary target (an exception
   or a subset of the headline one); a single reported figure is judged against the
   headline target(s).
-- The group is the noun phrase after the "%" up to the next separator (",", ";", " và ",
-  "."), when there is one.
+- The group is what the target counts: the phrase after the "%" ("tối thiểu 40% các cơ
+  quan chuyên môn trực thuộc huyện") up to the clause's end or the next target, or,
+  when the number closes its clause ("… đúng hạn đạt 99% trở lên; tỷ lệ hồ sơ trễ hạn
+  dưới 1%"), the clause before it. A group is a whole phrase (its noun phrase, or the
+  whole clause when two noun phrases read alike) or nothing: never cut mid-phrase.
+- The text shown (`describe`, `target_text`) is one line for every sheet, the unit
+  workbook and the report: "≥ 95%" for one target, groups only to tell several apart.
 
 Phrases are those of the seed plans (Sở Nội vụ TP.HCM and huyện Hóc Môn 2024 CCHC plans)
 and the usual wording of the Government's CCHC targets (Nghị quyết 76/NQ-CP).
@@ -70,21 +75,25 @@ _SUBSIDIARY = ("riêng", "trong đó")
 _NUMBER = r"(\d{1,3}(?:[.,]\d+)?)"
 _PERCENT = re.compile(_NUMBER + r"\s*%")
 _RANGE = re.compile(_NUMBER + r"\s*%?\s*(?:-|–|đến|tới)\s*" + _NUMBER + r"\s*%")
-_SEPARATORS = re.compile(r"[,;.:()]|\s+và\s+|\s+trở lên|\s+trở xuống|\n")
-_MAX_GROUP_WORDS = 12
 
 
 class Target(BaseModel):
     comparator: Comparator
     value: float
     unit: str = "%"
-    group: str | None = None  # "các cơ quan chuyên môn trực thuộc huyện"
+    group: str | None = None  # "các cơ quan chuyên môn trực thuộc huyện": a whole phrase or None
+    group_full: str | None = None  # the whole clause the group was taken from
     text: str  # the phrase as written
     subsidiary: bool = False  # introduced by "riêng" / "trong đó"
 
-    def label_vi(self) -> str:
+    def label_vi(self, with_group: bool = True) -> str:
         sign = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}[self.comparator]
-        return f"{sign} {format_number_vi(self.value)}%" + (f" ({self.group})" if self.group else "")
+        shown = f"{sign} {format_number_vi(self.value)}%"
+        return shown + (f" ({self.group})" if with_group and self.group else "")
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.comparator in ("<", "<=")
 
     def met_by(self, figure: float) -> bool:
         v = self.value
@@ -135,14 +144,95 @@ def _is_relative(text: str, start: int) -> bool:
     return any(before == w or before.endswith(" " + w) for w in _RELATIVE)
 
 
-def _group_after(text: str, end: int) -> str | None:
-    rest = text[end:]
-    cut = _SEPARATORS.search(rest)
-    phrase = (rest[: cut.start()] if cut else rest).strip(" -–")
-    words = phrase.split()
-    if not words or len(words) > _MAX_GROUP_WORDS:
-        return " ".join(words[:_MAX_GROUP_WORDS]) or None
+# Where a group phrase stops: the end of a clause. A comma does not end it ("70% cán bộ,
+# công chức cấp xã"); the next target does ("40% các cơ quan …, tối thiểu 20% xã").
+_HARD_STOP = re.compile(r"[;.:()\[\]\n]|\s-\s(?=[A-ZĐÀ-Ỹ])")
+_MARKER = re.compile(r",?\s*\b(riêng|trong đó)\b", re.IGNORECASE)
+# Words that end the noun phrase naming a group: the verb of the clause starts there
+# ("100% văn bản đi | được ký số"; "100% Ủy ban nhân dân xã - thị trấn | thực hiện …").
+_VERBS = ("được", "đều", "áp dụng", "bảo đảm", "đảm bảo", "thực hiện", "triển khai", "sử dụng", "ứng dụng", "ban hành", "xây dựng",
+          "tham gia", "không phải", "phải", "khi", "đạt", "là", "có")
+# Connectors between a group written before its number and the number ("tỷ lệ hồ sơ trễ
+# hạn | dưới 1%", "cấp xã | đạt tỷ lệ | tối thiểu 55%").
+_LEAD_IN = ("đạt tỷ lệ", "tỷ lệ đạt", "xuống còn", "ở mức", "đạt", "tỷ lệ", "là", "còn")
+_MAX_GROUP_WORDS = 24  # a longer group is left out, never cut mid-phrase
+# A phrase after the number that starts with one of these qualifies the target ("99% trở
+# lên trong từng lĩnh vực"); what is counted is then named before the number.
+_QUALIFIERS = ("trong", "tại", "ở", "của", "đối với", "trên", "theo", "so với")
+# Capitalised words that start names, kept as written when a group starts a sentence.
+_NAME_HEADS = ("Ủy", "Uỷ", "Sở", "Phòng", "Ban", "Văn", "Thành", "Hội", "Trung", "Chủ", "Cổng", "Nhà")
+
+
+def _in_brackets(phrase: str) -> str:
+    """A sentence's first word reads lower-case in brackets ("Mức độ hài lòng" → "mức độ
+    hài lòng"), names and abbreviations stay ("Ủy ban nhân dân", "TTHC")."""
+    first = phrase.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower() and first not in _NAME_HEADS:
+        return phrase[0].lower() + phrase[1:]
     return phrase
+
+
+def _tidy(phrase: str) -> str:
+    return phrase.strip(" ,;-–\t").removesuffix(" và").removesuffix(" hoặc").strip(" ,;-–")
+
+
+def _noun_phrase(phrase: str) -> str:
+    """The phrase up to the clause's verb ("văn bản đi được ký số" → "văn bản đi")."""
+    low = " " + phrase.lower() + " "
+    cuts = [low.find(f" {v} ") for v in _VERBS]
+    cut = min((c for c in cuts if c > 0), default=-1)
+    return _tidy(phrase[:cut]) if cut > 0 else phrase
+
+
+def _strip_lead_in(phrase: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for w in _LEAD_IN:
+            if phrase.lower().endswith(" " + w) or phrase.lower() == w:
+                phrase, changed = _tidy(phrase[: len(phrase) - len(w)]), True
+    return phrase
+
+
+def _fits(phrase: str) -> str | None:
+    words = phrase.split()
+    return phrase if words and len(words) <= _MAX_GROUP_WORDS else None
+
+
+def _assign_groups(s: str, spans: list[tuple[int, int]]) -> list[tuple[str | None, str | None]]:
+    """(short group, full group) of each target, from the target phrase spans.
+
+    The group follows the number ("tối thiểu 40% các cơ quan chuyên môn") unless the
+    number closes its clause ("Giải quyết hồ sơ … đúng hạn đạt 99% trở lên; tỷ lệ hồ sơ
+    trễ hạn dưới 1%"): then it is the clause before the number. A group is a whole
+    phrase or nothing."""
+    out: list[tuple[str | None, str | None]] = []
+    claimed = 0  # text before this offset belongs to earlier targets
+    for i, (start, end) in enumerate(spans):
+        next_start = spans[i + 1][0] if i + 1 < len(spans) else len(s)
+        after = s[end:next_start]
+        stop = _HARD_STOP.search(after)
+        marker = _MARKER.search(after)
+        cut = min(m.start() for m in (stop, marker) if m) if (stop or marker) else len(after)
+        after_group = _tidy(after[:cut])
+        qualifier = any(after_group.lower().startswith(q + " ") for q in _QUALIFIERS)
+        if after_group and not after.lstrip().startswith(",") and not qualifier:
+            out.append((_fits(_noun_phrase(after_group)), _fits(after_group)))
+            claimed = end + cut
+            continue
+        before = s[claimed:start]
+        pieces = _HARD_STOP.split(before)
+        clause = _strip_lead_in(_tidy(pieces[-1] if pieces else ""))
+        if claimed and clause.startswith(","):
+            clause = _tidy(clause)
+        if _MARKER.match(clause):  # "Trong đó, mức độ hài lòng …" reads "trong đó, …" in brackets
+            clause = clause[0].lower() + clause[1:]
+        full = _fits(_in_brackets(clause))
+        out.append((full, full))
+        claimed = end + (cut if qualifier else 0)
+    # Two groups that read the same once shortened keep their whole phrase.
+    shorts = [g[0] for g in out]
+    return [(full if short and shorts.count(short) > 1 else short, full) for short, full in out]
 
 
 def _is_subsidiary(text: str, previous_end: int | None, start: int) -> bool:
@@ -154,9 +244,10 @@ def _is_subsidiary(text: str, previous_end: int | None, start: int) -> bool:
 
 
 def parse_targets(text: str) -> TargetParse:
-    """Every percentage target in one text (task + product)."""
+    """Every percentage target in one text (one cell: a task or a product)."""
     s = clean(text)
-    targets: list[Target] = []
+    found: list[dict[str, object]] = []
+    spans: list[tuple[int, int]] = []
     unparseable: list[str] = []
     ranges = [(m.start(), m.end()) for m in _RANGE.finditer(s)]
     previous_end: int | None = None
@@ -186,17 +277,27 @@ def parse_targets(text: str) -> TargetParse:
         for p in _AFTER:
             if after.startswith(p):
                 phrase_end = end + (len(s[end:]) - len(s[end:].lstrip())) + len(p)
-        targets.append(
-            Target(
-                comparator=comp,
-                value=value,
-                group=_group_after(s, phrase_end),
-                text=s[phrase_start:phrase_end],
-                subsidiary=_is_subsidiary(s, previous_end, start),
-            )
-        )
+        found.append({"comparator": comp, "value": value, "text": s[phrase_start:phrase_end],
+                      "subsidiary": _is_subsidiary(s, previous_end, start)})
+        spans.append((phrase_start, phrase_end))
         previous_end = end
+    groups = _assign_groups(s, spans)
+    targets = [Target(**f, group=g[0], group_full=g[1]) for f, g in zip(found, groups, strict=True)]  # type: ignore[arg-type]
     return TargetParse(targets=targets, unparseable=unparseable)
+
+
+def task_targets(task: str, product: str = "") -> TargetParse:
+    """The targets of one plan task: its task cell, then its product cell, each read on
+    its own (a group never runs from the task text into the product text: "đạt 95% trở
+    lên" + "- Kế hoạch - Báo cáo" is "≥ 95%"). The one reading every sheet, the unit
+    workbook and the report use (`target_text`)."""
+    a, b = parse_targets(task), parse_targets(product)
+    return TargetParse(targets=a.targets + b.targets, unparseable=a.unparseable + b.unparseable)
+
+
+def target_text(task: str, product: str = "") -> str:
+    """The `Chỉ tiêu` text of a plan task ("≥ 95%"; "≥ 40% (…); ≥ 20% (xã - thị trấn)")."""
+    return describe(task_targets(task, product).targets)
 
 
 def parse_figure(value: object) -> list[float] | None:
@@ -239,13 +340,24 @@ def parse_figure(value: object) -> list[float] | None:
     return out or None
 
 
+def _complementary(a: Target, b: Target) -> bool:
+    """Two sides of one measure: "đúng hạn ≥ 99%" and "trễ hạn < 1%" (99 + 1 = 100)."""
+    return a.lower_is_better != b.lower_is_better and abs(a.value + b.value - 100) < 1e-9
+
+
 def judge(targets: list[Target], figure: object) -> Verdict | None:
     """Đạt / Không đạt for a reported figure; None when it cannot be judged.
 
-    One figure is judged against the headline target (or all headline targets when
-    they agree); several figures ("45%; 25%") against the headline targets in order,
-    or all targets in order. Anything else (one figure, two different thresholds for two
-    groups) is not guessed: None.
+    Several figures ("45%; 25%") are judged against the headline targets in order, or all
+    targets in order. One figure is judged against the headline target; when there are
+    several headline thresholds:
+    - they agree (all "= 100%"): against that threshold;
+    - they are the two sides of one measure ("≥ 99%; < 1%": on time and late): against
+      the first, as written (the figure a unit reports is the headline rate);
+    - the figure fails every one of them: Không đạt — whichever part it measures, that
+      part clearly failed (97,5% against "≥ 99%; < 1%", 15% against "≥ 40%; ≥ 20%");
+    - otherwise it is not guessed (45% against "≥ 40% (cơ quan); ≥ 20% (xã)" says nothing
+      about the other group): None.
     """
     if not targets:
         return None
@@ -254,10 +366,14 @@ def judge(targets: list[Target], figure: object) -> Verdict | None:
         return None
     headline = [t for t in targets if not t.subsidiary] or targets
     if len(figures) == 1:
+        f = figures[0]
         kinds = {(t.comparator, t.value) for t in headline}
-        if len(kinds) != 1:
+        if len(kinds) == 1 or (len(headline) == 2 and _complementary(*headline)):
+            pairs = [(headline[0], f)]
+        elif not any(t.met_by(f) for t in headline):
+            return NOT_ACHIEVED
+        else:
             return None
-        pairs = [(headline[0], figures[0])]
     elif len(figures) == len(headline):
         pairs = list(zip(headline, figures, strict=True))
     elif len(figures) == len(targets):
@@ -268,5 +384,8 @@ def judge(targets: list[Target], figure: object) -> Verdict | None:
 
 
 def describe(targets: list[Target]) -> str:
-    """Short text for the `Chỉ tiêu` columns: "≥ 40% (các cơ quan …); ≥ 20% (xã)"."""
-    return "; ".join(t.label_vi() for t in targets)
+    """The `Chỉ tiêu` text: "≥ 95%" for one target; with several, each with its group when
+    the plan names one: "≥ 40% (các cơ quan chuyên môn trực thuộc huyện); ≥ 20% (xã - thị
+    trấn)". The task's own text says what a single target measures."""
+    several = len(targets) > 1
+    return "; ".join(t.label_vi(with_group=several) for t in targets)

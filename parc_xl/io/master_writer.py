@@ -177,9 +177,9 @@ def _plan_rows(plan: Plan) -> list[list[Any]]:
 
 
 def _target_text(task: Task) -> str:
-    from parc_xl.domain.targets import describe, parse_targets
+    from parc_xl.domain.targets import target_text
 
-    return describe(parse_targets(f"{task.task} {task.product}").targets)
+    return target_text(task.task, task.product)
 
 
 def tracking_rows(plan: Plan, registry: Registry) -> list[list[Any]]:
