@@ -11,8 +11,11 @@ period's last quarter.
 Data cut-off (thời gian chốt số liệu) per Nghị định 09/2019/NĐ-CP, Điều 12: from the
 15th of the month before the period to the 14th of the period's last month —
 quý I: 15/12 of the prior year to 14/3; 6 tháng: to 14/6; 9 tháng: to 14/9; năm: to
-14/12. The default submission deadline is the cut-off's end; each office may set its
-own (`PeriodSchedule`), e.g. seed 000 asks for reports before 1/3, 1/6, 1/9, 1/12.
+14/12. The default submission deadline is the first working day after the cut-off's end
+(weekends and Vietnam's public holidays skipped: 14/3/2026 is a Saturday, so units send by
+Monday 16/3/2026, not on the cut-off day itself, which would leave them no time); each
+office may set its own in `Kỳ báo cáo` (`PeriodSchedule`), e.g. seed 000 asks for reports
+before 1/3, 1/6, 1/9, 1/12.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from parc_xl.domain.calendar import WorkCalendar
 
 PeriodKind = Literal["Q1", "H1", "Q3", "Y"]
 
@@ -37,6 +42,9 @@ _CODE = re.compile(r"^\s*(\d{4})\s*[-–_/ ]?\s*(Q1|H1|Q3|Y)\s*$", re.IGNORECASE
 
 # Day of the month on which the cut-off ends (NĐ 09/2019/NĐ-CP, Điều 12, khoản 2).
 CUTOFF_DAY = 14
+# Working days units get after the cut-off to send their return (the office may change the
+# date per period in `Kỳ báo cáo`).
+SUBMISSION_WORKING_DAYS = 1
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -96,7 +104,9 @@ class Period(BaseModel):
 
     @property
     def default_submission_deadline(self) -> dt.date:
-        return self.cutoff_end
+        """The first working day after the cut-off's end (public holidays and weekends
+        skipped; the office's own days off are set by editing the deadline itself)."""
+        return WorkCalendar().add_working_days(self.cutoff_end, SUBMISSION_WORKING_DAYS)
 
     def __str__(self) -> str:
         return self.code
@@ -108,7 +118,8 @@ def all_periods(year: int) -> list[Period]:
 
 
 class PeriodSchedule(BaseModel):
-    """Submission deadlines per period code; periods not listed use the cut-off's end."""
+    """Submission deadlines per period code; periods not listed use the default (the first
+    working day after the cut-off)."""
 
     deadlines: dict[str, dt.date] = Field(default_factory=dict)
 

@@ -218,7 +218,9 @@ def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
     lines = [
         ("Kế hoạch", "Danh sách nhiệm vụ của Phụ lục kế hoạch (mỗi dòng một nhiệm vụ)."),
         ("Đơn vị, Nhóm đơn vị", "Danh mục đơn vị: mã, tên, nhóm, tên gọi khác. Văn phòng được sửa, thêm đơn vị."),
-        ("Kỳ báo cáo", "Các kỳ báo cáo, thời gian chốt số liệu (Nghị định 09/2019/NĐ-CP) và hạn nộp."),
+        ("Kỳ báo cáo", "Các kỳ báo cáo, thời gian chốt số liệu (Nghị định 09/2019/NĐ-CP) và hạn nộp. Hạn nộp mặc định "
+                        "là ngày làm việc đầu tiên sau ngày chốt số liệu (bỏ qua thứ Bảy, Chủ nhật, ngày lễ); văn phòng "
+                        "sửa được ở cột «Hạn nộp báo cáo», các lệnh sau dùng ngày đã sửa."),
         ("Lịch làm việc", "Ngày nghỉ bổ sung hoặc ngày làm việc bù của cơ quan (nếu có)."),
         ("Theo dõi", "Mỗi dòng là một nhiệm vụ × đơn vị chủ trì: tiến độ mới nhất và trạng thái."),
         ("Nộp báo cáo", "Mỗi tệp đơn vị gửi về: thời điểm nhận, đúng hạn hay không, chấp nhận hay từ chối."),

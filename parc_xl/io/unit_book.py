@@ -248,7 +248,12 @@ def set_value(cell: Any, value: object) -> None:
         cell.data_type = "s"
         cell.quotePrefix = True
 
-GUIDE_LINES = [
+def guide_lines(year: int) -> list[tuple[str, bool]]:
+    """The `Hướng dẫn` lines; dates in the examples are in the plan's year."""
+    return [(text.replace("{year}", str(year)), bold) for text, bold in _GUIDE_LINES]
+
+
+_GUIDE_LINES = [
     ("HƯỚNG DẪN ĐIỀN BÁO CÁO", True),
     ("", False),
     ("1. Mở sheet «Báo cáo». Mỗi dòng là một nhiệm vụ của đơn vị trong kế hoạch cải cách hành chính.", False),
@@ -256,10 +261,10 @@ GUIDE_LINES = [
      "không chèn hoặc sắp xếp lại dòng, cột.", False),
     ("3. Các cột nền trắng do đơn vị điền:", False),
     ("   • Tiến độ: chọn trong danh sách: Chưa triển khai / Đang thực hiện / Đã hoàn thành / Đề nghị điều chỉnh.", False),
-    ("   • Ngày hoàn thành: ghi ngày trước, tháng sau, dạng dd/mm/yyyy (ví dụ 15/03/2024). "
+    ("   • Ngày hoàn thành: ghi ngày trước, tháng sau, dạng dd/mm/yyyy (ví dụ 15/03/{year}). "
      "Bắt buộc khi Tiến độ là «Đã hoàn thành»; để trống nếu chưa hoàn thành.", False),
     ("   • Văn bản / sản phẩm: số, ký hiệu, ngày của văn bản chứng minh (ví dụ: Quyết định số "
-     "42/QĐ-UBND ngày 15/01/2024). Bắt buộc khi đã hoàn thành.", False),
+     "42/QĐ-UBND ngày 15/01/{year}). Bắt buộc khi đã hoàn thành.", False),
     ("   • Kết quả: chỉ điền ở nhiệm vụ có chỉ tiêu; ghi số (ví dụ 99,5 cho 99,5%).", False),
     ("   • Khó khăn, vướng mắc và Đề xuất: ghi ngắn gọn nếu có.", False),
     ("4. Vai trò «Chủ trì»: đơn vị phải báo cáo. Vai trò «Phối hợp»: báo cáo nếu có nội dung phối hợp.", False),
@@ -340,12 +345,12 @@ def write_unit_book(
 
     # Hướng dẫn
     guide.column_dimensions["A"].width = 95
-    for i, (text, bold) in enumerate(GUIDE_LINES, start=1):
+    for i, (text, bold) in enumerate(guide_lines(plan.year), start=1):
         c = guide.cell(row=i, column=1, value=text)
         c.font = Font(name=_FONT, size=14 if bold else 12, bold=bold)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         guide.row_dimensions[i].height = 16 * max(1, -(-len(text) // 100)) + 4
-    r = len(GUIDE_LINES) + 2
+    r = len(_GUIDE_LINES) + 2
     guide.cell(row=r, column=1, value=f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {per.label_vi}").font = Font(
         name=_FONT, size=12, italic=True)
     guide.sheet_view.showGridLines = False

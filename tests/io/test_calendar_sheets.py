@@ -56,8 +56,8 @@ def test_reads_office_days_and_deadlines(tmp_path: Path) -> None:
     assert calendar.add_working_days(D(2024, 3, 15), 1) == D(2024, 3, 19)
     assert schedule.submission_deadline("2024-Q1") == D(2024, 2, 29)
     assert schedule.submission_deadline("2024-H1") == D(2024, 5, 31)
-    assert schedule.submission_deadline("2024-Q3") == D(2024, 9, 14)
-    assert schedule.submission_deadline("2024-Y") == D(2024, 12, 14)
+    assert schedule.submission_deadline("2024-Q3") == D(2024, 9, 16)
+    assert schedule.submission_deadline("2024-Y") == D(2024, 12, 16)
 
 
 def test_missing_sheets_mean_defaults(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_missing_sheets_mean_defaults(tmp_path: Path) -> None:
     calendar, schedule, problems = read_calendar_sheets(path, 2024)
     assert problems == []
     assert calendar.add_working_days(D(2024, 3, 15), 1) == D(2024, 3, 18)
-    assert schedule.submission_deadline("2024-Q1") == D(2024, 3, 14)
+    assert schedule.submission_deadline("2024-Q1") == D(2024, 3, 15)
 
 
 def test_bad_cells_become_problems_with_their_cell(tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_bad_cells_become_problems_with_their_cell(tmp_path: Path) -> None:
     # good rows still count; bad ones are skipped
     assert not calendar.is_working_day(D(2024, 3, 20))
     assert calendar.is_working_day(D(2024, 3, 19))
-    assert schedule.submission_deadline("2024-H1") == D(2024, 6, 14)
+    assert schedule.submission_deadline("2024-H1") == D(2024, 6, 17)
     assert schedule.submission_deadline("2023-Y") == D(2023, 12, 1)
 
 
@@ -127,9 +127,9 @@ def test_period_rows() -> None:
     assert [c.id for c in PERIOD_COLUMNS] == ["period", "label", "cutoff_start", "cutoff_end", "submission_deadline"]
     assert rows == [
         ["2024-Q1", "Quý I/2024", D(2023, 12, 15), D(2024, 3, 14), D(2024, 2, 29)],
-        ["2024-H1", "6 tháng/2024", D(2023, 12, 15), D(2024, 6, 14), D(2024, 6, 14)],
-        ["2024-Q3", "9 tháng/2024", D(2023, 12, 15), D(2024, 9, 14), D(2024, 9, 14)],
-        ["2024-Y", "Năm 2024", D(2023, 12, 15), D(2024, 12, 14), D(2024, 12, 14)],
+        ["2024-H1", "6 tháng/2024", D(2023, 12, 15), D(2024, 6, 14), D(2024, 6, 17)],
+        ["2024-Q3", "9 tháng/2024", D(2023, 12, 15), D(2024, 9, 14), D(2024, 9, 16)],
+        ["2024-Y", "Năm 2024", D(2023, 12, 15), D(2024, 12, 14), D(2024, 12, 16)],
     ]
 
 

@@ -73,8 +73,8 @@ def test_inbox_of_mails_copied_after_the_deadline_is_on_time_by_message_date(tmp
     # 13/3 22:30 in Hà Nội is 13/3 15:30 UTC: on time however the mail client wrote the zone
     save_mail(inbox / "pnv.eml", "Phòng Nội vụ <pnv@example.gov.vn>",
               dt.datetime(2026, 3, 13, 15, 30, tzinfo=dt.timezone.utc), [(pnv.name, pnv.read_bytes())])
-    # sent after the deadline (14/3): late
-    save_mail(inbox / "ptp.eml", "ptp@example.gov.vn", dt.datetime(2026, 3, 16, 8, 0, tzinfo=VN),
+    # sent after the deadline (16/3: the first working day after the Saturday 14/3 cut-off): late
+    save_mail(inbox / "ptp.eml", "ptp@example.gov.vn", dt.datetime(2026, 3, 17, 8, 0, tzinfo=VN),
               [(ptp.name, ptp.read_bytes()), ("bien_ban.pdf", b"%PDF-1.4 not a workbook")])
     # forged sender: the workbook's metadata decides the unit, the clerk is warned
     save_mail(inbox / "vp.eml", "ke_gia@example.com", dt.datetime(2026, 3, 12, 9, 0, tzinfo=VN),
