@@ -50,14 +50,16 @@ def ensure_mac_key(md: MasterData) -> str:
     key = md.meta.get(MAC_KEY, "")
     if key:
         return key
+    from parc_xl.io.master_lock import master_lock, save_guarded
     from parc_xl.io.ooxml import XlsxPackage
     from parc_xl.jobs._common import BACKUP_DIR, ensure_writable
 
-    ensure_writable(md.path)
-    key = new_mac_key()
-    pkg = XlsxPackage.open(md.path)
-    pkg.append_rows(L.SHEET_META, [[MAC_KEY, key]], quote_formula_like=False)
-    pkg.save(md.path, backup_dir=md.path.parent / BACKUP_DIR)
+    with master_lock(md.path, "Tạo mẫu đơn vị"):
+        ensure_writable(md.path)
+        key = new_mac_key()
+        pkg = XlsxPackage.open(md.path)
+        pkg.append_rows(L.SHEET_META, [[MAC_KEY, key]], quote_formula_like=False)
+        save_guarded(pkg, md.path, md.path.parent / BACKUP_DIR)
     md.meta[MAC_KEY] = key
     return key
 

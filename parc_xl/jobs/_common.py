@@ -44,13 +44,12 @@ class JobResult(BaseModel):
 def ensure_writable(path: Path) -> None:
     """Refuse before any work when the master is open (Excel's or LibreOffice's lock file)
     or cannot be written; nothing is touched."""
+    from parc_xl.io.master_lock import office_lock_message
     from parc_xl.io.ooxml import xlsx_lock_file
 
-    if xlsx_lock_file(path) is not None:
-        raise MasterBusyError(
-            f"Sổ theo dõi {path.name} đang mở trong Excel. Hãy lưu và đóng tệp rồi chạy lại; "
-            "parc-xl không ghi đè tệp đang mở."
-        )
+    lock = xlsx_lock_file(path)
+    if lock is not None:  # the message names the program (Excel or LibreOffice) from its lock file
+        raise MasterBusyError(office_lock_message(path, lock))
     target_dir = path.parent if path.parent != Path("") else Path(".")
     if path.exists() and not os.access(path, os.W_OK):
         raise MasterBusyError(f"Không có quyền ghi tệp {path.name} (tệp chỉ đọc hoặc bị khóa).")

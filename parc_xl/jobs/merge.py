@@ -30,6 +30,7 @@ from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
 from parc_xl.io.master import MasterData, TrackingRow, _datetime, file_sha256, read_master
+from parc_xl.io.master_lock import save_guarded
 from parc_xl.io.ooxml import XlsxPackage
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
 from parc_xl.jobs.validate import check_file
@@ -202,8 +203,11 @@ class _Pending(BaseModel):
 
 def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, partial: bool = False,
         received_at: dt.datetime | None = None) -> MergeResult:
+    from parc_xl.io.master_lock import master_lock
+
+    # One writer at a time: the master is read, decided on and written under one lock.
     # Workbooks attached to saved e-mails are checked from a private folder removed afterwards.
-    with tempfile.TemporaryDirectory(prefix="parc_xl_thu_") as staging:
+    with master_lock(Path(master), "Tổng hợp"), tempfile.TemporaryDirectory(prefix="parc_xl_thu_") as staging:
         return _run(Path(master), Path(inbox), period, as_of, partial, received_at, Path(staging))
 
 
@@ -607,7 +611,7 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
             fresh.append([period.code, code, u.name if u else "", u.email if u else "", deadline])
         rows = [_as_row(_ordered(md, L.SHEET_MISSING, L.MISSING_COLUMNS, r)) for r in keep + fresh]
         pkg.sheet(L.SHEET_MISSING).write_table(2, rows, style_row=2)
-    saved = pkg.save(master, backup_dir=master.parent / BACKUP_DIR)
+    saved = save_guarded(pkg, master, master.parent / BACKUP_DIR)
     return str(saved) if saved else None
 
 

@@ -125,6 +125,15 @@ def run(source: Path, year: int, output: Path, units: Path | None = None) -> Imp
         raise InputError(f"Sổ theo dõi phải là tệp .xlsx, không phải «{output.name}».")
     if not output.parent.exists():
         raise InputError(f"Thư mục {output.parent} không tồn tại.")
+    from parc_xl.io.master_lock import master_lock
+
+    with master_lock(output, "Nhập kế hoạch"):  # one writer at a time, the old master read under it
+        return _import(source, year, output, units)
+
+
+def _import(source: Path, year: int, output: Path, units: Path | None) -> ImportResult:
+    from parc_xl.io.master_lock import guard_unchanged, note_written
+
     _check_existing_master(output)
 
     plan, problems = read_appendix(source, year)
@@ -142,8 +151,10 @@ def run(source: Path, year: int, output: Path, units: Path | None = None) -> Imp
     problems += resolve_plan(plan, registry)
 
     ensure_writable(output)
+    guard_unchanged(output)
     previous = backup(output) if output.exists() else None
     write_atomically(output, lambda tmp: create_master(tmp, plan, registry))
+    note_written(output)
     return ImportResult(master=str(output), plan=plan, registry=registry,
                         registry_source=registry_source, problems=problems,
                         backup=str(previous) if previous else None)

@@ -80,6 +80,14 @@ def run(master: Path, period: str, output: Path, as_of: dt.date | None = None,
         raise InputError(f"Thư mục {output.parent} không tồn tại.")
     if not master.exists():
         raise InputError(f"Không tìm thấy sổ theo dõi {master.name}.")
+    from parc_xl.io.master_lock import master_lock
+
+    with master_lock(master, "Lập báo cáo"):  # the report writes the statuses into the master
+        return _report(master, p, output, as_of, due_soon, read_master, write_report)
+
+
+def _report(master: Path, p: Period, output: Path, as_of: dt.date | None, due_soon: int,
+            read_master: Any, write_report: Any) -> ReportResult:
     data = read_master(master)
     try:
         plan_period(p, data.plan.year)

@@ -204,6 +204,7 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
     the summary's as-of date is kept in `_parc_xl` for the next report.
     Returns the backup's path."""
     from parc_xl.io.dashboard import build_sheets, overdue_rows
+    from parc_xl.io.master_lock import save_guarded
     from parc_xl.io.ooxml import XlsxPackage
     from parc_xl.jobs._common import BACKUP_DIR
 
@@ -227,8 +228,8 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
         pkg.replace_sheet_from(generated, L.SHEET_DASHBOARD)
         pkg.replace_sheet_from(generated, L.SHEET_OVERDUE)
         pkg.sheet(L.SHEET_OVERDUE).write_table(2, overdue_rows(summary), style_row=2)
-        saved = pkg.save(master, backup_dir=master.parent / BACKUP_DIR)
-    return str(saved) if isinstance(saved, (str, Path)) else None
+        saved = save_guarded(pkg, master, master.parent / BACKUP_DIR)
+    return str(saved) if saved else None
 
 
 @contextlib.contextmanager
@@ -255,10 +256,12 @@ def run(master: Path, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
         raise InputError(f"Số ngày «sắp đến hạn» phải là số không âm, không phải {due_soon}.")
     if not master.exists():
         raise InputError(f"Không tìm thấy sổ theo dõi {master.name}.")
-    with _gc_paused():
+    from parc_xl.io.master_lock import master_lock
+
+    with master_lock(master, "Cập nhật trạng thái"), _gc_paused():
         # The master's rows and outcomes are freed (by reference counting) when
         # _run_job returns, before the collector is switched back on and walks what
-        # is left.
+        # is left. Read and write happen under the one lock.
         return _run_job(master, as_of, due_soon, period, read_master)
 
 

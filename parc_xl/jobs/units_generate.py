@@ -91,10 +91,17 @@ class GenerateResult(BaseModel):
 def run(master: Path, period: str, out_dir: Path, units: list[str] | None = None,
         mail: bool = False) -> GenerateResult:
     """Read the master and write the unit workbooks (and, with `mail`, their e-mail drafts)."""
-    from parc_xl.io.master import ensure_mac_key, read_master
+    from parc_xl.io.master import MAC_KEY, ensure_mac_key, read_master
+    from parc_xl.io.master_lock import master_lock
 
     data = read_master(Path(master), tracking=False)
-    result = generate(data.plan, data.registry, period, Path(out_dir), units, mac_key=ensure_mac_key(data))
+    if not data.meta.get(MAC_KEY):  # an older master gets its MAC secret: a write, so under the lock
+        with master_lock(Path(master), "Tạo mẫu đơn vị"):
+            data = read_master(Path(master), tracking=False)
+            key = ensure_mac_key(data)
+    else:
+        key = ensure_mac_key(data)
+    result = generate(data.plan, data.registry, period, Path(out_dir), units, mac_key=key)
     if mail:
         per = Period.parse(result.period)
         deadline = data.schedule.submission_deadline(per)
