@@ -77,6 +77,7 @@ CATALOGUE: dict[str, ProblemType] = {
     "already-rejected": _T("Tệp đã bị từ chối trước đó"),
     "conflict": _T("Hai tệp cùng lúc"),
     "older-return": _T("Tệp cũ hơn bản đã tổng hợp"),
+    "receipt-time-unreadable": _T("Thời điểm nhận không đọc được"),
     "older-period": _T("Số liệu kỳ trước"),
     "foreign-row": _T("Nhiệm vụ không giao cho đơn vị"),
     # --- the sheet's structure (jobs/validate.py) ---

@@ -106,3 +106,78 @@ def receipt_time(mail_sent: dt.datetime | None, declared: dt.datetime | None,
     arrived in, a time the clerk declared (`--received`), the file's modification time
     (which a copy of the inbox resets, so it is the last resort)."""
     return mail_sent or declared or file_time
+
+
+_RECEIPT_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y",
+                    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+
+
+def parse_receipt_time(value: Any) -> dt.datetime | None:
+    """A `Nhận lúc` cell as the clerk left it: a date-time cell, a date, or text typed day
+    first ("16/03/2026 08:30", "16/03/2026"); None when it is empty or unreadable."""
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, str) and value.strip():
+        text = " ".join(value.split())
+        for fmt in _RECEIPT_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+    return None
+
+
+class ReceiptFix(BaseModel):
+    """A `Nộp báo cáo` row whose `Đúng hạn` no longer matches its `Nhận lúc` (the clerk
+    corrected the receipt time, or the period's deadline was changed)."""
+
+    row: int  # sheet row number
+    unit: str
+    period: str
+    file: str
+    received_at: dt.datetime
+    on_time: bool  # judged from `received_at` against the period's deadline
+    was: str  # the `Đúng hạn` text before
+
+
+class ReceiptReview(BaseModel):
+    fixes: list[ReceiptFix]
+    unreadable: list[tuple[int, str]]  # (row, text) of `Nhận lúc` cells that are no time
+    # (unit, period, file) → receipt time of the last accepted row for that file: what
+    # `Theo dõi`'s `Cập nhật lúc` of the rows it wrote must say
+    accepted_times: dict[tuple[str, str, str], dt.datetime]
+
+
+def review_receipts(rows: Iterable[dict[str, Any]], deadline_of: Any, *, on_time_label: str,
+                    late_label: str, accepted: tuple[str, ...]) -> ReceiptReview:
+    """Re-judge every accepted return from its `Nhận lúc` as the sheet has it now: the clerk
+    may correct a receipt time there (a file copied late, an e-mail that arrived on time),
+    and the next merge honours the correction. `rows`: `Nộp báo cáo` records with "row",
+    "unit", "period", "file", "received_at", "on_time", "outcome"; `deadline_of(period
+    code)` the submission deadline, or None for a period it cannot judge."""
+    fixes: list[ReceiptFix] = []
+    unreadable: list[tuple[int, str]] = []
+    accepted_times: dict[tuple[str, str, str], dt.datetime] = {}
+    for r in rows:
+        raw = r.get("received_at")
+        at = parse_receipt_time(raw)
+        if at is None:
+            if raw not in (None, ""):
+                unreadable.append((int(r["row"]), str(raw)))
+            continue
+        period = str(r.get("period") or "")
+        slot = (str(r.get("unit") or ""), period, str(r.get("file") or ""))
+        if str(r.get("outcome") or "") not in accepted:
+            continue  # a refused file's timing decides nothing (it may even be another period's)
+        accepted_times[slot] = at  # later rows (a file sent again) win
+        deadline = deadline_of(period)
+        if deadline is None:
+            continue
+        on_time = at.date() <= deadline
+        was = str(r.get("on_time") or "").strip()
+        if was != (on_time_label if on_time else late_label):
+            fixes.append(ReceiptFix(row=int(r["row"]), unit=slot[0], period=period, file=slot[2],
+                                    received_at=at, on_time=on_time, was=was))
+    return ReceiptReview(fixes=fixes, unreadable=unreadable, accepted_times=accepted_times)

@@ -110,13 +110,14 @@ SUBMISSION_COLUMNS = [
     Column("unit", "Mã đơn vị", 10),
     Column("unit_name", "Đơn vị", 26),
     Column("file", "Tệp", 30),
-    Column("sha256", "SHA-256", 20),
-    Column("received_at", "Nhận lúc", 17),
+    Column("received_at", "Nhận lúc", 17),  # the clerk may correct it: the next merge re-judges on time
     Column("on_time", "Đúng hạn", 10),
     Column("rows", "Số dòng", 8),
     Column("errors", "Số lỗi", 8),
     Column("outcome", "Kết quả", 12),  # "Chấp nhận" | "Từ chối" | "Chấp nhận một phần"
     Column("note", "Ghi chú", 70),
+    # the file's identity for the archive (luu_tru/<kỳ>/<SHA-256>.xlsx): kept, out of the way
+    Column("sha256", "SHA-256", 9),
 ]
 
 HISTORY_COLUMNS = [
@@ -148,6 +149,9 @@ OVERDUE_COLUMNS = [
     Column("due", "Hạn", 11),
     Column("email", "Thư điện tử", 28),
 ]
+
+# Columns for the machine, not for people: narrow, small grey text, last in their sheet.
+TECHNICAL_COLUMNS = {"sha256"}
 
 # Sheets the tool owns and rewrites; every other sheet belongs to the clerk.
 OWNED_SHEETS = [

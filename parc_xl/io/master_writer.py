@@ -37,6 +37,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
 BODY_FONT = Font(name=FONT_NAME, size=11)
 TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
+TECHNICAL_FONT = Font(name=FONT_NAME, size=8, color="808080")  # L.TECHNICAL_COLUMNS
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 # Log sheets get rows appended by later jobs, whose heights nobody fits: one line per row
 # (the full text stays in the cell) reads better than wrapped lines spilling over rows.
@@ -63,12 +64,16 @@ def _style_header(ws: Worksheet, columns: list[Column], row: int = 1) -> None:
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(row=row, column=i, value=col.header)
         cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, HEADER_ALIGN
+        if col.id in L.TECHNICAL_COLUMNS:
+            cell.font = Font(name=FONT_NAME, size=8, bold=True, color="808080")
         ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.row_dimensions[row].height = 32
 
 
 def _style_body_cell(cell: Any, column_id: str, wrap: bool = True) -> None:
     cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_TOP if wrap else ONE_LINE
+    if column_id in L.TECHNICAL_COLUMNS:
+        cell.font, cell.alignment = TECHNICAL_FONT, ONE_LINE
     if column_id in _DATE_COLUMNS:
         cell.number_format = DATE_FORMAT
     elif column_id in _DATETIME_COLUMNS:
@@ -112,7 +117,8 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
     if autofilter:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(2, len(rows) + 1)}"
     _print_setup(ws, columns)
-    fit_row_heights(ws, columns, 2, len(body) + 1)
+    if wrap:
+        fit_row_heights(ws, columns, 2, len(body) + 1)
 
 
 def _cell_value(value: Any) -> Any:
@@ -150,7 +156,7 @@ def fit_row_heights(ws: Worksheet, columns: list[Column], first: int, last: int)
         lines = 1
         for c, col in enumerate(columns, start=1):
             value = ws.cell(row=r, column=c).value
-            if not isinstance(value, str) or not value:
+            if not isinstance(value, str) or not value or col.id in L.TECHNICAL_COLUMNS:
                 continue
             per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
             n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))

@@ -87,8 +87,9 @@ class Col(NamedTuple):
 
 
 COLUMNS: list[Col] = [
-    Col("stt", "STT", 6, False),
-    Col("key", "Khóa", 8, False),
+    Col("stt", "STT", 6, False),  # the number people know from the plan, in front
+    # the row's identity for the merge ("1.4#1"): kept, narrow and grey (TECHNICAL_COLS)
+    Col("key", "Khóa", 7, False),
     Col("task", "Nhiệm vụ", 46, False),
     Col("product", "Sản phẩm", 20, False),
     Col("role", "Vai trò", 10, False),
@@ -102,6 +103,7 @@ COLUMNS: list[Col] = [
     Col("difficulties", "Khó khăn, vướng mắc", 22, True),
     Col("proposals", "Đề xuất", 20, True),
 ]
+TECHNICAL_COLS = {"key"}
 PLAN_COLS = [c for c in COLUMNS if not c.fill]
 FILL_COLS = [c for c in COLUMNS if c.fill]
 COLUMN_IDS = [c.id for c in COLUMNS]
@@ -258,7 +260,8 @@ _GUIDE_LINES = [
     ("", False),
     ("1. Mở sheet «Báo cáo». Mỗi dòng là một nhiệm vụ của đơn vị trong kế hoạch cải cách hành chính.", False),
     ("2. Các cột nền xám (STT đến Chỉ tiêu) là nội dung kế hoạch: đã khóa, không sửa, không xóa, "
-     "không chèn hoặc sắp xếp lại dòng, cột.", False),
+     "không chèn hoặc sắp xếp lại dòng, cột. Cột «Khóa» chữ xám nhỏ là mã dòng dùng khi tổng hợp: "
+     "không cần đọc, không sửa.", False),
     ("3. Các cột nền trắng do đơn vị điền:", False),
     ("   • Tiến độ: chọn trong danh sách: Chưa triển khai / Đang thực hiện / Đã hoàn thành / Đề nghị điều chỉnh.", False),
     ("   • Ngày hoàn thành: ghi ngày trước, tháng sau, dạng dd/mm/yyyy (ví dụ 15/03/{year}). "
@@ -296,6 +299,8 @@ def _style_body_cell(cell: Any, c: Col, bold: bool, body: Any, border: Any, shad
         cell.alignment = center if c.id in ("stt", "key", "role", "due") else wrap
         if c.id == "due":
             cell.number_format = _DATE_FMT
+        if c.id in TECHNICAL_COLS:
+            cell.font = font_cls(name=_FONT, size=8, color="808080")
 
 
 def _row_height(values: dict[str, object], font_pt: float = 11) -> float:
@@ -386,7 +391,8 @@ def write_unit_book(
 
     for i, c in enumerate(COLUMNS):
         cell = ws.cell(row=HEADER_ROW, column=i + 1, value=c.header)
-        cell.font = Font(name=_FONT, size=11, bold=True)
+        cell.font = Font(name=_FONT, size=8 if c.id in TECHNICAL_COLS else 11, bold=True,
+                         color="808080" if c.id in TECHNICAL_COLS else None)
         cell.alignment = center
         cell.border = border
         cell.fill = head_fill

@@ -23,15 +23,15 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.periods import Period, plan_period
 from parc_xl.domain.problems import Problem, Severity, error, errors_first, warning
 from parc_xl.domain.submissions import (
-    receipt_time,
+    receipt_time, review_receipts, parse_receipt_time, ReceiptFix,
     Candidate, changed_fields, order_candidates, period_rank, reports_nothing,
 )
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
-from parc_xl.io.master import MasterData, TrackingRow, _datetime, file_sha256, read_master
+from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
 from parc_xl.io.master_lock import save_guarded
-from parc_xl.io.ooxml import XlsxPackage
+from parc_xl.io.ooxml import XlsxPackage, col_letter
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
 from parc_xl.jobs.validate import check_file
 
@@ -57,6 +57,8 @@ class MergeResult(JobResult):
     already_merged: list[str] = Field(default_factory=list)  # same SHA-256 as an earlier merge
     # refused before, and a return of the same unit and period received later was accepted since
     superseded: list[str] = Field(default_factory=list)
+    # `Nộp báo cáo` rows re-judged from the `Nhận lúc` the clerk corrected there
+    receipts_corrected: list[ReceiptFix] = Field(default_factory=list)
     missing_units: list[str] = Field(default_factory=list)
     late_units: list[str] = Field(default_factory=list)
     rows_updated: int = 0
@@ -77,6 +79,9 @@ class MergeResult(JobResult):
                           "issues": [_issue_json(p) for p in r.issues]} for r in self.rejected],
             "already_merged": self.already_merged,
             "superseded": self.superseded,
+            "receipts_corrected": [{"row": f.row, "unit": f.unit, "period": f.period, "file": f.file,
+                                    "received_at": f.received_at.isoformat(sep=" "),
+                                    "on_time": f.on_time} for f in self.receipts_corrected],
             "missing_units": self.missing_units,
             "late_units": self.late_units,
             "rows_updated": self.rows_updated,
@@ -97,6 +102,10 @@ class MergeResult(JobResult):
             f"Cập nhật {self.rows_updated} dòng ({self.fields_changed} ô thay đổi), "
             f"{self.rows_unchanged} dòng không đổi.",
         ]
+        for f in self.receipts_corrected:
+            lines.append(f"Theo «Nhận lúc» đã sửa ở Nộp báo cáo (dòng {f.row}): {f.unit} – {Path(f.file).name} "
+                         f"nhận {f.received_at:%d/%m/%Y %H:%M} → {ON_TIME if f.on_time else LATE}"
+                         + (f" (trước: {f.was})." if f.was else "."))
         if self.late_units:
             lines.append(f"Nộp trễ hạn: {', '.join(self.late_units)}.")
         if self.missing_units:
@@ -254,7 +263,7 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
         known_hashes.add(sha)  # the same file twice in one inbox counts once
         if sha in refused_before and not partial:  # --partial re-reads refused files on purpose
             before = refused_before[sha]
-            when = _datetime(before.get("received_at"))
+            when = parse_receipt_time(before.get("received_at"))
             slot = (str(before.get("unit") or ""), str(before.get("period") or ""))
             fixed_at = latest_accepted.get(slot)
             if fixed_at is not None and (when is None or fixed_at >= when):
@@ -323,6 +332,8 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     # against what an earlier file of this same run wrote.
     rows_by_key = {(r.key, r.unit): r for r in md.tracking}
     cell_updates: dict[tuple[int, str], Any] = {}
+    # Before this run's files: the clerk's corrections of `Nhận lúc`, then new returns on top.
+    receipt_cells = _review_receipts(md, result, cell_updates)
     history: list[list[Any]] = []
     touched_rows: set[int] = set()
     unchanged_rows: set[int] = set()
@@ -354,9 +365,10 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     expected = units_with_tasks(md.plan, md.registry)
     result.missing_units = [u for u in expected if u not in accepted_units]
 
-    if not submissions and not history and not cell_updates:
+    if not submissions and not history and not cell_updates and not receipt_cells:
         return result  # nothing new (e.g. the same inbox merged twice): the master is untouched
-    result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units)
+    result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units,
+                           receipt_cells)
     _archive(master, wanted, [by_file[f] for f in result.accepted if f in by_file], origins)
     return result
 
@@ -389,7 +401,7 @@ def _latest_accepted(md: MasterData) -> dict[tuple[str, str], dt.datetime]:
     for s in md.submissions:
         if str(s.get("outcome") or "") not in (ACCEPTED, PARTIAL):
             continue
-        at = _datetime(s.get("received_at"))
+        at = parse_receipt_time(s.get("received_at"))
         if at is None:
             continue
         slot = (str(s.get("unit") or ""), str(s.get("period") or ""))
@@ -587,9 +599,49 @@ def _in_file_order(md: MasterData, sheet: str, columns: list[L.Column], rows: li
     return [_as_row(_ordered(md, sheet, columns, r)) for r in rows]
 
 
+def _review_receipts(md: MasterData, result: MergeResult,
+                     cell_updates: dict[tuple[int, str], Any]) -> dict[str, Any]:
+    """Honour the receipt times the clerk corrected in `Nộp báo cáo`: `Đúng hạn`
+    re-judged (domain rule `review_receipts`), `Theo dõi`'s `Cập nhật lúc` of the rows
+    each accepted file wrote set to it (status judges late completion from it). Returns
+    the `Nộp báo cáo` cells to write {A1 ref: value}; unreadable times become warnings."""
+    pos = md.headers.get(L.SHEET_SUBMISSIONS) or {c.id: i for i, c in enumerate(L.SUBMISSION_COLUMNS)}
+
+    def deadline_of(code: str) -> dt.date | None:
+        return md.schedule.submission_deadline(code) if _valid_period(code) else None
+
+    review = review_receipts(md.submissions, deadline_of, on_time_label=ON_TIME, late_label=LATE,
+                             accepted=(ACCEPTED, PARTIAL))
+    cells: dict[str, Any] = {}
+    raw = {int(s["row"]): s.get("received_at") for s in md.submissions}
+    for f in review.fixes:
+        if "on_time" in pos:
+            cells[f"{col_letter(pos['on_time'] + 1)}{f.row}"] = ON_TIME if f.on_time else LATE
+        if isinstance(raw.get(f.row), str) and "received_at" in pos:  # typed as text: store the time
+            cells[f"{col_letter(pos['received_at'] + 1)}{f.row}"] = f.received_at
+    result.receipts_corrected = review.fixes
+    for row, text in review.unreadable:
+        cell = f"{col_letter(pos['received_at'] + 1)}{row}" if "received_at" in pos else ""
+        result.problems.append(warning(
+            "receipt-time-unreadable", f"Nộp báo cáo, ô {cell}: «{text}» không phải thời điểm; hãy ghi "
+            "ngày trước, tháng sau, ví dụ 16/03/2026 08:30. Dòng này giữ nguyên «Đúng hạn».",
+            sheet=L.SHEET_SUBMISSIONS, cell=cell, value=text))
+    for r in md.tracking:
+        at = review.accepted_times.get((r.unit, r.period, r.source_file))
+        if at is not None and r.received_at != at:
+            cell_updates[(r.row, "received_at")] = at
+            r.received_at = at
+    return cells
+
+
 def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tuple[int, str], Any],
-           submissions: list[list[Any]], history: list[list[Any]], missing: list[str]) -> str | None:
+           submissions: list[list[Any]], history: list[list[Any]], missing: list[str],
+           receipt_cells: dict[str, Any] | None = None) -> str | None:
     pkg = XlsxPackage.open(master)
+    if receipt_cells:
+        sheet = pkg.sheet(L.SHEET_SUBMISSIONS)
+        for ref, value in receipt_cells.items():
+            sheet.set_value(ref, value)
     track_pos = md.headers.get(L.SHEET_TRACKING) or {c.id: i for i, c in enumerate(L.TRACKING_COLUMNS)}
     columns: dict[int, dict[int, Any]] = {}
     for (row, field), value in cell_updates.items():

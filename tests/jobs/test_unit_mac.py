@@ -68,7 +68,8 @@ def test_a_form_rebuilt_from_the_public_plan_cannot_speak_for_another_unit(tmp_p
     assert track[("1.2", "PTP")] == "", "a forged file writes nothing"
     assert track[("1.1", "PNV")] == "Đã hoàn thành"
     log = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(L.SHEET_SUBMISSIONS).to_python()
-    notes = {r[3]: (r[9], r[10]) for r in log[1:]}
+    col = {h: i for i, h in enumerate(log[0])}
+    notes = {r[col["Tệp"]]: (r[col["Kết quả"]], r[col["Ghi chú"]]) for r in log[1:]}
     assert notes["ptp.xlsx"][0] == "Từ chối" and "Mã xác thực" in notes["ptp.xlsx"][1]
     assert notes["ptp_cu.xlsx"][0] == "Từ chối" and "mẫu cũ" in notes["ptp_cu.xlsx"][1]
 

@@ -1,0 +1,128 @@
+"""The clerk corrects a receipt time in `Nộp báo cáo`; the next merge honours it: `Đúng
+hạn` re-judged, `Theo dõi`'s `Cập nhật lúc` follows, the clerk is told what changed.
+And the sheet's layout: the SHA-256 kept as the last, narrow, grey column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from office import make_office  # noqa: E402
+
+from parc_xl.domain.submissions import parse_receipt_time, review_receipts  # noqa: E402
+from parc_xl.io import master_layout as L  # noqa: E402
+from parc_xl.io.ooxml import XlsxPackage, col_letter  # noqa: E402
+from parc_xl.jobs import merge, units_generate  # noqa: E402
+from parc_xl.samples.returns import fill_return  # noqa: E402
+
+Q1 = "2026-Q1"  # deadline: Monday 16/03/2026, the first working day after the 14/3 cut-off
+AS_OF = dt.date(2026, 3, 25)
+
+
+def table(master: Path, sheet: str) -> list[dict[str, object]]:
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
+
+
+def _clerk_types(master: Path, sheet: str, header: str, row: int, value: object) -> None:
+    """What the clerk does in Excel: overwrite one cell (the package editor, as Excel would
+    leave every other part alone)."""
+    names = table(master, sheet)[0].keys()
+    col = list(names).index(header) + 1
+    pkg = XlsxPackage.open(master)
+    pkg.sheet(sheet).set_value(f"{col_letter(col)}{row}", value)
+    pkg.save(master)
+
+
+def test_corrected_receipt_time_is_honoured_by_the_next_merge(tmp_path: Path) -> None:
+    master = make_office(tmp_path / "vp")
+    out = tmp_path / "gui"
+    units_generate.run(master, Q1, out, ["PNV", "PTP"])
+    inbox = tmp_path / "hop_thu"
+    # copied into the inbox on 20/3: the file time says late
+    fill_return(out / f"{Q1}_PNV.xlsx", inbox / f"{Q1}_PNV.xlsx",
+                {"1.1": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 20, 9, 0))
+    first = merge.run(master, inbox, Q1, as_of=AS_OF)
+    assert first.late_units == ["PNV"]
+    subs = table(master, L.SHEET_SUBMISSIONS)
+    assert subs[0]["Đúng hạn"] == "Trễ hạn" and subs[0]["Nhận lúc"] == dt.datetime(2026, 3, 20, 9, 0)
+
+    # the office knows the e-mail came on Friday 13/3 at 16:00 and types it (as text, day first)
+    _clerk_types(master, L.SHEET_SUBMISSIONS, "Nhận lúc", 2, "13/03/2026 16:00")
+    # a later merge with another unit's return
+    fill_return(out / f"{Q1}_PTP.xlsx", inbox / f"{Q1}_PTP.xlsx",
+                {"1.2": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 16, 10, 0))
+    second = merge.run(master, inbox, Q1, as_of=AS_OF)
+
+    subs = {str(r["Tệp"]): r for r in table(master, L.SHEET_SUBMISSIONS)}
+    assert subs[f"{Q1}_PNV.xlsx"]["Đúng hạn"] == "Đúng hạn"
+    assert subs[f"{Q1}_PNV.xlsx"]["Nhận lúc"] == dt.datetime(2026, 3, 13, 16, 0)  # stored as a time now
+    assert subs[f"{Q1}_PTP.xlsx"]["Đúng hạn"] == "Đúng hạn"  # 16/3 is the deadline day itself
+    track = [r for r in table(master, L.SHEET_TRACKING) if r["Mã đơn vị"] == "PNV" and r["Tiến độ"]]
+    assert track and all(r["Cập nhật lúc"] == dt.datetime(2026, 3, 13, 16, 0) for r in track)
+    assert [(f.unit, f.on_time, f.was) for f in second.receipts_corrected] == [("PNV", True, "Trễ hạn")]
+    assert ("Theo «Nhận lúc» đã sửa ở Nộp báo cáo (dòng 2): PNV – 2026-Q1_PNV.xlsx nhận 13/03/2026 16:00 "
+            "→ Đúng hạn (trước: Trễ hạn).") in second.summary_vi()
+    assert second.to_json()["receipts_corrected"][0]["on_time"] is True
+
+    # corrected the other way (a date-time cell), with an empty inbox: still honoured
+    _clerk_types(master, L.SHEET_SUBMISSIONS, "Nhận lúc", 3, dt.datetime(2026, 3, 17, 8, 0))
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    third = merge.run(master, empty, Q1, as_of=AS_OF)
+    subs = {str(r["Tệp"]): r for r in table(master, L.SHEET_SUBMISSIONS)}
+    assert subs[f"{Q1}_PTP.xlsx"]["Đúng hạn"] == "Trễ hạn"
+    assert [(f.unit, f.on_time) for f in third.receipts_corrected] == [("PTP", False)]
+    # nothing left to correct: a fourth merge leaves the master byte-identical
+    before = master.read_bytes()
+    assert merge.run(master, empty, Q1, as_of=AS_OF).receipts_corrected == []
+    assert master.read_bytes() == before
+
+
+def test_an_unreadable_receipt_time_is_a_warning_naming_the_cell(tmp_path: Path) -> None:
+    master = make_office(tmp_path / "vp")
+    out = tmp_path / "gui"
+    units_generate.run(master, Q1, out, ["PNV"])
+    inbox = tmp_path / "hop_thu"
+    fill_return(out / f"{Q1}_PNV.xlsx", inbox / f"{Q1}_PNV.xlsx",
+                {"1.1": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 12, 9, 0))
+    merge.run(master, inbox, Q1, as_of=AS_OF)
+    _clerk_types(master, L.SHEET_SUBMISSIONS, "Nhận lúc", 2, "sáng thứ Sáu")
+    result = merge.run(master, inbox, Q1, as_of=AS_OF)
+    [w] = [p for p in result.problems if p.code == "receipt-time-unreadable"]
+    col = col_letter(L.column_index(L.SUBMISSION_COLUMNS, "received_at") + 1)
+    assert w.sheet == L.SHEET_SUBMISSIONS and w.cell == f"{col}2" and "sáng thứ Sáu" in w.message
+    assert table(master, L.SHEET_SUBMISSIONS)[0]["Đúng hạn"] == "Đúng hạn"  # left as it was
+
+
+def test_review_rule_reads_day_first_text_and_keeps_later_rows() -> None:
+    assert parse_receipt_time("16/03/2026  08:30") == dt.datetime(2026, 3, 16, 8, 30)
+    assert parse_receipt_time("03/16/2026") is None  # never month first
+    rows = [
+        {"row": 2, "unit": "A", "period": Q1, "file": "a.xlsx", "received_at": dt.datetime(2026, 3, 17),
+         "on_time": "Đúng hạn", "outcome": "Chấp nhận"},
+        {"row": 3, "unit": "A", "period": Q1, "file": "a.xlsx", "received_at": "15/03/2026",
+         "on_time": "Đúng hạn", "outcome": "Chấp nhận"},
+    ]
+    review = review_receipts(rows, lambda code: dt.date(2026, 3, 16), on_time_label="Đúng hạn",
+                             late_label="Trễ hạn", accepted=("Chấp nhận",))
+    assert [(f.row, f.on_time) for f in review.fixes] == [(2, False)]
+    assert review.accepted_times == {("A", Q1, "a.xlsx"): dt.datetime(2026, 3, 15)}
+
+
+def test_submission_sheet_puts_the_sha256_last_narrow_and_grey(tmp_path: Path) -> None:
+    master = make_office(tmp_path / "vp")
+    ws = load_workbook(master)[L.SHEET_SUBMISSIONS]
+    headers = [c.value for c in ws[1]]
+    assert headers == ["Kỳ", "Mã đơn vị", "Đơn vị", "Tệp", "Nhận lúc", "Đúng hạn", "Số dòng", "Số lỗi",
+                       "Kết quả", "Ghi chú", "SHA-256"]
+    last = col_letter(len(headers))
+    assert ws.column_dimensions[last].width <= 10
+    assert ws[f"{last}1"].font.color.rgb.endswith("808080") and ws[f"{last}2"].font.color.rgb.endswith("808080")
+    assert ws[f"{last}2"].font.sz <= 8 and not ws[f"{last}2"].alignment.wrap_text
