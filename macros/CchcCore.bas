@@ -28,6 +28,8 @@ Option Private Module
 Public Const PARC_XL_VERSION As String = "0.1.0"
 
 Private PreflightPassed As Boolean
+' The empty workbook WorkbookReady opened for xlwings; closed when the click is over.
+Private BlankBook As Workbook
 
 Public Function VN(ByVal s As String) As String
     ' Decode \uXXXX escapes (ASCII source -> Unicode text).
@@ -123,10 +125,23 @@ Public Function WorkbookReady(ByVal needsMaster As Boolean) As Boolean
             MsgBox VN("Ch\u01B0a c\u00F3 s\u1ED5 n\u00E0o \u0111ang m\u1EDF. H\u00E3y m\u1EDF s\u1ED5 t\u1ED5ng h\u1EE3p (s\u1ED5 theo d\u00F5i) r\u1ED3i b\u1EA5m l\u1EA1i n\u00FAt."), vbExclamation, "CCHC"
             Exit Function
         End If
-        Workbooks.Add   ' xlwings needs an active workbook; the job opens its own files
+        Set BlankBook = Workbooks.Add   ' xlwings needs an active workbook; the job opens its own files
     End If
     WorkbookReady = True
 End Function
+
+Public Sub CloseBlankBook()
+    ' Close the workbook WorkbookReady added, if nobody has typed into it or saved it
+    ' (a cancelled picker or a finished job would otherwise leave an empty Book1 open).
+    Dim untouched As Boolean
+    If BlankBook Is Nothing Then Exit Sub
+    On Error Resume Next
+    untouched = BlankBook.Saved And BlankBook.Path = ""
+    If Err.Number = 0 And untouched Then BlankBook.Close SaveChanges:=False
+    Err.Clear
+    On Error GoTo 0
+    Set BlankBook = Nothing
+End Sub
 
 Private Function Probe(ByRef errText As String) As String
     ' Run the configured Python once: "parc_xl version|xlwings version|sys.executable".
@@ -158,9 +173,15 @@ End Function
 Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
     ' True when Python, parc_xl and xlwings are found and agree with this add-in.
     ' Checked once per Excel session (about half a second); Kiem tra cai dat forces it.
+    ' When not, the clerk has read why and the click is over.
+    Preflight = PreflightChecks(force)
+    If Not Preflight Then CloseBlankBook
+End Function
+
+Private Function PreflightChecks(ByVal force As Boolean) As Boolean
     Dim py As String, found As String, errText As String, parts() As String
     If PreflightPassed And Not force Then
-        Preflight = True
+        PreflightChecks = True
         Exit Function
     End If
     py = Interpreter()
@@ -198,7 +219,7 @@ Public Function Preflight(Optional ByVal force As Boolean = False) As Boolean
         Exit Function
     End If
     PreflightPassed = True
-    Preflight = True
+    PreflightChecks = True
 End Function
 
 Public Function AsrMessage() As String
@@ -224,6 +245,7 @@ Public Sub CallPython(ByVal buttonId As String, ParamArray namesAndValues() As V
     cmd = cmd & ")"
     If Len(cmd) > 7000 Then
         MsgBox VN("\u0110\u01B0\u1EDDng d\u1EABn qu\u00E1 d\u00E0i cho m\u1ED9t l\u1EA7n ch\u1EA1y."), vbExclamation, "CCHC"
+        CloseBlankBook
         Exit Sub
     End If
     Dim failedNumber As Long, failedText As String
@@ -238,6 +260,7 @@ Public Sub CallPython(ByVal buttonId As String, ParamArray namesAndValues() As V
     ElseIf failedNumber <> 0 Then
         MsgBox failedText, vbCritical, "CCHC"
     End If
+    CloseBlankBook
 End Sub
 
 Public Function PickFolder(ByVal title As String) As String
@@ -251,6 +274,7 @@ Public Function PickFolder(ByVal title As String) As String
         End If
         If .Show = -1 Then PickFolder = .SelectedItems(1)
     End With
+    If PickFolder = "" Then CloseBlankBook
 End Function
 
 Public Function PickFiles(ByVal title As String, ByVal filterName As String, ByVal filterSpec As String, _
@@ -272,6 +296,7 @@ Public Function PickFiles(ByVal title As String, ByVal filterName As String, ByV
             Next i
         End If
     End With
+    If picked.Count = 0 Then CloseBlankBook
     Set PickFiles = picked
 End Function
 
@@ -280,4 +305,5 @@ Public Function PickSaveAs(ByVal title As String, ByVal suggested As String, ByV
     Dim answer As Variant
     answer = Application.GetSaveAsFilename(InitialFileName:=suggested, FileFilter:=filterText, Title:=title)
     If VarType(answer) = vbString Then PickSaveAs = answer
+    If PickSaveAs = "" Then CloseBlankBook
 End Function

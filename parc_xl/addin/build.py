@@ -21,21 +21,23 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
+
+from parc_xl.addin import config_sheet
 
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MACROS_DIR = REPO_ROOT / "macros"
 DEFAULT_OUTPUT = REPO_ROOT / "workbooks" / "parc_xl.xlam"
 
-PROJECT_NAME = "parc_xl"  # xlwings custom add-in: config sheet "parc_xl.conf", file ~/.parc_xl/parc_xl.conf
+PROJECT_NAME = "parc_xl"  # xlwings custom add-in: its settings sheet is "parc_xl.conf" (config_sheet)
 PRIVATE_MODULE = "Option Private Module"
 XLWINGS_MODULE = "xlwings"  # module name the xlwings VBA code expects for itself
 RIBBON_PART = "customUI/customUI14.xml"
@@ -107,7 +109,27 @@ def xlwings_module() -> VbaModule:
     # a received return with =RunPython("…") in a cell would run Python through the add-in.
     first, rest = text.split("\n", 1)
     text = f"{first}\n{PRIVATE_MODULE}\n{rest}"
+    # Settings come only from the add-in's own sheet (config_sheet) and the user's file:
+    # a received workbook with a "parc_xl.conf" sheet, or a file of that name in its folder,
+    # could otherwise point INTERPRETER_WIN at any program.
+    for layer, old_line, new_line in _CONFIG_LAYERS_OFF:
+        if text.count(old_line) != 1:
+            raise AddinError(
+                f"Không nhận ra hàm GetConfig trong {path} của xlwings {xlwings_version()} ({layer})."
+            )
+        text = text.replace(old_line, new_line)
     return VbaModule(module_name(text, path), text)
+
+
+# (what, line in xlwings' GetConfig, its replacement)
+_CONFIG_LAYERS_OFF = (
+    ("active workbook sheet",
+     '            If SheetExists(ActiveWorkbook, PROJECT_NAME & ".conf") = True Then\n',
+     "            If False Then ' parc-xl: never read settings from the active workbook\n"),
+    ("directory file",
+     '    If source = "" Or source = "directory" Then\n',
+     "    If False Then ' parc-xl: never read settings from the active workbook's folder\n"),
+)
 
 
 def project_modules(macros: Path = MACROS_DIR) -> list[VbaModule]:
@@ -206,11 +228,16 @@ def build(output: Path = DEFAULT_OUTPUT, macros: Path | None = None) -> Path:
         with zipfile.ZipFile(raw) as z:
             rels = z.read("_rels/.rels")
             vba_bin = z.read(VBA_PART)
+            workbook_xml = z.read("xl/workbook.xml")
+            app_xml = z.read("docProps/app.xml")
         data = _repack(
             raw,
             extra={RIBBON_PART: ribbon},
             replace={"_rels/.rels": _add_ribbon_rel(rels), "docProps/core.xml": CORE_XML.encode("utf-8"),
-                     VBA_PART: _without_performance_cache(vba_bin)},
+                     VBA_PART: _without_performance_cache(vba_bin),
+                     "xl/workbook.xml": config_sheet.renamed(workbook_xml),
+                     "docProps/app.xml": config_sheet.renamed(app_xml),
+                     config_sheet.SHEET_PART: config_sheet.sheet_xml(config_sheet.BUILD_SETTINGS)},
         )
     tmp_out = output.with_name(output.name + ".tmp")
     tmp_out.write_bytes(data)
@@ -228,23 +255,17 @@ UNBLOCK_HELP_VI = (
 )
 
 
-def config_text(interpreter: str) -> str:
-    """Lines of ~/.parc_xl/parc_xl.conf as xlwings' GetConfigFromFile reads them.
-
-    ADD_WORKBOOK_TO_PYTHONPATH off: xlwings would put the master's folder first on
-    sys.path, so a stray openpyxl.py beside the master would shadow the real package."""
-    return f'"INTERPRETER_WIN","{interpreter}"\n"ADD_WORKBOOK_TO_PYTHONPATH","False"\n'
-
-
 def install(
     addin: Path | None = None,
     *,
     appdata: Path | None = None,
-    userprofile: Path | None = None,
+    temp: str | None = None,
     interpreter: str | None = None,
     platform: str = sys.platform,
+    short_path: Callable[[str], str] = config_sheet.windows_short_path,
 ) -> list[str]:
-    """Copy the add-in into Excel's XLSTART folder and point it at this Python.
+    """Copy the add-in into Excel's XLSTART folder and write this Python into the copy's
+    settings sheet (config_sheet says why a sheet).
 
     Returns the Vietnamese lines to show the clerk. Raises AddinError off Windows (the
     add-in runs only in Excel for Windows) or when the add-in file is missing.
@@ -258,34 +279,30 @@ def install(
     if not addin.is_file():
         raise AddinError(f"Không tìm thấy phần bổ trợ {addin}. Hãy chạy 'parc-xl addin build' trước.")
     appdata = appdata or Path(os.environ["APPDATA"])
-    userprofile = userprofile or Path(os.environ["USERPROFILE"])
+    temp = temp or tempfile.gettempdir()
     interpreter = interpreter or _windowed_python(sys.executable)
+    try:
+        settings, notes = config_sheet.install_settings(
+            interpreter, temp, config_sheet.ansi_encoding(platform), short_path)
+    except ValueError as exc:
+        raise AddinError(str(exc)) from exc
+    if any(key == "TEMP DIR" and config_sheet.is_fallback_temp(value) for key, value in settings):
+        Path(config_sheet.FALLBACK_TEMP).mkdir(parents=True, exist_ok=True)
     xlstart = appdata / "Microsoft" / "Excel" / "XLSTART"
     xlstart.mkdir(parents=True, exist_ok=True)
     target = xlstart / "parc_xl.xlam"
-    shutil.copyfile(addin, target)
-    conf_dir = userprofile / f".{PROJECT_NAME}"
-    conf_dir.mkdir(parents=True, exist_ok=True)
-    conf = conf_dir / f"{PROJECT_NAME}.conf"
-    # xlwings reads this file with VBA's `Input #`, i.e. in the ANSI code page.
-    try:
-        conf.write_bytes(config_text(interpreter).encode(ansi_encoding(platform)))
-    except UnicodeEncodeError as exc:
-        raise AddinError(
-            f"Đường dẫn Python {interpreter} có ký tự mà Excel không đọc được trong tệp cấu hình. "
-            "Hãy cài Python vào thư mục không dấu (ví dụ C:\\Python311) rồi chạy lại."
-        ) from exc
+    data = _repack(addin, extra={}, replace={config_sheet.SHEET_PART: config_sheet.sheet_xml(settings)})
+    tmp_target = target.with_name(target.name + ".tmp")
+    tmp_target.write_bytes(data)
+    os.replace(tmp_target, target)
+    python = dict(settings)["INTERPRETER_WIN"]
     return [
         f"Đã chép phần bổ trợ vào {target} (Excel tự mở khi khởi động).",
-        f"Đã ghi cấu hình Python vào {conf}: INTERPRETER_WIN = {interpreter}",
+        f"Đã ghi đường dẫn Python vào trang cấu hình {config_sheet.SHEET_NAME} của phần bổ trợ: {python}",
+        *notes,
         UNBLOCK_HELP_VI.format(path=target),
         "Đóng hết Excel rồi mở lại: thẻ CCHC sẽ xuất hiện. Bấm 'Kiểm tra cài đặt' để xác nhận.",
     ]
-
-
-def ansi_encoding(platform: str) -> str:
-    """The Windows ANSI code page ('mbcs' on Windows itself; cp1252 when tested elsewhere)."""
-    return "mbcs" if platform == "win32" and sys.platform == "win32" else "cp1252"
 
 
 def default_addin() -> Path:

@@ -90,7 +90,36 @@ def test_olevba_reads_back_every_module_exactly(built: Path) -> None:
     shipped = (b.xlwings_dir() / "xlwings_custom_addin.bas").read_text(encoding="ascii")
     expected = shipped.replace('PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "parc_xl"')
     expected = expected.replace("\n", "\nOption Private Module\n", 1)
+    for _layer, old_line, new_line in b._CONFIG_LAYERS_OFF:
+        expected = expected.replace(old_line, new_line)
     assert modules["xlwings"].replace("\r\n", "\n") == expected
+
+
+@pytest.mark.parametrize("which", ["built", "committed"])
+def test_settings_never_come_from_the_active_workbook_or_its_folder(built: Path, which: str) -> None:
+    """A received return with a "parc_xl.conf" sheet, or such a file beside it, must not set
+    INTERPRETER_WIN: xlwings' GetConfig reads only the add-in's sheet and the user's file."""
+    code = _olevba_modules(built if which == "built" else COMMITTED)["xlwings"].replace("\r\n", "\n")
+    get_config = code[code.index("Function GetConfig(configKey"):]
+    get_config = get_config[: get_config.index("End Function")]
+    assert "SheetExists(ActiveWorkbook" not in get_config
+    assert "GetDirectoryConfigFilePath()" in get_config  # still there, but behind If False
+    off = get_config.index("If False Then ' parc-xl: never read settings from the active workbook\n")
+    assert off < get_config.index("GetConfigFromSheet(ActiveWorkbook)") < get_config.index("'Add-in Sheet Config")
+    assert get_config.count("If False Then ' parc-xl:") == 2
+
+
+def test_the_addin_carries_its_settings_sheet(built: Path) -> None:
+    """The template's Sheet1 is the "parc_xl.conf" sheet xlwings looks for in the add-in,
+    with the one setting every PC shares (the folder of the master is not on sys.path)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(built))
+    assert wb.sheet_names == ["parc_xl.conf"]
+    assert wb.get_sheet_by_index(0).to_python() == [["ADD_WORKBOOK_TO_PYTHONPATH", "False"]]
+    with zipfile.ZipFile(built) as z:
+        assert b"<vt:lpstr>parc_xl.conf</vt:lpstr>" in z.read("docProps/app.xml")
+        assert b'codeName="Sheet1"' in z.read("xl/worksheets/sheet1.xml")  # the VBA document module still binds
 
 
 @pytest.mark.parametrize("which", ["built", "committed"])

@@ -96,3 +96,23 @@ def test_install_help_names_console_python_and_local_install() -> None:
     assert "pip install parc-xl" not in core  # parc-xl on the public index is another package
     assert "No module named 'parc_xl'" in core and "ConsolePython(py)" in core
     assert "d4f940ab-401b-4efc-aadc-ad5f3c50688a" in core  # the ASR rule IT must except
+
+
+def test_the_blank_book_opened_for_xlwings_is_closed_when_the_click_ends() -> None:
+    """With no workbook open WorkbookReady adds one (xlwings needs an active workbook); every
+    way a click can end — job done, Preflight refused, a picker cancelled, too long a
+    command — closes it again, and only if nobody typed into it or saved it."""
+    core_text = (REPO / "macros" / "CchcCore.bas").read_text(encoding="ascii")
+    core = _procedures(core_text)
+    assert any(line.strip().startswith("Set BlankBook = Workbooks.Add") for line in core["WorkbookReady"])
+    close = "\n".join(core["CloseBlankBook"])
+    assert "BlankBook.Saved And BlankBook.Path = \"\"" in close and "SaveChanges:=False" in close
+    assert "Set BlankBook = Nothing" in close
+    call = [s.strip() for s in core["CallPython"]]
+    assert call[-1] == "CloseBlankBook"  # after RunPython, whatever it returned
+    assert "If Not Preflight Then CloseBlankBook" in [s.strip() for s in core["Preflight"]]
+    assert "If PickFolder = \"\" Then CloseBlankBook" in [s.strip() for s in core["PickFolder"]]
+    assert "If picked.Count = 0 Then CloseBlankBook" in [s.strip() for s in core["PickFiles"]]
+    assert "If PickSaveAs = \"\" Then CloseBlankBook" in [s.strip() for s in core["PickSaveAs"]]
+    long_cmd = "\n".join(core["CallPython"])
+    assert long_cmd.index("CloseBlankBook") < long_cmd.index("Exit Sub", long_cmd.index("Len(cmd) > 7000"))
