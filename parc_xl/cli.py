@@ -135,7 +135,8 @@ def _cmd_status(a: argparse.Namespace) -> Any:
 def _cmd_report(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import report
 
-    return report.run(Path(a.master), a.period, Path(a.output), as_of=a.as_of)
+    recipients = [x.strip() for x in (a.noi_nhan or "").split(";") if x.strip()]
+    return report.run(Path(a.master), a.period, Path(a.output), as_of=a.as_of, recipients=recipients)
 
 
 def _cmd_deadline(a: argparse.Namespace) -> Any:
@@ -241,13 +242,17 @@ def build_parser() -> _Parser:
 
     s = sub.add_parser("report", parents=[common], help="lập báo cáo Word",
                        description="Lập dự thảo báo cáo Word (.docx) của kỳ và cập nhật sheet Tổng hợp, Quá hạn.",
-                       epilog=_examples("parc-xl report so_theo_doi.xlsx --period 2026-Q1 -o bao_cao.docx"))
+                       epilog=_examples("parc-xl report so_theo_doi.xlsx --period 2026-Q1 -o bao_cao.docx",
+                                        "parc-xl report so_theo_doi.xlsx --period 2026-Q1 -o bao_cao.docx "
+                                        "--noi-nhan \"UBND Thành phố; Sở Nội vụ\""))
     s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi")
     s.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
     s.add_argument("-o", "--output", required=True, metavar="BAO_CAO.docx", help="tệp báo cáo sẽ ghi (.docx)")
     s.add_argument("--as-of", type=_date, metavar="NGÀY",
                    help="tính trạng thái đến ngày này (mặc định: ngày cập nhật trạng thái gần nhất ghi trong sổ "
                         "nếu thuộc kỳ, nếu không thì ngày chốt số liệu của kỳ); " + DATE_HELP)
+    s.add_argument("--noi-nhan", metavar="CƠ_QUAN", help="nơi nhận báo cáo, cách nhau bằng dấu «;», ví dụ "
+                   "\"UBND Thành phố; Sở Nội vụ\" (không ghi: báo cáo để trống dòng này, tô vàng, để điền trong Word)")
     s.set_defaults(func=_cmd_report)
 
     s = sub.add_parser("deadline", parents=[common], help="đọc thử một ô Thời gian hoàn thành",

@@ -61,7 +61,7 @@ def _simulate_returns(out_files: list[Path], inbox: Path, deadline: dt.date) -> 
         when = dt.datetime.combine(deadline, dt.time(16, 30)) - dt.timedelta(days=rng.randint(1, 6))
         if fate == "late":
             when = dt.datetime.combine(deadline, dt.time(9, 0)) + dt.timedelta(days=rng.randint(2, 4))
-        answers = plausible_answers(rows, when.date(), rng)
+        answers = plausible_answers(rows, when.date(), rng, unit=src.stem)
         if fate == "errors":  # typical mistakes: a made-up progress word and a month-first date
             first = next(iter(answers))
             answers[first] = {"progress": "Xong 50%", "completed_on": "3/25/2026"}

@@ -11,6 +11,11 @@ period's cut-off) — the ribbon's «Báo cáo» never passes a date, and recomp
 another day would silently replace the clerk's statuses; otherwise the period's data
 cut-off (NĐ 09/2019/NĐ-CP: 14/3, 14/6, 14/9, 14/12), or today when that is still ahead.
 `ReportResult.as_of_source` says which («given», «status», «cut-off»).
+
+Beyond the counts, the report quotes the master itself (`build_content`): who sent their
+report and when (`Nộp báo cáo`), the difficulties and proposals units wrote for this
+period (`Theo dõi`), the per-unit table with a «Chưa báo cáo» column and one row per
+target task; rules in `domain/report_content.py`.
 """
 
 from __future__ import annotations
@@ -19,8 +24,22 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from parc_xl.domain.assignments import units_with_tasks
 from parc_xl.domain.periods import Period, all_periods, plan_period
-from parc_xl.domain.summary import StatusSummary
+from parc_xl.domain.report_content import (
+    NoteRow,
+    ReportContent,
+    Submission,
+    TargetRow,
+    group_quotes,
+    summarize_submissions,
+    target_tasks,
+    task_heading,
+    task_number,
+    unit_rows,
+)
+from parc_xl.domain.summary import RowOutcome, StatusSummary
+from parc_xl.domain.targets import target_text
 from parc_xl.errors import InputError
 from parc_xl.jobs._common import JobResult, ensure_writable
 from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, stored_as_of, write
@@ -64,8 +83,60 @@ def report_as_of(period: Period, stored: dt.date | None, today: dt.date | None =
     return default_as_of(period, today), "cut-off"
 
 
+def _when(v: Any) -> dt.datetime | None:
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime.combine(v, dt.time())
+    if isinstance(v, str) and v.strip():
+        try:
+            return dt.datetime.fromisoformat(v.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def build_content(data: Any, outcomes: list[RowOutcome], period: Period,
+                  recipients: list[str] | None = None) -> ReportContent:
+    """What the report quotes from the master (see `domain/report_content.py`)."""
+    from parc_xl.jobs.merge import ACCEPTED, LATE, ON_TIME, PARTIAL
+
+    plan, registry = data.plan, data.registry
+    tasks = {t.key: t for t in plan.tasks}
+    names = {u.code: u.name for u in registry.units}
+    expected = [(code, names.get(code, code)) for code in units_with_tasks(plan, registry)]
+    subs = [Submission(unit=str(r.get("unit") or ""), received_at=_when(r.get("received_at")),
+                       accepted=str(r.get("outcome") or "") in (ACCEPTED, PARTIAL),
+                       on_time={ON_TIME: True, LATE: False}.get(str(r.get("on_time") or "")))
+            for r in data.submissions if str(r.get("period") or "") == period.code]
+    area_order = [a.title for a in plan.areas]
+    unit_order = [u.code for u in registry.units]
+    this_period = [r for r in data.tracking if r.period == period.code]
+
+    def notes(field: str) -> list[NoteRow]:
+        return [NoteRow(area=r.area, unit=r.unit, unit_name=r.unit_name, task=task_number(r.key, r.stt),
+                        text=getattr(r, field)) for r in this_period if getattr(r, field)]
+
+    reported = {r.row for r in data.tracking if r.progress}
+    texts = {k: target_text(t.task, t.product) for k, t in tasks.items()}
+    headings = {k: task_heading(k, t.stt, t.task) for k, t in tasks.items()}
+    target_rows = [TargetRow(key=o.key, heading=headings.get(o.key) or task_heading(o.key, o.stt, o.task),
+                             target=texts.get(o.key) or o.target, unit_name=o.unit_name or o.unit,
+                             figure=o.figure, result=o.target_result)
+                   for o in outcomes if o.target or texts.get(o.key)]
+    return ReportContent(
+        submissions=summarize_submissions(expected, subs, data.schedule.submission_deadline(period)),
+        difficulties=group_quotes(notes("difficulties"), area_order, unit_order),
+        proposals=group_quotes(notes("proposals"), area_order, unit_order),
+        units=unit_rows(((o.unit, o.unit_name, o.status, o.row in reported) for o in outcomes), unit_order),
+        targets=target_tasks(target_rows),
+        headings=headings,
+        recipients=[r for r in (recipients or []) if r.strip()],
+    )
+
+
 def run(master: Path, period: str, output: Path, as_of: dt.date | None = None,
-        due_soon: int = DEFAULT_DUE_SOON) -> ReportResult:
+        due_soon: int = DEFAULT_DUE_SOON, recipients: list[str] | None = None) -> ReportResult:
     from parc_xl.io.master import read_master
     from parc_xl.io.report_docx import write_report
 
@@ -97,6 +168,7 @@ def _report(master: Path, p: Period, output: Path, as_of: dt.date | None, due_so
     outcomes, summary, problems = compute(data, day, due_soon, p)
     ensure_writable(master)
     backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
-    write_report(output, summary, issuer=data.plan.issuer, year=data.plan.year, period=p)
+    content = build_content(data, outcomes, p, recipients)
+    write_report(output, summary, content, issuer=data.plan.issuer, year=data.plan.year, period=p)
     return ReportResult(master=str(master), output=str(output), period=p.code, summary=summary,
                         as_of_source=source, backup=backup, problems=[*data.problems, *problems])

@@ -60,7 +60,33 @@ _EVIDENCE = [
 ]
 
 
-def plausible_answers(rows: list[dict[str, Any]], as_of: dt.date, rng: random.Random) -> Answers:
+# What units write as difficulties and proposals beside a task still in progress (the
+# demo report quotes them). Chosen by a generator seeded by task and unit, so the demo's
+# other answers (and its figures) stay as they were.
+_DIFFICULTIES = [
+    "Chờ ý kiến của các cơ quan phối hợp.",
+    "Thiếu nhân sự có chuyên môn về công nghệ thông tin; cán bộ đầu mối kiêm nhiệm nhiều việc.",
+    "Phần mềm một cửa điện tử thường xuyên bị lỗi đồng bộ với Cổng Dịch vụ công quốc gia.",
+    "Kinh phí được giao chưa đủ để thuê đơn vị tư vấn.",
+]
+_PROPOSALS = [
+    "Đề nghị Phòng Nội vụ tổ chức tập huấn nghiệp vụ cho cán bộ đầu mối trong quý II.",
+    "Đề nghị bổ sung kinh phí số hóa hồ sơ năm 2026.",
+    "",
+    "",
+]
+
+
+def _notes(key: object, unit: str) -> dict[str, str]:
+    pick = random.Random(f"notes:{key}:{unit}")
+    out = {"difficulties": pick.choice(_DIFFICULTIES)}
+    proposal = pick.choice(_PROPOSALS)
+    if proposal:
+        out["proposals"] = proposal
+    return out
+
+
+def plausible_answers(rows: list[dict[str, Any]], as_of: dt.date, rng: random.Random, unit: str = "") -> Answers:
     """What a diligent unit reports: tasks due by `as_of` mostly done (a few late), the
     rest in progress; targets get a figure near the target."""
     answers: Answers = {}
@@ -80,8 +106,7 @@ def plausible_answers(rows: list[dict[str, Any]], as_of: dt.date, rng: random.Ra
                 answer = {"progress": "Đã hoàn thành", "completed_on": done,
                           "evidence": rng.choice(_EVIDENCE).format(n=rng.randint(10, 480), d=done)}
             else:
-                answer = {"progress": "Đang thực hiện",
-                          "difficulties": "Chờ ý kiến của các cơ quan phối hợp."}
+                answer = {"progress": "Đang thực hiện", **_notes(r.get("key"), unit)}
         else:
             answer = {"progress": rng.choice(["Đang thực hiện", "Đang thực hiện", "Chưa triển khai"])}
         if r.get("target"):
