@@ -154,11 +154,11 @@ def run(master: Path, period: str, output: Path, as_of: dt.date | None = None,
     from parc_xl.io.master_lock import master_lock
 
     with master_lock(master, "Lập báo cáo"):  # the report writes the statuses into the master
-        return _report(master, p, output, as_of, due_soon, read_master, write_report)
+        return _report(master, p, output, as_of, due_soon, read_master, write_report, recipients)
 
 
 def _report(master: Path, p: Period, output: Path, as_of: dt.date | None, due_soon: int,
-            read_master: Any, write_report: Any) -> ReportResult:
+            read_master: Any, write_report: Any, recipients: list[str] | None = None) -> ReportResult:
     data = read_master(master)
     try:
         plan_period(p, data.plan.year)
