@@ -289,3 +289,71 @@ def test_fast_paths_on_every_spelling_of_a_sheet(tmp_path: Path, name: str) -> N
         assert data.count(b"<row ") == 6
         if name.startswith("excel"):
             assert data.count(b'x14ac:dyDescent="0.25"') == 4
+
+
+# --- hostile or broken packages: a Vietnamese InputError, never a traceback ------------
+_BOMB = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+         b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+
+
+def _rewrite_part(path: Path, part: str, rewrite) -> Path:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(path) as zf:
+        items = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in items:
+            zf.writestr(name, rewrite(data) if name == part else data)
+    return path
+
+
+@pytest.mark.parametrize("write", ["append_rows", "set_columns"])
+def test_an_entity_bomb_in_a_sheet_is_refused(tmp_path: Path, write: str) -> None:
+    """OPC forbids DTDs; a sheet with one (poi/poc-xmlbomb.xlsx in the corpus) is a crafted
+    file: refused, on the text paths too (they would have copied it through)."""
+    from parc_xl.errors import InputError
+
+    src = _rewrite_part(_log_book(tmp_path / "src.xlsx"), SHEET_PART,
+                        lambda data: _BOMB + data.replace(b"c\xc5\xa9 42", b"&c;"))
+    pkg = XlsxPackage.open(src)
+    with pytest.raises(InputError, match="DTD"):
+        if write == "append_rows":
+            pkg.append_rows(SHEET, LOG_ROWS)
+        else:
+            pkg.set_columns(SHEET, {2: {2: "x"}})
+
+
+def test_a_dtd_in_the_workbook_part_is_refused_at_open(tmp_path: Path) -> None:
+    from parc_xl.errors import InputError
+
+    src = _rewrite_part(_log_book(tmp_path / "src.xlsx"), "xl/workbook.xml",
+                        lambda data: _BOMB.replace(b"worksheet", b"workbook") + data.split(b"?>", 1)[-1])
+    with pytest.raises(InputError, match="DTD"):
+        XlsxPackage.open(src)
+
+
+def test_two_parts_differing_only_in_case_are_refused(tmp_path: Path) -> None:
+    """Part names are case-insensitive in OPC: `sheet1.xml` and `Sheet1.xml` are one part
+    twice (poi/duplicate-filename-case-insensitive.xlsx); calamine and we read different ones."""
+    from parc_xl.errors import InputError
+
+    src = _log_book(tmp_path / "src.xlsx")
+    with zipfile.ZipFile(src, "a") as zf:
+        zf.writestr("xl/worksheets/Sheet1.xml", zf.read(SHEET_PART).replace("cũ".encode(), b"khac"))
+    with pytest.raises(InputError, match="trùng tên"):
+        XlsxPackage.open(src)
+
+
+def test_a_relationship_to_a_missing_styles_part(tmp_path: Path) -> None:
+    """exceljs/test-issue-771.xlsx names `styles.xml` but has none: writing text works,
+    writing a date (which needs a date format) is a Vietnamese InputError, not a KeyError."""
+    from parc_xl.errors import InputError
+
+    src = _log_book(tmp_path / "src.xlsx")
+    with zipfile.ZipFile(src) as zf:
+        items = [(i.filename, zf.read(i)) for i in zf.infolist() if i.filename != "xl/styles.xml"]
+    with zipfile.ZipFile(src, "w") as zf:
+        for name, data in items:
+            zf.writestr(name, data)
+    pkg = XlsxPackage.open(src)
+    pkg.set_columns(SHEET, {2: {2: "chữ"}})
+    with pytest.raises(InputError, match="styles.xml"):
+        pkg.set_columns(SHEET, {1: {2: dt.date(2026, 1, 2)}})

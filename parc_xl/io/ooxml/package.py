@@ -101,6 +101,11 @@ class XlsxPackage:
             raise InputError(f"Tệp {path.name} quá lớn hoặc có cấu trúc bất thường; đã từ chối.")
         if any(i.flag_bits & 0x1 for i in infos):
             raise InputError(f"Tệp {path.name} được mã hóa; hãy bỏ mật khẩu rồi thử lại.")
+        names = [i.filename for i in infos if not i.is_dir()]
+        if len({n.lower() for n in names}) != len(names):
+            # OPC part names are case-insensitive (ECMA-376 Part 2, 6.2.2.3): two entries
+            # that differ only in case are one part twice; readers disagree on which wins.
+            raise InputError(f"Tệp {path.name} bị hỏng (trùng tên thành phần); đã từ chối.")
         try:
             pkg = cls(path, blob)
             pkg._sheet_map()
@@ -112,7 +117,7 @@ class XlsxPackage:
 
     def _find_workbook_part(self) -> str:
         if "_rels/.rels" in self._entries:
-            rels = etree.fromstring(self.read_part("_rels/.rels"), _PARSER)
+            rels = self._parse("_rels/.rels")
             for rel in rels:
                 if rel.get("Type", "").endswith("/officeDocument"):
                     return _resolve("", rel.get("Target", ""))
@@ -188,12 +193,17 @@ class XlsxPackage:
         """Part `name` parsed; a part that is not well-formed XML is the user's broken
         file (InputError), never an XMLSyntaxError traceback."""
         try:
-            return etree.fromstring(self.read_part(name), _PARSER)
+            root = etree.fromstring(self.read_part(name), _PARSER)
         except etree.XMLSyntaxError:
             raise InputError(
                 f"Tệp {self.path.name} bị hỏng (phần {name} không đọc được); "
                 "hãy mở tệp trong Excel, lưu lại rồi thử lại."
             ) from None
+        if root.getroottree().docinfo.doctype:
+            # OPC (ECMA-376 Part 2, 8.1.4) forbids DTDs in a package: only a crafted file
+            # has one (entity bombs, external entities); Excel refuses it too.
+            raise InputError(f"Tệp {self.path.name} có cấu trúc bất thường (khai báo DTD); đã từ chối.")
+        return root
 
     def _new_xml(self, name: str, root: etree._Element) -> None:
         if name not in self._entries:
@@ -222,11 +232,12 @@ class XlsxPackage:
         rels = self._rels(part)
         if rels is None:
             return []
-        return [
+        targets = [
             _resolve(part, rel.get("Target", ""))
             for rel in rels
             if rel.get("Type") == rel_type and rel.get("TargetMode") != "External"
         ]
+        return [t for t in targets if t in self._entries]  # a dangling relationship names nothing
 
     def _add_rel(self, part: str, rel_type: str, target_part: str) -> str:
         rels = self._rels(part, create=True)
