@@ -79,6 +79,7 @@ CATALOGUE: dict[str, ProblemType] = {
     "older-return": _T("Tệp cũ hơn bản đã tổng hợp"),
     "receipt-time-unreadable": _T("Thời điểm nhận không đọc được"),
     "older-period": _T("Số liệu kỳ trước"),
+    "archive-missing": _T("Thiếu tệp lưu trữ"),
     "foreign-row": _T("Nhiệm vụ không giao cho đơn vị"),
     # --- the sheet's structure (jobs/validate.py) ---
     "extra-sheet": _T("Sheet thêm ngoài mẫu"),

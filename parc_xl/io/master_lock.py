@@ -236,6 +236,9 @@ def master_lock(master: Path, job: str, *, wait: float | None = None) -> Iterato
                 f"rồi chạy lại; chưa ghi gì. " + _removal_hint(lock))
         time.sleep(_POLL)
     _held[key] = _Held(path=lock, token=token, depth=1, fingerprint=fingerprint(master))
+    from parc_xl.io.safe_copy import remove_master_leftovers
+
+    remove_master_leftovers(master)  # what a writer killed mid-save left: only the lock holder may
     try:
         yield
     finally:

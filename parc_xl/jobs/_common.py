@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 from parc_xl.domain.problems import Problem, Severity
 from parc_xl.errors import MasterBusyError
 
-BACKUP_DIR = "sao_luu"  # beside the master: previous versions
-ARCHIVE_DIR = "luu_tru"  # beside the master: accepted unit files, by period and hash
+from parc_xl.io.safe_copy import ARCHIVE_DIR, BACKUP_DIR
+
+__all__ = ["ARCHIVE_DIR", "BACKUP_DIR", "JobResult", "backup", "ensure_writable", "write_atomically"]
 
 
 class JobResult(BaseModel):
@@ -78,7 +79,7 @@ def _default_mode(path: Path) -> int:
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)` then replace `path` by it; on any failure `path` is untouched.
     The result keeps the old file's permissions, or the umask's for a new file."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".~parc_", suffix=path.suffix, dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".~parc_tmp.{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
 from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
 from parc_xl.io.master_lock import save_guarded
 from parc_xl.io.ooxml import XlsxPackage, col_letter
+from parc_xl.io.safe_copy import copy_atomically, sha256_of
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
 from parc_xl.jobs.validate import check_file
 
@@ -65,6 +65,8 @@ class MergeResult(JobResult):
     rows_unchanged: int = 0
     fields_changed: int = 0
     backup: str | None = None
+    # luu_tru/ entries of accepted files that were missing or damaged and were rewritten
+    archive_repaired: list[str] = Field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -88,6 +90,7 @@ class MergeResult(JobResult):
             "rows_unchanged": self.rows_unchanged,
             "fields_changed": self.fields_changed,
             "backup": self.backup,
+            "archive_repaired": self.archive_repaired,
             "warnings": [_issue_json(p) for p in self.problems],
         }
 
@@ -116,6 +119,12 @@ class MergeResult(JobResult):
             lines.append(f"Từ chối {Path(r.file).name}{reason}")
         if self.backup:
             lines.append(f"Bản sổ trước khi tổng hợp được lưu tại {self.backup}.")
+        if self.archive_repaired:
+            lines.append(f"Đã bổ sung lại {len(self.archive_repaired)} tệp lưu trữ bị thiếu hoặc hỏng "
+                         "trong thư mục luu_tru.")
+        for p in self.problems:
+            if p.code == "archive-missing":
+                lines.append(p.message)
         return "\n".join(lines)
 
 
@@ -365,11 +374,15 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     expected = units_with_tasks(md.plan, md.registry)
     result.missing_units = [u for u in expected if u not in accepted_units]
 
+    # The archive first (each file atomically), then the master: once the master says
+    # "accepted", the file is in luu_tru/. A re-run repairs entries lost since.
+    newly = [by_file[f] for f in result.accepted if f in by_file]
+    _archive(master, wanted, newly, origins)
+    _repair_archive(master, md, wanted, result, {p.sha256 for p in newly})
     if not submissions and not history and not cell_updates and not receipt_cells:
         return result  # nothing new (e.g. the same inbox merged twice): the master is untouched
     result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units,
                            receipt_cells)
-    _archive(master, wanted, [by_file[f] for f in result.accepted if f in by_file], origins)
     return result
 
 
@@ -671,10 +684,39 @@ def _archive(master: Path, period: Period, items: list[_Pending],
              origins: dict[Path, _MailOrigin] | None = None) -> None:
     folder = master.parent / ARCHIVE_DIR / period.code
     for p in items:
-        folder.mkdir(parents=True, exist_ok=True)
         dest = folder / f"{p.sha256}.xlsx"
-        if not dest.exists():
-            shutil.copy2(p.path, dest)
+        if sha256_of(dest) != p.sha256:  # absent, or truncated by an earlier crash
+            copy_atomically(p.path, dest)
         origin = (origins or {}).get(p.path)
         if origin is not None and not (folder / f"{p.sha256}.eml").exists():
-            shutil.copy2(origin.eml, folder / f"{p.sha256}.eml")  # the e-mail stays beside its workbook
+            copy_atomically(origin.eml, folder / f"{p.sha256}.eml")  # the e-mail stays beside its workbook
+
+
+def _repair_archive(master: Path, md: MasterData, period: Period, result: MergeResult, fresh: set[str]) -> None:
+    """Every file `Nộp báo cáo` lists as accepted for `period` has its luu_tru/ entry with
+    the same SHA-256: a missing or damaged entry is rewritten from the inbox copy (same
+    hash), otherwise a warning names the file to put back in the inbox."""
+    folder = master.parent / ARCHIVE_DIR / period.code
+    sources: dict[str, Path] = {}
+    for f in result.already_merged:
+        sha = file_sha256(Path(f))
+        sources.setdefault(sha, Path(f))
+    for s in md.submissions:
+        sha = str(s.get("sha256") or "")
+        if (str(s.get("outcome") or "") not in (ACCEPTED, PARTIAL) or str(s.get("period") or "") != period.code
+                or not sha or sha in fresh):
+            continue
+        dest = folder / f"{sha}.xlsx"
+        if sha256_of(dest) == sha:
+            continue
+        fresh.add(sha)
+        source = sources.get(sha)
+        if source is not None:
+            copy_atomically(source, dest)
+            result.archive_repaired.append(str(dest))
+            continue
+        name = str(s.get("file") or "")
+        result.problems.append(warning(
+            "archive-missing", f"Tệp lưu trữ của «{name}» (đơn vị {s.get('unit') or '?'}, đã nhận) "
+            f"{'bị hỏng' if dest.exists() else 'bị thiếu'} trong luu_tru/{period.code}/; hãy đặt lại đúng tệp "
+            f"«{name}» đơn vị đã gửi vào hộp thư rồi tổng hợp lại để bổ sung.", file=name, value=sha))

@@ -329,7 +329,7 @@ def test_excel_lock_file_refuses_the_save(tmp_path: Path) -> None:
     assert xlsx_lock_file(master) == tmp_path / "~$master.xlsx"
     with pytest.raises(MasterBusyError) as err:
         pkg.save(master, backup_dir=tmp_path / "sao_luu")
-    assert "master.xlsx" in str(err.value) and "đang được mở" in str(err.value)
+    assert "master.xlsx" in str(err.value) and "đang mở trong Excel" in str(err.value) and "Chưa ghi gì" in str(err.value)
     assert master.read_bytes() == original and not (tmp_path / "sao_luu").exists()
 
 

@@ -20,12 +20,13 @@ from parc_xl.errors import InputError, MasterBusyError
 # --- Excel lock files ----------------------------------------------------------------
 def backup_copy(target: Path, backup_dir: Path) -> Path:
     """Copy `target` to `backup_dir/<stem>_<YYYYmmdd-HHMMSS-ffffff><suffix>` (the sao_luu/
-    folder beside a master) and return the copy's path."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    folder beside a master) and return the copy's path. The copy is atomic: a full disk or
+    a killed process never leaves a truncated backup under that name."""
+    from parc_xl.io.safe_copy import copy_atomically
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    dest = backup_dir / f"{target.stem}_{stamp}{target.suffix}"
-    shutil.copy2(target, dest)
-    return dest
+    dest = Path(backup_dir) / f"{target.stem}_{stamp}{target.suffix}"
+    return copy_atomically(target, dest)
 
 
 def xlsx_lock_file(path: Path) -> Path | None:
@@ -179,11 +180,10 @@ def check_writable(target: Path) -> None:
     """MasterBusyError when `target` is open in Excel/LibreOffice or its folder or the file
     is not writable (checked before anything is prepared or written)."""
     lock = xlsx_lock_file(target)
-    if lock is not None:
-        raise MasterBusyError(
-            f"Tệp {target.name} đang được mở (có tệp khóa {lock.name}); "
-            "hãy đóng tệp trong Excel rồi thử lại. Chưa ghi gì."
-        )
+    if lock is not None:  # names Excel or LibreOffice from the lock file, and how to remove a stale one
+        from parc_xl.io.master_lock import office_lock_message
+
+        raise MasterBusyError(office_lock_message(target, lock) + " Chưa ghi gì.")
     folder = target.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK) or (
         target.exists() and not os.access(target, os.W_OK)

@@ -1,0 +1,99 @@
+"""Copies that are whole or absent: the archive of accepted returns (`luu_tru/`) and the
+backups of the master (`sao_luu/`) are written to a temporary file in the destination
+folder, fsynced, then renamed; a failure (disk full, a killed process) never leaves a
+truncated file under the final name, and the temporary file is removed on any error.
+Leftovers of a process killed mid-copy carry `TMP_PREFIX` and are removed by
+`remove_leftovers` (called by the job holding the master's lock)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+TMP_PREFIX = ".~parc_tmp."
+BACKUP_DIR = "sao_luu"  # beside the master: previous versions
+ARCHIVE_DIR = "luu_tru"  # beside the master: accepted unit files, by period and hash
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def copy_atomically(src: Path, dest: Path) -> Path:
+    """Copy `src` to `dest` (bytes and times) through a temporary file beside `dest`."""
+    src, dest = Path(src), Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{dest.name}.", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
+            shutil.copyfileobj(inp, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(src, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(dest.parent)
+    return dest
+
+
+def sha256_of(path: Path) -> str | None:
+    """The file's SHA-256 (hex), None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def remove_master_leftovers(master: Path) -> list[Path]:
+    """The temporary files a writer of `master` killed mid-write left behind: the
+    package's ``.<stem>.*.tmp`` and the import's ``.~parc_tmp.<name>.*`` beside it,
+    backups in sao_luu/ and archive copies in luu_tru/<period>/. Only the holder of
+    the master's lock calls this (no other writer of this master can be running)."""
+    master = Path(master)
+    folder = master.parent
+    removed = remove_leftovers(folder, (f".{master.stem}.",), ".tmp")
+    removed += remove_leftovers(folder, (f"{TMP_PREFIX}{master.name}.",))
+    removed += remove_leftovers(folder / BACKUP_DIR, (f"{TMP_PREFIX}{master.stem}_",))
+    archive = folder / ARCHIVE_DIR
+    if archive.is_dir():
+        for period in archive.iterdir():
+            if period.is_dir():
+                removed += remove_leftovers(period, (TMP_PREFIX,))
+    return removed
+
+
+def remove_leftovers(folder: Path, prefixes: tuple[str, ...], suffix: str = "") -> list[Path]:
+    """Delete files in `folder` whose names start with one of `prefixes` and end with
+    `suffix` (temporary files of a killed writer); returns what was removed."""
+    removed: list[Path] = []
+    try:
+        names = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in names:
+        if p.is_file() and p.name.startswith(prefixes) and p.name.endswith(suffix):
+            try:
+                p.unlink()
+            except OSError:
+                continue
+            removed.append(p)
+    return removed
