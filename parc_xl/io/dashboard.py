@@ -236,7 +236,8 @@ def build_overdue(ws: Worksheet, s: StatusSummary) -> None:
     last = get_column_letter(len(cols))
     n = len(s.overdue)
     status_letter = get_column_letter(L.column_index(cols, "status") + 1)
-    add_status_formatting(ws, status_letter, 2, last, max(n + 1, 2))
+    # the whole column: a later run rewrites the rows in place, however many there are
+    add_status_formatting(ws, status_letter, 2, last, 1048576)
     ws.freeze_panes = "A2"
     if n:
         ws.auto_filter.ref = f"A1:{last}{n + 1}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -43,6 +44,13 @@ _POLL = 0.1
 
 class MasterLockedError(MasterBusyError):
     """Another parc-xl job is writing the master (or left a stale lock); nothing was written."""
+
+
+class DiskFullError(MasterBusyError):
+    """The disk holding the master is full; the master is as it was."""
+
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class MasterChangedError(MasterBusyError):
@@ -158,10 +166,17 @@ def _try_create(lock: Path, info: dict[str, object]) -> bool:
         raise MasterBusyError(f"Không có quyền ghi vào thư mục {lock.parent}: không tạo được tệp khóa "
                               f"{lock.name}. Chưa ghi gì.") from None
     try:
-        os.write(fd, json.dumps(info, ensure_ascii=False).encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        try:
+            os.write(fd, json.dumps(info, ensure_ascii=False).encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException as exc:
+        lock.unlink(missing_ok=True)  # never an empty lock left behind (disk full)
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+            raise DiskFullError(f"Ổ đĩa chứa thư mục {lock.parent} đã hết chỗ trống; chưa ghi gì. "
+                                "Hãy giải phóng ổ đĩa rồi chạy lại.") from None
+        raise
     return True
 
 
@@ -241,6 +256,12 @@ def master_lock(master: Path, job: str, *, wait: float | None = None) -> Iterato
     remove_master_leftovers(master)  # what a writer killed mid-save left: only the lock holder may
     try:
         yield
+    except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise DiskFullError(
+                f"Ổ đĩa chứa sổ theo dõi {master.name} đã hết chỗ trống; sổ vẫn như trước khi chạy (các tệp dở "
+                "dang đã được xóa). Hãy giải phóng ổ đĩa rồi chạy lại.") from None
+        raise
     finally:
         _held.pop(key, None)
         current = _read(lock)

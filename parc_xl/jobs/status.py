@@ -197,6 +197,43 @@ def _store_meta(pkg: Any, key: str, value: str) -> None:
     sheet.set_value(f"B{n}", value, quote_formula_like=False)
 
 
+META_LAYOUT = "status_layout"  # _parc_xl key: the layout of the last Tổng hợp / Quá hạn written
+OVERDUE_LAYOUT = "overdue-2"  # bump when build_overdue's layout changes (forces one fresh sheet)
+
+
+def _read_meta(pkg: Any, key: str) -> str:
+    rows = pkg.sheet(L.SHEET_META).read_values()
+    return next((str(r[1]) for r in rows if len(r) > 1 and r[0] == key), "")
+
+
+def _own_cells(generated: Path, sheet: str) -> tuple[dict[str, Any], str]:
+    """{ref: value} of every cell the fresh sheet defines (styled empty cells included:
+    they are ours too) and a digest of its layout (cells, merges, charts' anchors)."""
+    import hashlib
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(generated)
+    ws = wb[sheet]
+    own = {c.coordinate: c.value for c in ws._cells.values()}
+    shape = [sorted(own), sorted(str(m) for m in ws.merged_cells.ranges), len(ws._charts)]
+    return own, hashlib.sha256(repr(shape).encode()).hexdigest()[:16]
+
+
+def _write_overdue_in_place(pkg: Any, rows: list[list[Any]]) -> None:
+    """`Quá hạn` rewritten from row 2 in our columns; values the clerk put in columns
+    to the right of the list (a «Ghi chú» column, say) are put back on their rows."""
+    from parc_xl.io.ooxml import col_letter
+
+    sheet = pkg.sheet(L.SHEET_OVERDUE)
+    ours = len(L.OVERDUE_COLUMNS)
+    extra = {(r, c): v for r, row in enumerate(sheet.read_values(), start=1) if r >= 2
+             for c, v in enumerate(row, start=1) if c > ours and v not in (None, "")}
+    sheet.write_table(2, rows, style_row=2)
+    for (r, c), v in extra.items():
+        sheet.set_value(f"{col_letter(c)}{r}", v)
+
+
 def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
           issuer: str = "", year: int | None = None, pkg: Any = None) -> str | None:
     """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master
@@ -220,14 +257,28 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
         col["days_overdue"]: {o.row: o.days_overdue for o in outcomes},
         col["target_result"]: {o.row: o.target_result or None for o in outcomes},
     })
-    if L.SHEET_META in pkg.sheet_names():
+    has_meta = L.SHEET_META in pkg.sheet_names()
+    if has_meta:
         _store_meta(pkg, META_STATUS_AS_OF, summary.as_of.isoformat())
     with tempfile.TemporaryDirectory(prefix="parc_dash_") as tmp:
         generated = Path(tmp) / "dashboard.xlsx"
         build_sheets(generated, summary, issuer=issuer, year=year)
-        pkg.replace_sheet_from(generated, L.SHEET_DASHBOARD)
-        pkg.replace_sheet_from(generated, L.SHEET_OVERDUE)
-        pkg.sheet(L.SHEET_OVERDUE).write_table(2, overdue_rows(summary), style_row=2)
+        own, layout = _own_cells(generated, L.SHEET_DASHBOARD)
+        stored = _read_meta(pkg, META_LAYOUT) if has_meta else ""
+        names = pkg.sheet_names()
+        if stored == f"{layout}|{OVERDUE_LAYOUT}" and L.SHEET_DASHBOARD in names and L.SHEET_OVERDUE in names:
+            # Same layout as the last run: only our own cells are rewritten; the clerk's
+            # charts, shapes, notes and cells on these sheets stay as they are.
+            dash = pkg.sheet(L.SHEET_DASHBOARD)
+            for ref, value in own.items():
+                dash.set_value(ref, value)
+            _write_overdue_in_place(pkg, overdue_rows(summary))
+        else:  # first run, or the layout moved (areas/units/facts changed): fresh sheets
+            pkg.replace_sheet_from(generated, L.SHEET_DASHBOARD)
+            pkg.replace_sheet_from(generated, L.SHEET_OVERDUE)
+            pkg.sheet(L.SHEET_OVERDUE).write_table(2, overdue_rows(summary), style_row=2)
+        if has_meta:
+            _store_meta(pkg, META_LAYOUT, f"{layout}|{OVERDUE_LAYOUT}")
         saved = save_guarded(pkg, master, master.parent / BACKUP_DIR)
     return str(saved) if saved else None
 

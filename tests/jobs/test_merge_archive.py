@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from office import make_office  # noqa: E402
 
 from parc_xl.io import master_layout as L  # noqa: E402
+from parc_xl.io.master_lock import DiskFullError  # noqa: E402
 from parc_xl.jobs import merge, units_generate  # noqa: E402
 from parc_xl.samples.returns import fill_return  # noqa: E402
 
@@ -77,7 +78,7 @@ def test_the_archive_is_written_before_the_master(office: dict[str, Path], monke
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(merge, "_write", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(DiskFullError, match="hết chỗ trống; sổ vẫn như trước"):
         merge.run(office["master"], office["inbox"], Q1, as_of=AS_OF)
     assert office["master"].read_bytes() == before  # old master, and the archive already complete
     assert _entry(office).read_bytes() == office["file"].read_bytes()
