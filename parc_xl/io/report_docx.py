@@ -258,7 +258,9 @@ def _quotes(doc: Any, groups: list[AreaQuotes], nothing: str) -> None:
         _para(doc, f"{area.area or 'Lĩnh vực chưa xác định'}:", bold=True, italic=True, indent=True, space_after=2)
         for unit in area.units:
             for q in unit.quotes:
-                p = _para(doc, "", indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=3)
+                # a quote with its own line breaks: justified lines before a break would stretch
+                align = WD_ALIGN_PARAGRAPH.LEFT if "\n" in q.text else WD_ALIGN_PARAGRAPH.JUSTIFY
+                p = _para(doc, "", indent=True, align=align, space_after=3)
                 r = p.add_run(f"- {unit.unit_name} (nhiệm vụ {', '.join(q.tasks)}): ")
                 r.font.size = Pt(BODY_PT)
                 r = p.add_run(f"“{q.text}”")
@@ -440,14 +442,18 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
                  "xóa dòng hướng dẫn này khi hoàn thiện.")
     _para(doc, "2. Đề xuất, kiến nghị của các đơn vị (trích nguyên văn)", bold=True)
     _quotes(doc, c.proposals, "Các đơn vị không có đề xuất, kiến nghị trong báo cáo kỳ này.")
-    _para(doc, "3. Đề xuất, kiến nghị của cơ quan", bold=True)
-    _placeholder(doc, "Phần cơ quan soạn thảo viết: đề xuất, kiến nghị với cấp trên; "
-                 "xóa dòng hướng dẫn này khi hoàn thiện.")
+    last = [_para(doc, "3. Đề xuất, kiến nghị của cơ quan", bold=True),
+            _placeholder(doc, "Phần cơ quan soạn thảo viết: đề xuất, kiến nghị với cấp trên; "
+                         "xóa dòng hướng dẫn này khi hoàn thiện."),
+            _para(doc, "", space_after=6)]
+    # The signature never stands alone on a page: the last lines of the body go with it.
+    for p in last:
+        p.paragraph_format.keep_with_next = True
 
     # Nơi nhận | signature
-    _para(doc, "", space_after=6)
     foot = doc.add_table(rows=1, cols=2)
     _no_borders(foot)
+    foot.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = foot.cell(0, 0), foot.cell(0, 1)
     _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
     recipients: list[str | None] = [f"- {r.strip().rstrip(';')};" for r in c.recipients]

@@ -206,6 +206,8 @@ def test_rendered_report_pages(demo_run, soffice: str, tmp_path: Path) -> None:
         lines = [x.strip() for x in render.page_text(pdf, n).splitlines() if x.strip()]
         assert lines[0] == str(n)  # page number at the top
     assert not first[0].strip().isdigit()
+    last = render.page_text(pdf, pages)  # the signature never stands alone on a page
+    assert "3. Đề xuất, kiến nghị của cơ quan" in last and last.index("3. Đề xuất") < last.index("Nơi nhận:")
     png, _ = render.render(pdf, 1, tmp_path / "p1")
     assert png.exists()
 
@@ -265,8 +267,10 @@ def test_hoc_mon_silent_unit_and_quotes(hoc_mon) -> None:
     assert "Phòng Nội vụ huyện" in missing
     pnv = next(r for r in table_with(doc, "Chưa báo cáo") if r[1] == "Phòng Nội vụ huyện")
     assert pnv[5] == "0" and int(pnv[7]) > 0  # nothing «đang thực hiện» for a unit that sent nothing
-    assert ("- Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện (nhiệm vụ 3.12): "
-            "“Hệ thống một cửa điện tử chậm,\nnhiều hồ sơ phải nhập lại.”") in texts
+    quote = ("- Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện (nhiệm vụ 3.12): "
+             "“Hệ thống một cửa điện tử chậm,\nnhiều hồ sơ phải nhập lại.”")
+    assert quote in texts  # exactly as typed, line break kept
+    assert doc.paragraphs[texts.index(quote)].alignment == 0  # left: a justified line before a break stretches
     assert "- Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện (nhiệm vụ 3.14): " \
            "“Đề nghị bố trí kinh phí khảo sát.”" in texts
     head = doc.tables[0].cell(0, 0).text
