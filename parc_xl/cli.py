@@ -18,7 +18,7 @@ from typing import Any
 
 from parc_xl import __version__
 from parc_xl.domain.calendar import parse_user_date
-from parc_xl.errors import ParcError
+from parc_xl.errors import InputError, ParcError
 
 
 class _ArgumentError(Exception):
@@ -107,6 +107,29 @@ def _cmd_plan_import(a: argparse.Namespace) -> Any:
     return plan_import.run(Path(a.source), a.year, Path(a.output), Path(a.units) if a.units else None)
 
 
+def _match_pairs(values: list[str] | None) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for v in values or []:
+        key, sep, stt = v.partition("=")
+        if not sep or not key.strip() or not stt.strip():
+            raise InputError(f"--match cần dạng KHÓA=STT_MỚI (ví dụ --match 3.3=3.2), không phải «{v}».")
+        pairs[key.strip()] = stt.strip()
+    return pairs
+
+
+def _cmd_plan_amend(a: argparse.Namespace) -> Any:
+    from parc_xl.jobs import plan_amend
+
+    return plan_amend.run(Path(a.master), Path(a.source), year=a.year, dry_run=a.dry_run, reference=a.ref,
+                          effective=a.date, accept=_match_pairs(a.match), separate=set(a.separate or []))
+
+
+def _cmd_plan_carry_over(a: argparse.Namespace) -> Any:
+    from parc_xl.jobs import plan_carry_over
+
+    return plan_carry_over.run(Path(a.old_master), Path(a.new_master), as_of=a.as_of)
+
+
 def _cmd_units_generate(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import units_generate
 
@@ -175,7 +198,7 @@ def build_parser() -> _Parser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, title="các lệnh",
                            metavar="LỆNH")
 
-    plan = sub.add_parser("plan", help="kế hoạch: nhập Phụ lục", description="Việc với kế hoạch.").add_subparsers(
+    plan = sub.add_parser("plan", help="kế hoạch: nhập, điều chỉnh, chuyển tiếp", description="Việc với kế hoạch.").add_subparsers(
         dest="action", required=True, parser_class=_Parser, title="các lệnh", metavar="VIỆC")
     s = plan.add_parser("import", parents=[common], help="nhập Phụ lục kế hoạch vào sổ theo dõi mới",
                         description="Đọc Phụ lục kế hoạch (.docx, .xlsx, .pdf hoặc văn bản) và tạo sổ theo dõi mới.",
@@ -187,6 +210,36 @@ def build_parser() -> _Parser:
     s.add_argument("-o", "--output", required=True, metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi sẽ tạo (.xlsx)")
     s.add_argument("--units", metavar="DON_VI.xlsx", help="tệp Excel có sheet Đơn vị / Nhóm đơn vị (danh mục đơn vị)")
     s.set_defaults(func=_cmd_plan_import)
+    s = plan.add_parser("amend", parents=[common], help="điều chỉnh kế hoạch giữa năm (giữ nguyên số liệu đã báo cáo)",
+                        description="Đọc Phụ lục kế hoạch đã sửa đổi, bổ sung; so khớp từng nhiệm vụ với sổ theo nội "
+                                    "dung (không theo số thứ tự); báo nhiệm vụ bổ sung, bãi bỏ, sửa đổi, đánh số lại. "
+                                    "Số liệu đã báo cáo đi theo nhiệm vụ; dòng của nhiệm vụ bãi bỏ được giữ lại, tô xám, "
+                                    "không tính vào tổng hợp. Bản cũ của sổ được lưu trong sao_luu/.",
+                        epilog=_examples("parc-xl plan amend so_theo_doi.xlsx KE_HOACH_SUA_DOI.docx --dry-run",
+                                         'parc-xl plan amend so_theo_doi.xlsx KE_HOACH_SUA_DOI.docx '
+                                         '--ref "Quyết định số 123/QĐ-UBND ngày 15/6/2026" --date 15/06/2026',
+                                         "parc-xl plan amend so_theo_doi.xlsx KE_HOACH_SUA_DOI.docx --match 3.3=3.2"))
+    s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi đang dùng")
+    s.add_argument("source", metavar="KE_HOACH_SUA_DOI", help="Phụ lục kế hoạch đã điều chỉnh (.docx, .xlsx, .pdf, .txt)")
+    s.add_argument("--year", type=_year, metavar="NĂM", help="năm của kế hoạch (mặc định: năm của sổ)")
+    s.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì vào sổ")
+    s.add_argument("--ref", metavar="SỐ_HIỆU", help="số, ngày của văn bản điều chỉnh (mặc định: tìm trong tệp)")
+    s.add_argument("--date", type=_date, metavar="NGÀY", help="ngày điều chỉnh có hiệu lực (mặc định hôm nay); "
+                   + DATE_HELP)
+    s.add_argument("--match", action="append", metavar="KHÓA=STT", help="xác nhận nhiệm vụ KHÓA của sổ là nhiệm vụ "
+                   "STT của bản điều chỉnh (khi parc-xl chưa chắc)")
+    s.add_argument("--separate", action="append", metavar="KHÓA", help="nhiệm vụ KHÓA của sổ không phải nhiệm vụ "
+                   "parc-xl đoán là giống: coi là bãi bỏ, nhiệm vụ kia là bổ sung")
+    s.set_defaults(func=_cmd_plan_amend)
+    s = plan.add_parser("carry-over", parents=[common], help="cuối năm: chép nhiệm vụ chưa hoàn thành sang sổ năm mới",
+                        description="Liệt kê các nhiệm vụ chưa hoàn thành của sổ năm cũ (tiến độ cuối, đơn vị) vào "
+                                    "sheet «Chuyển tiếp» của sổ năm mới để văn phòng quyết định nhiệm vụ nào tiếp tục.",
+                        epilog=_examples("parc-xl plan carry-over so_2026.xlsx so_2027.xlsx"))
+    s.add_argument("old_master", metavar="SO_NAM_CU.xlsx", help="sổ theo dõi năm cũ")
+    s.add_argument("new_master", metavar="SO_NAM_MOI.xlsx", help="sổ theo dõi năm mới (đã nhập kế hoạch năm mới)")
+    s.add_argument("--as-of", type=_date, metavar="NGÀY", help="tính trạng thái năm cũ đến ngày (mặc định 31/12 "
+                   "năm cũ); " + DATE_HELP)
+    s.set_defaults(func=_cmd_plan_carry_over)
 
     units = sub.add_parser("units", help="mẫu đơn vị: tạo tệp gửi đơn vị",
                            description="Việc với mẫu báo cáo của đơn vị.").add_subparsers(

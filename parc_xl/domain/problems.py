@@ -138,6 +138,15 @@ CATALOGUE: dict[str, ProblemType] = {
     "unit-lead-coordination": _T("Đơn vị phối hợp trong ô chủ trì"),
     "unit-group-empty": _T("Nhóm đơn vị chưa có đơn vị"),
     "unit-group-guessed": _T("Nhóm đơn vị suy ra từ kế hoạch"),
+    # --- amending the plan mid-year (domain/plan_amend.py, jobs/plan_amend.py, jobs/merge.py) ---
+    "amend-other-plan": _T("Bản điều chỉnh của kế hoạch khác"),
+    "amend-ambiguous": _T("Hai nhiệm vụ cùng khớp một nhiệm vụ"),
+    "amend-uncertain": _T("Chưa chắc hai nhiệm vụ là một"),
+    "amend-old-form": _T("Mẫu trước khi điều chỉnh kế hoạch"),
+    "amend-old-form-late": _T("Mẫu cũ cho kỳ sau điều chỉnh"),
+    "amend-task-dropped": _T("Nhiệm vụ đã bãi bỏ"),
+    "amend-task-changed": _T("Nhiệm vụ đã được sửa đổi"),
+    "carry-over-year": _T("Sổ năm mới không sau sổ năm cũ"),
     # --- the office's own sheets (io/registry.py, io/calendar_sheets.py) ---
     "registry-code-missing": _T("Thiếu mã"),
     "registry-code-invalid": _T("Mã không hợp lệ"),

@@ -165,7 +165,7 @@ def fit_row_heights(ws: Worksheet, columns: list[Column], first: int, last: int)
             ws.row_dimensions[r].height = min(409.0, lines * _LINE_HEIGHT)
 
 
-def _plan_rows(plan: Plan) -> list[list[Any]]:
+def plan_sheet_rows(plan: Plan) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for t in plan.tasks:
         area = plan.area(t.area)
@@ -272,7 +272,7 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
     write_table(wb.create_sheet(L.SHEET_GROUPS), L.GROUP_COLUMNS, group_rows)
 
     ws_plan = wb.create_sheet(L.SHEET_PLAN)
-    plan_rows = _plan_rows(plan)
+    plan_rows = plan_sheet_rows(plan)
     write_table(ws_plan, L.PLAN_COLUMNS, plan_rows)
     ws_plan.print_area = f"A1:{get_column_letter(L.PLAN_PRINTED_COLUMNS)}{len(plan_rows) + 1}"
     long_rows = split_long_texts(plan_rows, L.PLAN_COLUMNS)

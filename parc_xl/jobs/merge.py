@@ -33,6 +33,7 @@ from parc_xl.io.master_lock import save_guarded
 from parc_xl.io.ooxml import XlsxPackage, col_letter
 from parc_xl.io.safe_copy import copy_atomically, sha256_of
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
+from parc_xl.jobs.plan_amend import honour_old_form
 from parc_xl.jobs.validate import check_file
 
 ACCEPTED = "Chấp nhận"
@@ -477,6 +478,9 @@ def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: 
                         mac_key=md.meta.get(MAC_KEY) or None)
     problems = list(report.problems)
     unit, period = report.unit or "", report.period or ""
+    # a form made before a plan amendment: accepted for the tasks that stayed (jobs/plan_amend.py)
+    old_form = honour_old_form(md.meta, report.fingerprint, period, unit, problems, list(report.rows), str(path))
+    problems = old_form.problems
     # an unknown unit code is reported by check_file ("unit-unknown"), against md.registry
     if period and period != wanted.code:
         label = Period.parse(period).label_vi if _valid_period(period) else period
@@ -487,7 +491,7 @@ def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: 
     file_level_error = any(p.severity is Severity.ERROR and not p.task_key for p in problems)
     rows: list[dict[str, Any]] = []
     rejected_rows = 0
-    for r in report.rows:
+    for r in old_form.rows:
         if r.role and r.role != "Chủ trì":
             continue  # coordination rows are informative; Theo dõi tracks lead units
         if r.key not in own:
@@ -506,6 +510,9 @@ def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: 
     if file_level_error or (has_error and not partial):
         rejected_rows = len(report.rows)
         rows = []
+    else:
+        rejected_rows += len(old_form.refused)
+    problems += old_form.refused  # rows of dropped tasks: refused one by one, after the file's verdict
     for p in problems:
         p.file = p.file or str(path)
     return _Pending(path=path, sha256=sha, received_at=received, unit=unit, period=period or wanted.code,

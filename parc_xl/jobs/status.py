@@ -23,6 +23,7 @@ from typing import Any
 from parc_xl.domain import deadlines
 from parc_xl.domain.models import Deadline, DeadlineKind, Task
 from parc_xl.domain.periods import Period, all_periods
+from parc_xl.domain.plan_amend import META_AMENDMENTS, amendments_of, deadline_in_force, retired_of
 from parc_xl.domain.problems import Problem, warning
 from parc_xl.domain.status import StatusOutcome, compute_status, construct_unchecked
 from parc_xl.domain.summary import RowOutcome, StatusSummary, percent_vi, summarize
@@ -117,9 +118,20 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
     verdict_cache: dict[tuple[str, Any], tuple[str, str, float | None]] = {}
     outcomes: list[RowOutcome] = []
     calendar = data.calendar
+    # a plan amendment (jobs/plan_amend.py) retires rows and may move deadlines
+    meta = getattr(data, "meta", {}) or {}
+    retired = retired_of(meta)
+    amendments = amendments_of(meta) if meta.get(META_AMENDMENTS) else []
     for r in data.tracking:
+        if retired and (r.key, r.unit) in retired:
+            continue  # «Đã bãi bỏ»: kept visible in Theo dõi, out of every count
         task = tasks.get(r.key)
         deadline: Deadline | None = task.deadline if task else None
+        if amendments and r.completed_on is not None:
+            before = deadline_in_force(r.key, r.completed_on, amendments)
+            if before is not None:  # done before the amendment moved the deadline: judged by the old one
+                dkey = (None, before)
+                deadline = row_deadlines.get(dkey) or row_deadlines.setdefault(dkey, deadlines.parse(before, year))
         if deadline is None:
             dkey = (r.due, r.deadline_text)
             deadline = row_deadlines.get(dkey)
