@@ -81,7 +81,7 @@ def add_status_text_rule(pkg: Any, sheet: str, status_col: int, text: str,
     """Add to `sheet` of an open `XlsxPackage` one conditional-format rule colouring a
     row whose status column (1-based `status_col`) reads `text`, over the range the
     existing status rules cover (or rows 2..5000). False when it is there already."""
-    from parc_xl.io import xlsx_package as X
+    from parc_xl.io.ooxml import base as X
 
     part = pkg.sheet(sheet)
     root = part.root

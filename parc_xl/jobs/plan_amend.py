@@ -302,7 +302,7 @@ def _write(md: MasterData, master: Path, diff: A.AmendmentDiff, tp: A.TrackingPl
            ref: str) -> str | None:
     from parc_xl.io.amend_sheets import add_status_text_rule, write_plan_sheet
     from parc_xl.io.master_writer import _meta_items, tracking_rows
-    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.io.ooxml import XlsxPackage
     from parc_xl.jobs.status import _store_meta
 
     plan = diff.plan

@@ -42,7 +42,7 @@ class CarryOverResult(JobResult):
 def run(old_master: Path, new_master: Path, as_of: dt.date | None = None) -> CarryOverResult:
     from parc_xl.io.amend_sheets import SHEET_CARRY_OVER, write_carry_over_sheet
     from parc_xl.io.master import read_master
-    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.io.ooxml import XlsxPackage
     from parc_xl.jobs.status import compute
 
     old_master, new_master = Path(old_master), Path(new_master)

@@ -287,7 +287,7 @@ def test_backup_keeps_the_master_as_it_was(applied: dict[str, object], office: d
 
 
 def test_clerk_sheets_survive(office: dict[str, Path], tmp_path: Path) -> None:
-    from parc_xl.io.xlsx_package import XlsxPackage
+    from parc_xl.io.ooxml import XlsxPackage
 
     master = copy_master(office, tmp_path)
     # a clerk's own sheet, added the way Excel would keep it
