@@ -19,6 +19,16 @@ Public Sub OnPlanImport(control As IRibbonControl)
     CallPython control.Id, "source", Hex16(picked(1)), "output", Hex16(target)
 End Sub
 
+Public Sub OnPlanAmend(control As IRibbonControl)
+    ' The amended appendix; Python shows the preview and asks before writing the open master.
+    Dim picked As Collection
+    If Not WorkbookReady(True) Then Exit Sub
+    Set picked = PickFiles(VN("Ch\u1ECDn ph\u1EE5 l\u1EE5c k\u1EBF ho\u1EA1ch \u0111\u00E3 \u0111i\u1EC1u ch\u1EC9nh"), _
+                           VN("Ph\u1EE5 l\u1EE5c k\u1EBF ho\u1EA1ch"), "*.docx;*.xlsx;*.pdf;*.txt", False)
+    If picked.Count = 0 Then Exit Sub
+    CallPython control.Id, "source", Hex16(picked(1))
+End Sub
+
 Public Sub OnUnitsGenerate(control As IRibbonControl)
     Dim folder As String
     If Not WorkbookReady(True) Then Exit Sub

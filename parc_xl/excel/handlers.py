@@ -198,6 +198,35 @@ def plan_import(bridge: Bridge, source: Path, output: Path, today: dt.date, unit
     return result
 
 
+def plan_amend(bridge: Bridge, source: Path, today: dt.date) -> Any:
+    """Preview the amendment on the open master, ask for its date and reference, confirm,
+    then apply it (save, close, run, reopen). Unsure or ambiguous matches: shown, nothing written."""
+    book = bridge.caller()
+    master = saved_book(bridge, book, "điều chỉnh kế hoạch")
+    with busy(bridge, "đang so khớp kế hoạch điều chỉnh"):
+        preview = job("plan_amend").run(master=master, source=source, dry_run=True)
+    if preview.diff.ambiguous or preview.diff.uncertain:
+        bridge.alert(fit_alert(preview.summary_vi() + "\n\nSổ chưa thay đổi. Hãy sửa tệp điều chỉnh, hoặc xác nhận "
+                               "từng cặp bằng lệnh parc-xl plan amend … --match / --separate.", "plan_amend"),
+                     "warning")
+        return preview
+    effective = ask_date(bridge, "Ngày văn bản điều chỉnh có hiệu lực (ngày/tháng/năm):", today)
+    reference = bridge.ask("Số, ngày của văn bản điều chỉnh (ví dụ: Quyết định số 123/QĐ-UBND ngày 15/6/2026):",
+                           preview.reference)
+    if reference is None:
+        raise Cancelled
+    answer = bridge.alert(fit_alert(preview.summary_vi() + "\n\nGhi các thay đổi này vào sổ?", "plan_amend"),
+                          "warning", "yes_no")
+    if answer != "yes":
+        bridge.alert("Chưa điều chỉnh kế hoạch: sổ không thay đổi.", "info")
+        raise Cancelled
+    with busy(bridge, "đang điều chỉnh kế hoạch"), book_closed(bridge, book, master) as after:
+        result = job("plan_amend").run(master=master, source=source, reference=reference, effective=effective)
+    activate_first(bridge, after["book"], layout.SHEET_PLAN)
+    show(bridge, result)
+    return result
+
+
 def units_generate(bridge: Bridge, out_dir: Path, today: dt.date) -> Any:
     master = saved_book(bridge, bridge.caller(), "tạo mẫu đơn vị")
     period = ask_period(bridge, today)
@@ -273,6 +302,7 @@ def install_report(xlwings_version: str, addin_path: Path | None) -> str:
 
 HANDLERS: dict[str, Callable[..., Any]] = {
     "plan_import": plan_import,
+    "plan_amend": plan_amend,
     "units_generate": units_generate,
     "validate": validate,
     "merge": merge,

@@ -26,6 +26,11 @@ def _plan_import(d: Dialogs) -> dict[str, Any] | None:
     return None if target is None else {"source": picked[0], "output": target}
 
 
+def _plan_amend(d: Dialogs) -> dict[str, Any] | None:
+    picked = d.pick_files("Chọn phụ lục kế hoạch đã điều chỉnh", PLAN_FILTERS, False)
+    return {"source": picked[0]} if picked else None
+
+
 def _units_generate(d: Dialogs) -> dict[str, Any] | None:
     folder = d.pick_folder("Chọn thư mục để lưu mẫu của các đơn vị")
     return None if folder is None else {"out_dir": folder}
@@ -52,6 +57,7 @@ def _nothing(d: Dialogs) -> dict[str, Any] | None:
 
 PICKERS: dict[str, Picker] = {
     "plan_import": _plan_import,
+    "plan_amend": _plan_amend,
     "units_generate": _units_generate,
     "validate": _validate,
     "merge": _merge,
