@@ -180,7 +180,19 @@ def _same_plan(md: MasterData, new: Plan, source: Path) -> None:
 def run(master: Path, source: Path, *, year: int | None = None, dry_run: bool = False,
         reference: str | None = None, effective: dt.date | None = None,
         accept: dict[str, str] | None = None, separate: set[str] | None = None) -> AmendResult:
+    """Preview (`dry_run`) or apply the amendment `source` to `master` (see module doc)."""
+    from parc_xl.io.master_lock import master_lock
+
     master, source = Path(master), Path(source)
+    if dry_run:  # reads only: no lock, works on a master open in Excel
+        return _run(master, source, year, True, reference, effective, accept, separate)
+    # one writer at a time: read, decide, write and recompute status under one lock
+    with master_lock(master, "Điều chỉnh kế hoạch"):
+        return _run(master, source, year, False, reference, effective, accept, separate)
+
+
+def _run(master: Path, source: Path, year: int | None, dry_run: bool, reference: str | None,
+         effective: dt.date | None, accept: dict[str, str] | None, separate: set[str] | None) -> AmendResult:
     md = read_master(master)
     if year is not None and year != md.year:
         raise InputError(
@@ -301,6 +313,7 @@ def _write(md: MasterData, master: Path, diff: A.AmendmentDiff, tp: A.TrackingPl
            record: A.AmendmentRecord, amendments: list[A.AmendmentRecord], retired: set[tuple[str, str]],
            ref: str) -> str | None:
     from parc_xl.io.amend_sheets import add_status_text_rule, write_plan_sheet
+    from parc_xl.io.master_lock import save_guarded
     from parc_xl.io.master_writer import _meta_items, tracking_rows
     from parc_xl.io.ooxml import XlsxPackage
     from parc_xl.jobs.status import _store_meta
@@ -369,7 +382,7 @@ def _write(md: MasterData, master: Path, diff: A.AmendmentDiff, tp: A.TrackingPl
         _store_meta(pkg, META_AMENDMENTS, json.dumps(
             [a.model_dump(mode="json") for a in [*amendments, record]], ensure_ascii=False))
         _store_meta(pkg, META_RETIRED, json.dumps(sorted([k, u] for k, u in retired), ensure_ascii=False))
-        saved = pkg.save(master, backup_dir=master.parent / BACKUP_DIR)
+        saved = save_guarded(pkg, master, master.parent / BACKUP_DIR)
     return str(saved) if saved else None
 
 

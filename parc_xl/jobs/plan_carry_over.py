@@ -40,10 +40,8 @@ class CarryOverResult(JobResult):
 
 
 def run(old_master: Path, new_master: Path, as_of: dt.date | None = None) -> CarryOverResult:
-    from parc_xl.io.amend_sheets import SHEET_CARRY_OVER, write_carry_over_sheet
     from parc_xl.io.master import read_master
-    from parc_xl.io.ooxml import XlsxPackage
-    from parc_xl.jobs.status import compute
+    from parc_xl.io.master_lock import master_lock
 
     old_master, new_master = Path(old_master), Path(new_master)
     if old_master.resolve() == new_master.resolve():
@@ -55,6 +53,16 @@ def run(old_master: Path, new_master: Path, as_of: dt.date | None = None) -> Car
             f"Sổ {new_master.name} theo dõi kế hoạch năm {new.year}, không sau năm {old.year} của sổ "
             f"{old_master.name}; hãy chọn đúng sổ năm mới. Sổ không thay đổi.",
             [error("carry-over-year", f"Năm {new.year} không sau năm {old.year}.", file=str(new_master))])
+    with master_lock(new_master, "Chuyển tiếp nhiệm vụ"):
+        return _write(old, new_master, new.year, as_of, old_master)
+
+
+def _write(old: Any, new_master: Path, new_year: int, as_of: dt.date | None, old_master: Path) -> CarryOverResult:
+    from parc_xl.io.amend_sheets import SHEET_CARRY_OVER, write_carry_over_sheet
+    from parc_xl.io.master_lock import save_guarded
+    from parc_xl.io.ooxml import XlsxPackage
+    from parc_xl.jobs.status import compute
+
     ensure_writable(new_master)
     day = as_of or dt.date(old.year, 12, 31)
     outcomes, _summary, problems = compute(old, day)
@@ -74,8 +82,8 @@ def run(old_master: Path, new_master: Path, as_of: dt.date | None = None) -> Car
         generated = Path(tmp) / "chuyen_tiep.xlsx"
         write_carry_over_sheet(generated, rows, title)
         pkg.replace_sheet_from(generated, SHEET_CARRY_OVER)
-        saved = pkg.save(new_master, backup_dir=new_master.parent / BACKUP_DIR)
+        saved = save_guarded(pkg, new_master, new_master.parent / BACKUP_DIR)
     return CarryOverResult(old_master=str(old_master), new_master=str(new_master), old_year=old.year,
-                           new_year=new.year, as_of=day, rows=len(rows), tasks=len({r["key"] for r in rows}),
+                           new_year=new_year, as_of=day, rows=len(rows), tasks=len({r["key"] for r in rows}),
                            sheet=SHEET_CARRY_OVER, backup=str(saved) if saved else None,
                            problems=[p for p in problems if p.code != "target-unparseable"])

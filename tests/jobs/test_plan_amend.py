@@ -525,3 +525,20 @@ def test_carry_over_refuses_a_new_master_that_is_not_later(office: dict[str, Pat
         plan_carry_over.run(old, same_year)
     assert same_year.read_bytes() == before
     assert [p.code for p in info.value.problems] == ["carry-over-year"]
+
+
+def test_master_locked_by_another_job_is_refused(office: dict[str, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from parc_xl.io.master_lock import MasterLockedError, lock_path
+
+    master = copy_master(office, tmp_path)
+    monkeypatch.setenv("PARC_XL_LOCK_WAIT", "0")
+    lock = lock_path(master)
+    lock.write_text(json.dumps({"host": "MAY-KE-TOAN", "pid": 4242, "user": "lan", "job": "Tổng hợp",
+                                "started": dt.datetime.now().isoformat(), "token": "x"}), encoding="utf-8")
+    before = master.read_bytes()
+    with pytest.raises(MasterLockedError) as info:
+        plan_amend.run(master, office["source"], effective=EFFECTIVE)
+    assert "MAY-KE-TOAN" in str(info.value) and master.read_bytes() == before
+    assert plan_amend.run(master, office["source"], dry_run=True).diff.removed  # a preview only reads
+    lock.unlink()
