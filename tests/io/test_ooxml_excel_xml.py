@@ -357,3 +357,28 @@ def test_a_relationship_to_a_missing_styles_part(tmp_path: Path) -> None:
     pkg.set_columns(SHEET, {2: {2: "chữ"}})
     with pytest.raises(InputError, match="styles.xml"):
         pkg.set_columns(SHEET, {1: {2: dt.date(2026, 1, 2)}})
+
+
+def test_a_date_into_a_book_whose_styles_are_empty(tmp_path: Path) -> None:
+    """poi/47889.xlsx: `<styleSheet/>` with no cell format. The date format must not
+    become format 0, the default of every cell without `s`."""
+    src = _rewrite_part(_log_book(tmp_path / "src.xlsx"), "xl/styles.xml",
+                        lambda data: b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    src = _rewrite_part(src, SHEET_PART, lambda data: re.sub(rb' s="[0-9]+"', b"", data))
+    pkg = XlsxPackage.open(src)
+    pkg.set_columns(SHEET, {3: {2: dt.date(2026, 3, 1)}, 5: {2: 7}})
+    pkg.save(tmp_path / "out.xlsx")
+    ws = load_workbook(tmp_path / "out.xlsx")[SHEET]
+    assert ws["C2"].value == dt.datetime(2026, 3, 1) and ws["E2"].value == 7 and ws["E3"].value == 3
+    rows = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_name(SHEET).to_python()
+    assert rows[1][2] == dt.date(2026, 3, 1) and rows[1][4] == 7
+
+
+def test_a_pre_release_or_strict_namespace_is_refused_at_open(tmp_path: Path) -> None:
+    from parc_xl.errors import InputError
+
+    src = _rewrite_part(_log_book(tmp_path / "src.xlsx"), "xl/workbook.xml", lambda data: data.replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://schemas.microsoft.com/office/excel/2006/2", 1))
+    with pytest.raises(InputError, match="Strict"):
+        XlsxPackage.open(src)

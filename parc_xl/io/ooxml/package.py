@@ -108,6 +108,10 @@ class XlsxPackage:
             raise InputError(f"Tệp {path.name} bị hỏng (trùng tên thành phần); đã từ chối.")
         try:
             pkg = cls(path, blob)
+            if pkg._workbook.tag != _M + "workbook":
+                # Strict OOXML, or a pre-release Excel 2007 namespace (poi/sample-beta.xlsx)
+                raise InputError(f"Tệp {path.name} không phải là sổ Excel .xlsx thông dụng "
+                                 "(định dạng Strict hoặc bản thử nghiệm); hãy lưu lại dạng .xlsx rồi thử lại.")
             pkg._sheet_map()
         except InputError:
             raise

@@ -92,6 +92,14 @@ class _Styles:
         key = _key(el)
         if key in index:
             return index[key]
+        if container == "cellXfs" and not index:
+            # No cell format yet (poi/47889.xlsx: an empty <styleSheet/>): format 0 is the
+            # one of every cell without `s`, so it must stay the default, not become ours.
+            default = etree.SubElement(box, _M + "xf", {
+                "numFmtId": "0", "fontId": "0", "fillId": "0", "borderId": "0", "xfId": "0"})
+            index[_key(default)] = 0
+            if key in index:
+                return 0
         box.append(el)
         position = sum(1 for c in box if isinstance(c.tag, str)) - 1
         index[key] = position
