@@ -4,7 +4,8 @@ run; `.ci/run` runs it as an extra step: `pytest -m faults`).
 - A merge is killed (os._exit in a child process) before and after every fsync and
   every rename it makes: archive copy, backup, temporary master, replace.
 - The disk fills up: the office folder on a small tmpfs with only N bytes free, for
-  many N (skipped where tmpfs cannot be mounted: not root).
+  many N (skipped where tmpfs cannot be mounted: not root), and a fake filesystem layer
+  (os.fdopen / os.write raising ENOSPC once a byte budget is spent) that runs everywhere.
 - Two merges and a status are started at once, several rounds.
 
 After each: the master opens and holds the old or the new state, every accepted file of
@@ -15,6 +16,7 @@ re-run ends in the new state with nothing left over (no temporary file, no lock)
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -238,3 +240,67 @@ def test_two_merges_and_a_status_at_once(office: dict[str, object], tmp_path: Pa
         assert state(master) == office["new"]
         archive_matches_log(master)
         assert leftovers(master.parent) == []
+
+
+class _Limited:
+    """A file whose writes fail with ENOSPC once the shared byte budget is spent."""
+
+    def __init__(self, fh: object, budget: list[int]) -> None:
+        self._fh, self._budget = fh, budget
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self._budget[0]:
+            self._budget[0] = 0
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self._budget[0] -= len(data)
+        return self._fh.write(data)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._fh, name)
+
+    def __enter__(self) -> _Limited:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()  # type: ignore[attr-defined]
+
+
+def test_disk_full_through_a_fake_filesystem_layer(office: dict[str, object], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where tmpfs cannot be mounted: every file parc-xl writes through os.fdopen (archive,
+    backup, temporary master) and the lock's os.write share a byte budget, then ENOSPC."""
+    master_size = Path(str(office["master"])).stat().st_size
+    need = 4 * master_size
+    real_fdopen, real_write = os.fdopen, os.write
+    tried = refused = 0
+    for budget_bytes in range(0, need, max(1024, need // 30)):
+        budget = [budget_bytes]
+        master = _fresh(office, tmp_path / f"b{budget_bytes}")
+
+        def fdopen(fd: int, *args: object, _b: list[int] = budget, **kwargs: object) -> object:
+            return _Limited(real_fdopen(fd, *args, **kwargs), _b)  # type: ignore[call-overload]
+
+        def write(fd: int, data: bytes, _b: list[int] = budget) -> int:
+            if len(data) > _b[0]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            _b[0] -= len(data)
+            return real_write(fd, data)
+
+        monkeypatch.setattr(os, "fdopen", fdopen)
+        monkeypatch.setattr(os, "write", write)
+        try:
+            merge.run(master, office["inbox"], Q1, as_of=AS_OF)  # type: ignore[arg-type]
+        except DiskFullError as exc:
+            assert "hết chỗ trống" in str(exc)
+            refused += 1
+        finally:
+            monkeypatch.undo()
+        tried += 1
+        assert state(master) in (office["old"], office["new"])
+        archive_matches_log(master)
+        no_truncated_backup(master)
+        assert leftovers(master.parent) == []
+        merge.run(master, office["inbox"], Q1, as_of=AS_OF)  # type: ignore[arg-type]
+        assert state(master) == office["new"]
+        archive_matches_log(master)
+    assert tried >= 20 and 0 < refused < tried, (tried, refused)  # the budget bit, and the last ones fit
