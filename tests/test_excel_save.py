@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from excel_save import MAIN, X14, XM, XR, XR3, excel_save  # noqa: E402
 from office import make_office  # noqa: E402
 
-from parc_xl.io.xlsx_package import XlsxPackage  # noqa: E402
+from parc_xl.io.ooxml import XlsxPackage  # noqa: E402
 from parc_xl.jobs import units_generate  # noqa: E402
 from parc_xl.samples.returns import fill_return  # noqa: E402
 
