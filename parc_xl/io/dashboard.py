@@ -17,6 +17,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -25,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from parc_xl.domain.models import Status
 from parc_xl.domain.summary import StatusSummary, percent_vi
 from parc_xl.io import master_layout as L
-from parc_xl.io.status_format import STATUS_STYLES, add_status_formatting
+from parc_xl.io.status_format import add_status_formatting
 
 FONT = "Times New Roman"
 _THIN = Side(style="thin", color="808080")
@@ -39,10 +41,25 @@ F_BODY = Font(name=FONT, size=10)
 F_BOLD = Font(name=FONT, size=10, bold=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 PCT = "0.0%"
 DATE = "dd/mm/yyyy"
 
 STATUSES = list(Status)
+
+# Bar colours: the status hues, each of a different lightness, so that the seven stacks
+# stay apart on a black-and-white printer (grey levels ≈ 67, 111, 145, 42, 177, 207, 238;
+# the pastel cell colours of STATUS_STYLES all print as nearly the same light grey).
+CHART_COLOURS: dict[Status, str] = {
+    Status.DONE_ON_TIME: "1B5E20",  # dark green
+    Status.DONE_LATE: "7E57C2",  # purple
+    Status.IN_PROGRESS_ON_TIME: "42A5F5",  # blue
+    Status.OVERDUE: "8B0000",  # dark red
+    Status.DUE_SOON: "F9A825",  # amber
+    Status.NO_FIXED_DEADLINE: "CFCFCF",  # light grey
+    Status.NOT_REPORTED: "F3EEDD",  # sand
+}
 N_COLS = 2 + len(STATUSES) + 1  # name, total, 7 statuses, % done
 
 
@@ -108,9 +125,15 @@ def _chart(ws: Worksheet, title: str, header_row: int, first: int, last: int, an
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
     for series, status in zip(chart.series, STATUSES, strict=True):
-        style = STATUS_STYLES[status]
-        series.graphicalProperties = GraphicalProperties(solidFill=style.fill)
-        series.graphicalProperties.line.solidFill = style.font
+        series.graphicalProperties = GraphicalProperties(solidFill=CHART_COLOURS[status])
+        series.graphicalProperties.line.solidFill = "404040"
+    chart.x_axis.tickLblSkip = 1  # every area / unit named, not every other one
+    # 8 pt labels: LibreOffice drops category labels that would overlap at the default size
+    chart.x_axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=800)),
+                                              endParaRPr=CharacterProperties(sz=800))])
+    chart.x_axis.tickMarkSkip = 1
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
     chart.legend.position = "b"
     chart.height, chart.width = height_cm, width_cm
     ws.add_chart(chart, anchor)
@@ -185,8 +208,9 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
     area_header = r + 1
     a_first, a_last = _breakdown(ws, area_header, "Lĩnh vực", s.by_area)
     if a_last >= a_first:
+        # ≈1 cm a bar, so that every area's (often two-line) name has room
         _chart(ws, "Nhiệm vụ theo lĩnh vực", area_header, a_first, a_last, "F4",
-               height_cm=10, width_cm=12)
+               height_cm=max(10.0, min(16.0, 1.0 * (a_last - a_first + 1) + 5)), width_cm=13)
     r = a_last + 1
     ws.row_breaks.append(Break(id=r))  # page 2 starts with section 3
     r += 2
@@ -221,18 +245,44 @@ def overdue_rows(s: StatusSummary) -> list[list[object]]:
     return out
 
 
-def build_overdue(ws: Worksheet, s: StatusSummary) -> None:
-    """Header, one styled template row (row 2, empty) and the status colours over as many
-    rows as the list has. The rows themselves are written into the master by
-    `XlsxPackage.write_table(2, overdue_rows(s), style_row=2)`: thousands of rows cost
-    lxml appends, not openpyxl cell objects."""
+#: Up to this many rows `Quá hạn` is written here, each row as tall as its wrapped text;
+#: a longer list is written by the package patcher (`XlsxPackage.write_table`: lxml
+#: appends, not openpyxl cells) one line per row, since rows it appends get no height.
+OVERDUE_FITTED_ROWS = 3000
+_WRAPPED = ("unit_name", "task", "email", "status")
+_BODY_LINE = 13.0  # points per line of 10 pt Times New Roman
+
+
+def _overdue_height(values: list[object]) -> float:
+    lines = 1
+    for col, value in zip(L.OVERDUE_COLUMNS, values, strict=True):
+        if col.id in _WRAPPED and isinstance(value, str) and value:
+            per_line = max(1, int(col.width * 1.1))  # 10 pt: ≈1.1 characters per width unit
+            lines = max(lines, -(-len(value) // per_line))
+    return lines * _BODY_LINE + 3
+
+
+def build_overdue(ws: Worksheet, s: StatusSummary) -> bool:
+    """Header, the status colours over as many rows as the list has, and either the
+    rows themselves with fitted heights (True) or, for a list longer than
+    `OVERDUE_FITTED_ROWS`, one styled template row (row 2, empty, text on one line) for
+    `XlsxPackage.write_table(2, overdue_rows(s), style_row=2)` (False)."""
     cols = L.OVERDUE_COLUMNS
+    rows = overdue_rows(s)
+    fitted = len(rows) <= OVERDUE_FITTED_ROWS
+    one_line = Alignment(horizontal="left", vertical="top", wrap_text=False)
     for i, col in enumerate(cols, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
         _cell(ws, 1, i, col.header, F_HEAD, CENTER, fill=HEAD_FILL)
-        align = LEFT if col.id in ("unit_name", "task", "email", "status") else CENTER
+        align = (LEFT_TOP if fitted else one_line) if col.id in _WRAPPED else CENTER_TOP
         _cell(ws, 2, i, None, F_BODY, align, fmt=DATE if col.id == "due" else None)
-    ws.row_dimensions[1].height = 32
+        if fitted:
+            for r, values in enumerate(rows, start=2):
+                _cell(ws, r, i, values[i - 1], F_BODY, align, fmt=DATE if col.id == "due" else None)
+    if fitted:
+        for r, values in enumerate(rows, start=2):
+            ws.row_dimensions[r].height = _overdue_height(values)
+    ws.row_dimensions[1].height = 45  # "Số ngày quá hạn" in a 10-wide column: three lines
     last = get_column_letter(len(cols))
     n = len(s.overdue)
     status_letter = get_column_letter(L.column_index(cols, "status") + 1)
@@ -248,13 +298,16 @@ def build_overdue(ws: Worksheet, s: StatusSummary) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "Trang &P/&N"
+    return fitted
 
 
-def build_sheets(path: Path, summary: StatusSummary, *, issuer: str = "", year: int | None = None) -> None:
-    """Write a workbook with fresh `Tổng hợp` and `Quá hạn` sheets to `path`."""
+def build_sheets(path: Path, summary: StatusSummary, *, issuer: str = "", year: int | None = None) -> bool:
+    """Write a workbook with fresh `Tổng hợp` and `Quá hạn` sheets to `path`; True when
+    `Quá hạn` already holds its rows (see `build_overdue`)."""
     wb = Workbook()
     dash = wb.active
     dash.title = L.SHEET_DASHBOARD
     build_dashboard(dash, summary, issuer=issuer, year=year)
-    build_overdue(wb.create_sheet(L.SHEET_OVERDUE), summary)
+    fitted = build_overdue(wb.create_sheet(L.SHEET_OVERDUE), summary)
     wb.save(path)
+    return fitted

@@ -79,28 +79,34 @@ CALENDAR_COLUMNS = [
     Column("note", "Ghi chú", 50),
 ]
 
+# The first TRACKING_PRINTED columns are what a reader of the printed list needs (one A4
+# landscape page wide at ≈75%); the rest stay on screen (filters, the clerk's work) and
+# off the page. Readers and writers find columns by header, so masters made with the
+# earlier order (Khóa first, 20 columns printed) keep working.
 TRACKING_COLUMNS = [
-    Column("key", "Khóa", 9),
     Column("stt", "STT", 7),
-    Column("area", "Lĩnh vực", 18),
     Column("task", "Nhiệm vụ", 50),
-    Column("unit", "Mã đơn vị", 10),
     Column("unit_name", "Đơn vị chủ trì", 24),
-    Column("deadline_text", "Thời gian hoàn thành", 18),
     Column("due", "Hạn", 11),
-    Column("period", "Kỳ báo cáo", 10),
     Column("progress", "Tiến độ", 15),
     Column("completed_on", "Ngày hoàn thành", 12),
     Column("evidence", "Văn bản / sản phẩm", 28),
     Column("figure", "Kết quả", 10),
-    Column("difficulties", "Khó khăn, vướng mắc", 24),
-    Column("proposals", "Đề xuất", 20),
-    Column("received_at", "Cập nhật lúc", 16),
-    Column("source_file", "Tệp nguồn", 20),
     Column("status", "Trạng thái", 22),
     Column("days_overdue", "Số ngày quá hạn", 10),
+    # on screen only
+    Column("area", "Lĩnh vực", 18),
+    Column("deadline_text", "Thời gian hoàn thành", 18),
     Column("target_result", "Chỉ tiêu", 12),
+    Column("difficulties", "Khó khăn, vướng mắc", 24),
+    Column("proposals", "Đề xuất", 20),
+    Column("period", "Kỳ báo cáo", 10),
+    Column("received_at", "Cập nhật lúc", 16),
+    Column("source_file", "Tệp nguồn", 20),
+    Column("unit", "Mã đơn vị", 10),
+    Column("key", "Khóa", 9),
 ]
+TRACKING_PRINTED = 10
 
 # The fields a unit fills and the merge copies into `Theo dõi` (and logs in `Lịch sử`).
 REPORTED_FIELDS = ["progress", "completed_on", "evidence", "figure", "difficulties", "proposals"]

@@ -201,17 +201,27 @@ def tracking_rows(plan: Plan, registry: Registry) -> list[list[Any]]:
             units = [""]
         for code in units:
             unit = registry.unit(code)
-            name = unit.name if unit else t.lead
-            rows.append([t.key, t.stt, area_title, t.task, code, name, t.deadline_text, due]
-                        + [None] * (len(L.TRACKING_COLUMNS) - 8))
+            values = {"key": t.key, "stt": t.stt, "area": area_title, "task": t.task, "unit": code,
+                      "unit_name": unit.name if unit else t.lead, "deadline_text": t.deadline_text, "due": due}
+            rows.append([values.get(c.id) for c in L.TRACKING_COLUMNS])
     return rows
+
+
+GUIDE_TEXT_WIDTH = 80  # column B of `Hướng dẫn`
+
+
+def text_lines(text: str, width: float, font_pt: float = 11) -> int:
+    """Lines a wrapped text takes in a column `width` (Excel units) wide, in Times New
+    Roman of `font_pt`: about 1.1 characters of Vietnamese text per unit at 11 pt (LibreOffice fits ≈1.25)."""
+    per_line = max(1, int(width * 1.1 * 11 / font_pt))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
     from parc_xl.io.status_format import status_legend_rows
 
     ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 80
+    ws.column_dimensions["B"].width = GUIDE_TEXT_WIDTH
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
@@ -240,9 +250,11 @@ def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
     ws.cell(row=r, column=2, value="Nội dung").font = HEADER_FONT
     for name, text in lines:
         r += 1
-        ws.cell(row=r, column=1, value=name).font = Font(name=FONT_NAME, size=11, bold=True)
+        label = ws.cell(row=r, column=1, value=name)
+        label.font, label.alignment = Font(name=FONT_NAME, size=11, bold=True), WRAP_TOP
         c = ws.cell(row=r, column=2, value=text)
         c.font, c.alignment = BODY_FONT, WRAP_TOP
+        ws.row_dimensions[r].height = text_lines(text, GUIDE_TEXT_WIDTH) * _LINE_HEIGHT + 2
     r += 2
     ws.cell(row=r, column=1, value="Chú giải màu trạng thái").font = HEADER_FONT
     for status, meaning, fill_hex, font_hex in status_legend_rows():
@@ -253,6 +265,10 @@ def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
         a.border = BORDER
         b = ws.cell(row=r, column=2, value=meaning)
         b.font, b.alignment = BODY_FONT, WRAP_TOP
+        a.alignment = WRAP_TOP
+        # neither Excel nor LibreOffice grows a row of a file it did not write: a legend
+        # line that wraps would run over the next status
+        ws.row_dimensions[r].height = text_lines(meaning, GUIDE_TEXT_WIDTH) * _LINE_HEIGHT + 2
 
 
 def create_master(path: Path, plan: Plan, registry: Registry, *,
@@ -291,6 +307,9 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
     # Cover generously beyond today's rows so rows a clerk adds still get coloured.
     add_status_formatting(ws_track, status_letter, 2, get_column_letter(ncols),
                           max(len(track) + 1, 2) + 1000)
+    # print view: the reader's columns, one page wide, header repeated (`_print_setup`)
+    ws_track.print_area = f"A1:{get_column_letter(L.TRACKING_PRINTED)}{len(track) + 1}"
+    ws_track.freeze_panes = "C2"  # STT and Nhiệm vụ stay in sight
 
     write_table(wb.create_sheet(L.SHEET_SUBMISSIONS), L.SUBMISSION_COLUMNS, [], wrap=False)
     write_table(wb.create_sheet(L.SHEET_MISSING), L.MISSING_COLUMNS, [], wrap=False)

@@ -278,6 +278,8 @@ _GUIDE_LINES = [
 ]
 
 _DATE_FMT = "dd/mm/yyyy"
+GUIDE_WIDTH = 68  # column A of the unit's `Hướng dẫn` (Excel units): inside A4 portrait in Excel and LibreOffice
+GUIDE_CHARS_PER_LINE = 80  # 12 pt Times New Roman in that width (≈94 measured), with a margin
 _FONT = "Times New Roman"
 
 
@@ -349,12 +351,15 @@ def write_unit_book(
     meta_ws = wb.create_sheet(SHEET_META)
 
     # Hướng dẫn
-    guide.column_dimensions["A"].width = 95
+    # LibreOffice prints a 95-wide column past the page edge (measured ≈6.9 pt a unit, no
+    # shrinking): GUIDE_WIDTH fits A4 portrait inside the margins at 100%, the text wraps in
+    # the column and the page need not be shrunk (a 95-wide column printed cut at the edge)
+    guide.column_dimensions["A"].width = GUIDE_WIDTH
     for i, (text, bold) in enumerate(guide_lines(plan.year), start=1):
         c = guide.cell(row=i, column=1, value=text)
         c.font = Font(name=_FONT, size=14 if bold else 12, bold=bold)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        guide.row_dimensions[i].height = 16 * max(1, -(-len(text) // 100)) + 4
+        guide.row_dimensions[i].height = 17 * max(1, -(-len(text) // GUIDE_CHARS_PER_LINE)) + 4
     r = len(_GUIDE_LINES) + 2
     guide.cell(row=r, column=1, value=f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {per.label_vi}").font = Font(
         name=_FONT, size=12, italic=True)
@@ -364,6 +369,8 @@ def write_unit_book(
     guide.page_setup.fitToWidth = 1
     guide.page_setup.fitToHeight = 0
     guide.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    guide.page_margins.left = guide.page_margins.right = 0.6
+    guide.print_area = f"A1:A{r}"
     guide.protection.sheet = True
 
     # Báo cáo

@@ -41,6 +41,7 @@ from parc_xl.domain.report_content import (
 from parc_xl.domain.summary import RowOutcome, StatusSummary
 from parc_xl.domain.targets import target_text
 from parc_xl.errors import InputError
+from parc_xl.io.master_layout import SHEET_TRACKING
 from parc_xl.jobs._common import JobResult, ensure_writable
 from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, stored_as_of, write
 
@@ -167,7 +168,8 @@ def _report(master: Path, p: Period, output: Path, as_of: dt.date | None, due_so
     day, source = (as_of, "given") if as_of else report_as_of(p, stored_as_of(data.meta))
     outcomes, summary, problems = compute(data, day, due_soon, p)
     ensure_writable(master)
-    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year)
+    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year,
+                   positions=data.headers.get(SHEET_TRACKING))
     content = build_content(data, outcomes, p, recipients)
     write_report(output, summary, content, issuer=data.plan.issuer, year=data.plan.year, period=p)
     return ReportResult(master=str(master), output=str(output), period=p.code, summary=summary,

@@ -247,7 +247,8 @@ def _write_overdue_in_place(pkg: Any, rows: list[list[Any]]) -> None:
 
 
 def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
-          issuer: str = "", year: int | None = None, pkg: Any = None) -> str | None:
+          issuer: str = "", year: int | None = None, pkg: Any = None,
+          positions: dict[str, int] | None = None) -> str | None:
     """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master
     (`pkg`: the master already opened as an `XlsxPackage`, else it is opened here);
     the summary's as-of date is kept in `_parc_xl` for the next report.
@@ -259,22 +260,25 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
 
     if pkg is None:
         pkg = XlsxPackage.open(master)
-    col = {cid: L.column_index(L.TRACKING_COLUMNS, cid) + 1
-           for cid in ("due", "status", "days_overdue", "target_result")}
+    # the file's own header positions (`read_master` headers): column order differs between
+    # masters made by different versions, and a clerk may move columns
+    pos = positions or {c.id: i for i, c in enumerate(L.TRACKING_COLUMNS)}
+    col = {cid: pos[cid] + 1 for cid in ("due", "status", "days_overdue", "target_result") if cid in pos}
     # One bulk call: on a 200,000-row master the cells are patched in the serialised
     # sheet instead of through 200,000 lxml rows (see XlsxPackage.set_columns).
-    pkg.set_columns(L.SHEET_TRACKING, {
-        col["due"]: {o.row: o.due for o in outcomes},
-        col["status"]: {o.row: o.status.value for o in outcomes},
-        col["days_overdue"]: {o.row: o.days_overdue for o in outcomes},
-        col["target_result"]: {o.row: o.target_result or None for o in outcomes},
-    })
+    values = {
+        "due": {o.row: o.due for o in outcomes},
+        "status": {o.row: o.status.value for o in outcomes},
+        "days_overdue": {o.row: o.days_overdue for o in outcomes},
+        "target_result": {o.row: o.target_result or None for o in outcomes},
+    }
+    pkg.set_columns(L.SHEET_TRACKING, {col[cid]: v for cid, v in values.items() if cid in col})
     has_meta = L.SHEET_META in pkg.sheet_names()
     if has_meta:
         _store_meta(pkg, META_STATUS_AS_OF, summary.as_of.isoformat())
     with tempfile.TemporaryDirectory(prefix="parc_dash_") as tmp:
         generated = Path(tmp) / "dashboard.xlsx"
-        build_sheets(generated, summary, issuer=issuer, year=year)
+        fitted = build_sheets(generated, summary, issuer=issuer, year=year)
         own, layout = _own_cells(generated, L.SHEET_DASHBOARD)
         stored = _read_meta(pkg, META_LAYOUT) if has_meta else ""
         names = pkg.sheet_names()
@@ -288,7 +292,8 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
         else:  # first run, or the layout moved (areas/units/facts changed): fresh sheets
             pkg.replace_sheet_from(generated, L.SHEET_DASHBOARD)
             pkg.replace_sheet_from(generated, L.SHEET_OVERDUE)
-            pkg.sheet(L.SHEET_OVERDUE).write_table(2, overdue_rows(summary), style_row=2)
+            if not fitted:  # a long list: appended as text by the package (see dashboard.build_overdue)
+                pkg.sheet(L.SHEET_OVERDUE).write_table(2, overdue_rows(summary), style_row=2)
         if has_meta:
             _store_meta(pkg, META_LAYOUT, f"{layout}|{OVERDUE_LAYOUT}")
         saved = save_guarded(pkg, master, master.parent / BACKUP_DIR)
@@ -338,6 +343,7 @@ def _run_job(master: Path, as_of: dt.date, due_soon: int, period: str | None,
     pkg.prefetch(L.SHEET_TRACKING)
     outcomes, summary, problems = compute(data, as_of, due_soon, period)
     ensure_writable(master)
-    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year, pkg=pkg)
+    backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year, pkg=pkg,
+                   positions=data.headers.get(L.SHEET_TRACKING))
     return StatusResult(master=str(master), summary=summary, rows_written=len(outcomes),
                         backup=backup, problems=[*data.problems, *problems])

@@ -62,7 +62,8 @@ def build_master(folder: Path) -> Path:
     col = {c.id: col_letter(i + 1) for i, c in enumerate(L.TRACKING_COLUMNS)}
     rows = ws.read_values()
     for r, values in enumerate(rows[1:], start=2):
-        key, unit = str(values[0]), str(values[4])
+        at = {c.id: i for i, c in enumerate(L.TRACKING_COLUMNS)}
+        key, unit = str(values[at["key"]]), str(values[at["unit"]])
         progress, done_on, figure, period, *_ = REPORTS[(key, unit)]
         if progress:
             ws.set_value(f"{col['progress']}{r}", progress)
