@@ -136,6 +136,17 @@ def _cmd_units_generate(a: argparse.Namespace) -> Any:
     return units_generate.run(Path(a.master), a.period, Path(a.output), a.unit or None, mail=a.mail)
 
 
+def _cmd_units_communes(a: argparse.Namespace) -> Any:
+    import sys
+
+    from parc_xl.jobs import units_registry
+
+    if a.from_file:
+        return units_registry.run(Path(a.registry), a.names, a.group, from_file=Path(a.from_file))
+    # names after the command, else pasted (ended with Ctrl+Z Enter on Windows, Ctrl+D elsewhere)
+    return units_registry.run(Path(a.registry), a.names or sys.stdin.read(), a.group)
+
+
 def _cmd_validate(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import validate
 
@@ -258,6 +269,20 @@ def build_parser() -> _Parser:
                    help="tạo thêm cho mỗi đơn vị một thư nháp .eml (gửi tới Thư điện tử trong danh mục, "
                         "đính kèm tệp mẫu) để mở bằng Outlook/Thunderbird và gửi")
     s.set_defaults(func=_cmd_units_generate)
+    s = units.add_parser("communes", parents=[common], help="thêm các xã vào danh mục đơn vị từ danh sách tên",
+                         description="Thêm các xã, phường, thị trấn vào danh mục đơn vị (sheet Đơn vị của sổ theo "
+                                     "dõi hoặc của tệp danh mục) chỉ từ tên: mã được tạo tự động (xã Tân Hiệp → "
+                                     "XTH, thị trấn Hóc Môn → TTHM), nhóm là nhóm các xã. Tên ghi sau lệnh, trong "
+                                     "tệp --from (mỗi dòng một tên), hoặc dán vào khi lệnh chờ (kết thúc bằng "
+                                     "Ctrl+Z rồi Enter trên Windows).",
+                         epilog=_examples('parc-xl units communes so_theo_doi.xlsx "Tân Hiệp" "Xuân Thới Sơn" '
+                                          '"thị trấn Hóc Môn"',
+                                          "parc-xl units communes DON_VI.xlsx --from danh_sach_xa.txt --group G_XA"))
+    s.add_argument("registry", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi (hoặc tệp danh mục DON_VI.xlsx)")
+    s.add_argument("names", nargs="*", metavar="TÊN", help="tên các xã (không cần mã)")
+    s.add_argument("--from", dest="from_file", metavar="TỆP.txt", help="tệp văn bản, mỗi dòng một tên xã")
+    s.add_argument("--group", metavar="MÃ_NHÓM", help="mã nhóm các xã (mặc định: nhóm xã của danh mục, G_XA)")
+    s.set_defaults(func=_cmd_units_communes)
 
     s = sub.add_parser("validate", parents=[common], help="kiểm tra tệp báo cáo của đơn vị",
                        description="Kiểm tra tệp đơn vị gửi về: in từng lỗi (tệp, sheet!ô, nội dung), lỗi trước "

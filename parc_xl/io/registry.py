@@ -194,3 +194,24 @@ def registry_rows(registry: Registry) -> tuple[list[list[str]], list[list[str]]]
     units = [[unit_values[c.id](u) for c in UNIT_COLUMNS] for u in registry.units]
     groups = [[group_values[c.id](g) for c in GROUP_COLUMNS] for g in registry.groups]
     return units, groups
+
+
+def unit_header_positions(path: Path) -> dict[str, int]:
+    """0-based positions of the `Đơn vị` columns in a registry workbook (or the master)."""
+    sheets = _open_sheets(Path(path))
+    return _header_map(sheets[SHEET_UNITS], UNIT_COLUMNS, SHEET_UNITS, Path(path))
+
+
+def append_units(pkg: Any, positions: dict[str, int], units: list[Unit]) -> None:
+    """Append `units` as rows of the `Đơn vị` sheet of an open `XlsxPackage`, each value
+    under its own header (the sheet's column order is the clerk's)."""
+    values = {"code": lambda u: u.code, "name": lambda u: u.name, "groups": lambda u: "; ".join(u.groups),
+              "aliases": lambda u: "; ".join(u.aliases), "email": lambda u: u.email}
+    width = max(positions.values()) + 1
+    rows = []
+    for u in units:
+        row: list[Any] = [None] * width
+        for cid, i in positions.items():
+            row[i] = values[cid](u) or None
+        rows.append(row)
+    pkg.append_rows(SHEET_UNITS, rows)

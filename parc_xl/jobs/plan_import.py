@@ -131,6 +131,30 @@ def run(source: Path, year: int, output: Path, units: Path | None = None) -> Imp
         return _import(source, year, output, units)
 
 
+def _empty_group_problems(plan: Plan, registry: Registry, output: Path) -> list[Problem]:
+    """One warning per group named in the plan that has no member, naming its tasks by
+    STT: until the group is filled the tasks it leads belong to no one."""
+    from parc_xl.domain.units import commune_group, empty_groups
+
+    def listed(stts: list[str]) -> str:
+        return ", ".join(stts[:12]) + (f" và {len(stts) - 12} nhiệm vụ khác" if len(stts) > 12 else "")
+
+    out: list[Problem] = []
+    communes = commune_group(registry)
+    for g, lead, coord in empty_groups(plan, registry):
+        how = (f"thêm các xã bằng «parc-xl units communes {output.name} \"Tên xã\" …» (chỉ cần tên, mã tự tạo) "
+               "rồi nhập lại kế hoạch vào sổ này" if g.code == communes else
+               f"ghi mã {g.code} vào cột Nhóm của các đơn vị thuộc nhóm trong sheet Đơn vị rồi nhập lại kế hoạch")
+        tasks = "; ".join(x for x in (
+            f"{len(lead)} nhiệm vụ do nhóm chủ trì (STT {listed(lead)}) chưa thuộc đơn vị nào" if lead else "",
+            f"{len(coord)} nhiệm vụ nhóm phối hợp (STT {listed(coord)})" if coord else "") if x)
+        out.append(warning(
+            "unit-group-empty",
+            f"Nhóm «{g.name}» ({g.code}) chưa có đơn vị nào: {tasks}; {how}.",
+            sheet="Nhóm đơn vị", value=g.code))
+    return out
+
+
 def _import(source: Path, year: int, output: Path, units: Path | None) -> ImportResult:
     from parc_xl.io.master_lock import guard_unchanged, note_written
 
@@ -147,8 +171,9 @@ def _import(source: Path, year: int, output: Path, units: Path | None) -> Import
         raise DataError(f"Không nhập được kế hoạch từ {source.name}: " + "; ".join(p.message for p in bad[:5])
                         + (f"; và {len(bad) - 5} lỗi khác" if len(bad) > 5 else ""), problems)
     registry, registry_source, reg_problems = _registry_for(plan, output, units)
-    problems += reg_problems
+    problems += [p for p in reg_problems if p.code != "unit-group-empty"]
     problems += resolve_plan(plan, registry)
+    problems += _empty_group_problems(plan, registry, output)
 
     ensure_writable(output)
     guard_unchanged(output)
