@@ -347,7 +347,8 @@ def _write(md: MasterData, master: Path, diff: A.AmendmentDiff, tp: A.TrackingPl
 
     if tp.add:
         wanted = set(tp.add)
-        fresh = [row for row in tracking_rows(plan, md.registry) if (row[0], row[4]) in wanted]
+        k_at, u_at = L.column_index(L.TRACKING_COLUMNS, "key"), L.column_index(L.TRACKING_COLUMNS, "unit")
+        fresh = [row for row in tracking_rows(plan, md.registry) if (row[k_at], row[u_at]) in wanted]
         width = max(pos.values()) + 1
         laid = []
         for row in fresh:

@@ -198,8 +198,9 @@ def test_dropped_tasks_and_units_are_retired_not_deleted(applied: dict[str, obje
     # greyed by one conditional-format rule keyed on the status, like every status colour
     ws = load_workbook(applied["master"])[L.SHEET_TRACKING]  # type: ignore[arg-type]
     formulas = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
-    assert f'$R2="{RETIRED}"' in formulas
-    rule = next(r for cf in ws.conditional_formatting for r in cf.rules if r.formula[0] == f'$R2="{RETIRED}"')
+    status_letter = chr(ord("A") + L.column_index(L.TRACKING_COLUMNS, "status"))
+    assert f'${status_letter}2="{RETIRED}"' in formulas
+    rule = next(r for cf in ws.conditional_formatting for r in cf.rules if r.formula[0] == f'${status_letter}2="{RETIRED}"')
     assert rule.dxf.fill.fgColor.rgb.endswith("D9D9D9")
 
 
