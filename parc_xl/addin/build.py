@@ -286,15 +286,21 @@ def install(
             interpreter, temp, config_sheet.ansi_encoding(platform), short_path)
     except ValueError as exc:
         raise AddinError(str(exc)) from exc
-    if any(key == "TEMP DIR" and config_sheet.is_fallback_temp(value) for key, value in settings):
+    if dict(settings).get("TEMP DIR") == config_sheet.FALLBACK_TEMP:
         Path(config_sheet.FALLBACK_TEMP).mkdir(parents=True, exist_ok=True)
     xlstart = appdata / "Microsoft" / "Excel" / "XLSTART"
     xlstart.mkdir(parents=True, exist_ok=True)
     target = xlstart / "parc_xl.xlam"
     data = _repack(addin, extra={}, replace={config_sheet.SHEET_PART: config_sheet.sheet_xml(settings)})
     tmp_target = target.with_name(target.name + ".tmp")
-    tmp_target.write_bytes(data)
-    os.replace(tmp_target, target)
+    try:
+        tmp_target.write_bytes(data)
+        os.replace(tmp_target, target)
+    except PermissionError as exc:  # Windows: Excel holds the installed copy open
+        tmp_target.unlink(missing_ok=True)
+        raise AddinError(
+            f"Không ghi được {target}: Excel đang mở phần bổ trợ. Đóng hết cửa sổ Excel rồi chạy lại lệnh."
+        ) from exc
     python = dict(settings)["INTERPRETER_WIN"]
     return [
         f"Đã chép phần bổ trợ vào {target} (Excel tự mở khi khởi động).",

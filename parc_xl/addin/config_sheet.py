@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import PureWindowsPath
 from xml.sax.saxutils import escape
 
 SHEET_NAME = "parc_xl.conf"
@@ -134,6 +133,3 @@ def install_settings(
         notes.append(f"Thư mục tạm {temp} có dấu tiếng Việt: Excel sẽ ghi tệp tạm vào {temp_dir}.")
     return settings, notes
 
-
-def is_fallback_temp(path: str) -> bool:
-    return PureWindowsPath(path) == PureWindowsPath(FALLBACK_TEMP)

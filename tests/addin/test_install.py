@@ -103,3 +103,15 @@ def test_cli_build_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_cli_install_off_windows_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["addin", "install"]) == 2
     assert "chỉ chạy trên Windows" in capsys.readouterr().err
+
+
+def test_install_while_excel_holds_the_addin_says_to_close_excel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def locked(src: object, dst: object) -> None:
+        raise PermissionError(13, "The process cannot access the file")
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(b.AddinError, match="Excel đang mở phần bổ trợ. Đóng hết cửa sổ Excel"):
+        _install(tmp_path, interpreter=r"C:\\Python311\\pythonw.exe")
+    assert not (tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "parc_xl.xlam.tmp").exists()
