@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parc_xl.domain import deadlines
+from parc_xl.domain.deadline_describe import describe_vi
 from parc_xl.domain.models import Deadline
 from parc_xl.jobs._common import JobResult
 
@@ -18,7 +19,7 @@ class DeadlineResult(JobResult):
         return self.deadline.model_dump(mode="json")
 
     def summary_vi(self) -> str:
-        return "\n".join(deadlines.describe_vi(self.text, self.deadline, self.year))
+        return "\n".join(describe_vi(self.text, self.deadline, self.year))
 
 
 def run(text: str, year: int) -> DeadlineResult:
