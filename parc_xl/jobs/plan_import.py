@@ -134,7 +134,8 @@ def run(source: Path, year: int, output: Path, units: Path | None = None) -> Imp
 def _empty_group_problems(plan: Plan, registry: Registry, output: Path) -> list[Problem]:
     """One warning per group named in the plan that has no member, naming its tasks by
     STT: until the group is filled the tasks it leads belong to no one."""
-    from parc_xl.domain.units import commune_group, empty_groups
+    from parc_xl.domain.communes import commune_group
+    from parc_xl.domain.units import empty_groups
 
     def listed(stts: list[str]) -> str:
         return ", ".join(stts[:12]) + (f" và {len(stts) - 12} nhiệm vụ khác" if len(stts) > 12 else "")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from parc_xl.domain.models import Unit
 from parc_xl.domain.text import match_key
-from parc_xl.domain.units import commune_group, commune_units, split_commune_list
+from parc_xl.domain.communes import commune_group, commune_units, split_commune_list
 from parc_xl.errors import InputError
 from parc_xl.jobs._common import BACKUP_DIR, JobResult, ensure_writable
 

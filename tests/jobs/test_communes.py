@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parc_xl import cli  # noqa: E402
-from parc_xl.domain.units import commune_units, split_commune_list  # noqa: E402
+from parc_xl.domain.communes import commune_units, split_commune_list  # noqa: E402
 from parc_xl.io import master_layout as L  # noqa: E402
 from parc_xl.jobs import plan_import, units_registry  # noqa: E402
 from parc_xl.samples import SAMPLE_APPENDIX  # noqa: E402
