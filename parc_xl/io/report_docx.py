@@ -21,19 +21,11 @@ highlighted, so nothing of it can be signed unnoticed.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.table import Table, _Cell
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 from parc_xl.domain.models import Status
 from parc_xl.domain.periods import Period
@@ -47,11 +39,18 @@ from parc_xl.domain.report_content import (
 from parc_xl.domain.status import official_bucket
 from parc_xl.domain.summary import StatusSummary, percent_vi
 from parc_xl.domain.targets import format_number_vi
-from parc_xl.domain.text import ascii_fold, clean
+from parc_xl.domain.text import clean
+from parc_xl.io.decree30_docx import (
+    BODY_PT,
+    grid,
+    header_block,
+    new_document,
+    para,
+    placeholder,
+    signature_block,
+    symbol,
+)
 
-FONT = "Times New Roman"
-BODY_PT = 13
-TABLE_PT = 11
 # A signed report lists at most this many overdue rows (or tasks, when many units are
 # late) and target rows; the full lists are the master's sheets.
 DETAIL_ROWS = 60
@@ -64,139 +63,10 @@ _PERIOD_SUBJECT = {
     "Q3": "9 tháng năm {year}",
     "Y": "năm {year}",
 }
-_UBND = re.compile(r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s*", re.IGNORECASE)
 
 
 def period_subject(period: Period) -> str:
     return _PERIOD_SUBJECT[period.kind].format(year=period.year)
-
-
-def issuer_lines(issuer: str) -> tuple[str, str]:
-    """("ỦY BAN NHÂN DÂN", "HUYỆN HÓC MÔN") or ("", "SỞ NỘI VỤ"): (governing line, issuing body)."""
-    text = clean(issuer) or "Cơ quan ban hành"
-    m = _UBND.match(text)
-    if m:
-        rest = text[m.end():]
-        return "", ("ỦY BAN NHÂN DÂN\n" + rest.upper()).strip()
-    return "", text.upper()
-
-
-def symbol(issuer: str) -> str:
-    """Abbreviation for the số/ký hiệu: "UBND" for a People's Committee, else initials."""
-    text = clean(issuer)
-    if not text or _UBND.match(text):
-        return "UBND"
-    words = [w for w in re.split(r"[\s\-]+", ascii_fold(text)) if w and w[0].isalpha()]
-    return "".join(w[0].upper() for w in words)[:8] or "…"
-
-
-def _signature_title(issuer: str) -> list[str]:
-    if _UBND.match(clean(issuer)):
-        return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    if clean(issuer).lower().startswith("sở"):
-        return ["GIÁM ĐỐC"]
-    return ["THỦ TRƯỞNG CƠ QUAN"]
-
-
-# Advance widths of Times New Roman bold capitals, in em (≈ the font's metrics): enough
-# to choose the issuer column's width and size so that its name keeps to its lines.
-_SPACE_EM, _NARROW_EM, _WIDE_EM, _CAP_EM = 0.25, 0.39, 0.94, 0.72
-_PT_MM = 0.3528
-PAGE_TEXT_MM = 165  # A4 210 mm − left 30 − right 15
-
-
-def _line_mm(line: str, size_pt: float) -> float:
-    em = 0.0
-    for ch in line:
-        em += (_SPACE_EM if ch == " " else _NARROW_EM if ch in "IJ-.,()" else _WIDE_EM if ch in "MWƯỨỪỬỮỰ"
-               else _CAP_EM)
-    return em * size_pt * _PT_MM
-
-
-def issuer_layout(lines: list[str]) -> tuple[float, float]:
-    """(font size, left column width in mm) for the issuing body: 13 pt when its longest
-    line fits a column of at most 80 mm, else 12 pt (NĐ 30 allows 12–13), the column
-    just wide enough (2 mm cell margins each side)."""
-    for size in (13.0, 12.0):
-        need = max(_line_mm(x, size) for x in lines) + 6
-        if need <= 80:
-            return size, max(62.0, need)
-    return 12.0, 80.0
-
-
-def _no_borders(table: Table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
-
-
-def _para(container, text: str = "", *, bold: bool = False, italic: bool = False, size: float = BODY_PT,
-          align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False, space_after: float = 6):
-    p = container.add_paragraph()
-    if text:
-        run = p.add_run(text)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-    if align is not None:
-        p.alignment = align
-    pf = p.paragraph_format
-    pf.space_after, pf.space_before = Pt(space_after), Pt(0)
-    if indent:
-        pf.first_line_indent = Mm(10)
-    return p
-
-
-def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, size: float = BODY_PT,
-               align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER) -> None:
-    lines = text.split("\n")
-    p = cell.paragraphs[0]
-    for i, line in enumerate(lines):
-        if i:
-            p = cell.add_paragraph()
-        run = p.add_run(line)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-        p.alignment = align
-        p.paragraph_format.space_after = Pt(0)
-
-
-def _widths(table: Table, widths_mm: Sequence[float]) -> None:
-    """Fixed column widths (LibreOffice reads the grid, Word the cells: set both)."""
-    table.autofit = False
-    for i, w in enumerate(widths_mm):
-        table.columns[i].width = Mm(w)
-        for cell in table.columns[i].cells:
-            cell.width = Mm(w)
-
-
-def _grid(doc: Any, headers: list[str], rows: list[list[str]], widths_mm: Sequence[float],
-          left: Sequence[int] = (1,)) -> Table:
-    """A ruled table; columns in `left` are left-aligned (text), the others centred (figures).
-    Rows do not split over a page; the header row repeats on every page."""
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, h in enumerate(headers):
-        _cell_text(table.rows[0].cells[i], h, bold=True, size=TABLE_PT)
-    for values in rows:
-        row = table.add_row()
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        # python-docx's `row.cells` rebuilds the whole table grid on each call (quadratic:
-        # a large office's report never finished); the row's own <w:tc> are enough here.
-        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
-        for i, v in enumerate(values):
-            _cell_text(cells[i], v, size=TABLE_PT,
-                       align=WD_ALIGN_PARAGRAPH.LEFT if i in left else WD_ALIGN_PARAGRAPH.CENTER)
-    _widths(table, widths_mm)
-    # repeat the header row on every page
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-    _para(doc, "", space_after=4)
-    return table
 
 
 def _official(counts: dict[str, int]) -> dict[Status, int]:
@@ -237,30 +107,18 @@ def narrative(s: StatusSummary, issuer: str, year: int) -> list[str]:
     return out
 
 
-def _placeholder(container: Any, text: str) -> Any:
-    """Room for the office's own words: bracketed, italic, highlighted yellow."""
-    p = container.add_paragraph()
-    run = p.add_run(f"[{text}]")
-    run.italic, run.font.size = True, Pt(BODY_PT)
-    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    pf = p.paragraph_format
-    pf.first_line_indent, pf.space_after, pf.space_before = Mm(10), Pt(6), Pt(0)
-    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    return p
-
-
 def _quotes(doc: Any, groups: list[AreaQuotes], nothing: str) -> None:
     """The units' own words, by area then unit, quoted exactly."""
     if not groups:
-        _para(doc, nothing, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        para(doc, nothing, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         return
     for area in groups:
-        _para(doc, f"{area.area or 'Lĩnh vực chưa xác định'}:", bold=True, italic=True, indent=True, space_after=2)
+        para(doc, f"{area.area or 'Lĩnh vực chưa xác định'}:", bold=True, italic=True, indent=True, space_after=2)
         for unit in area.units:
             for q in unit.quotes:
                 # a quote with its own line breaks: justified lines before a break would stretch
                 align = WD_ALIGN_PARAGRAPH.LEFT if "\n" in q.text else WD_ALIGN_PARAGRAPH.JUSTIFY
-                p = _para(doc, "", indent=True, align=align, space_after=3)
+                p = para(doc, "", indent=True, align=align, space_after=3)
                 r = p.add_run(f"- {unit.unit_name} (nhiệm vụ {', '.join(q.tasks)}): ")
                 r.font.size = Pt(BODY_PT)
                 r = p.add_run(f"“{q.text}”")
@@ -290,102 +148,51 @@ def submission_sentences(c: ReportContent) -> list[str]:
     return out
 
 
-def _header(doc: Any) -> None:
-    """Page numbers: top margin, centred, from page 2 (NĐ 30)."""
-    sec = doc.sections[0]
-    sec.different_first_page_header_footer = True
-    p = sec.header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run()
-    run.font.size = Pt(BODY_PT)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-            run._r.append(el)
-        elif text:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-            run._r.append(el)
-        else:
-            t = OxmlElement("w:t")
-            t.text = "2"
-            run._r.append(t)
-
-
 def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str, year: int,
                  period: Period) -> None:
-    doc = Document()
-    sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.PORTRAIT
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
-    sec.header_distance = Mm(10)
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), FONT)
-    _header(doc)
+    doc = new_document()
+    header_block(doc, issuer, f"Số: …/BC-{symbol(issuer)}", f"……, ngày … tháng … năm {s.as_of.year}")
 
-    # Header block: issuing body | quốc hiệu, tiêu ngữ
-    head = doc.add_table(rows=2, cols=2)
-    _no_borders(head)
-    _, body = issuer_lines(issuer)
-    size, left_mm = issuer_layout(body.split("\n"))
-    _cell_text(head.cell(0, 0), body, bold=True, size=size)
-    _cell_text(head.cell(0, 1), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
-    p = head.cell(0, 1).add_paragraph()
-    r = p.add_run("Độc lập - Tự do - Hạnh phúc")
-    r.bold, r.font.size = True, Pt(13)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _cell_text(head.cell(1, 0), f"Số: …/BC-{symbol(issuer)}", size=13)
-    _cell_text(head.cell(1, 1), f"……, ngày … tháng … năm {s.as_of.year}", italic=True, size=13)
-    _widths(head, [left_mm, PAGE_TEXT_MM - left_mm])
-
-    _para(doc, "", space_after=6)
-    _para(doc, "BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, f"Kết quả thực hiện Kế hoạch cải cách hành chính {period_subject(period)}",
+    para(doc, "", space_after=6)
+    para(doc, "BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    para(doc, f"Kết quả thực hiện Kế hoạch cải cách hành chính {period_subject(period)}",
           bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
 
-    _para(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+    para(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
     for sentence in narrative(s, clean(issuer), year):
-        _para(doc, sentence, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        para(doc, sentence, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
-    _para(doc, "1. Tình hình các đơn vị gửi báo cáo", bold=True)
+    para(doc, "1. Tình hình các đơn vị gửi báo cáo", bold=True)
     for sentence in submission_sentences(c):
-        _para(doc, sentence, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        para(doc, sentence, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
     official = ["Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện trong hạn", "Quá hạn chưa hoàn thành"]
-    _para(doc, "2. Kết quả theo lĩnh vực (số nhiệm vụ)", bold=True)
+    para(doc, "2. Kết quả theo lĩnh vực (số nhiệm vụ)", bold=True)
     area_rows = []
     for i, (name, counts) in enumerate(s.by_area.items(), start=1):
         folded = _official(counts)
         area_rows.append([str(i), name or "(chưa xác định)", str(sum(counts.values()))]
                          + [str(v) for v in folded.values()])
     area_rows.append(["", "Tổng cộng", str(s.total_tasks)] + [str(v) for v in s.official.values()])
-    _grid(doc, ["STT", "Lĩnh vực", "Tổng số", *official], area_rows, [12, 53, 18, 20, 20, 21, 21])
+    grid(doc, ["STT", "Lĩnh vực", "Tổng số", *official], area_rows, [12, 53, 18, 20, 20, 21, 21])
 
-    _para(doc, "3. Kết quả theo đơn vị chủ trì (số lượt nhiệm vụ)", bold=True)
+    para(doc, "3. Kết quả theo đơn vị chủ trì (số lượt nhiệm vụ)", bold=True)
     unit_table = [[str(i), u.label, str(u.total)] + [str(u.counts[k]) for k in UNIT_COLUMNS]
                   for i, u in enumerate(c.units, start=1)]
-    _grid(doc, ["STT", "Đơn vị", "Tổng số", *official, NOT_REPORTED_COLUMN], unit_table,
+    grid(doc, ["STT", "Đơn vị", "Tổng số", *official, NOT_REPORTED_COLUMN], unit_table,
           [12, 45, 14, 19, 19, 19, 19, 18])
-    _para(doc, f"Cột «{NOT_REPORTED_COLUMN}»: nhiệm vụ chưa quá hạn mà đơn vị chưa báo cáo; nhiệm vụ đã quá hạn "
+    para(doc, f"Cột «{NOT_REPORTED_COLUMN}»: nhiệm vụ chưa quá hạn mà đơn vị chưa báo cáo; nhiệm vụ đã quá hạn "
           "được tính là quá hạn dù đơn vị có báo cáo hay không.", italic=True, size=11, space_after=8)
 
     def heading(key: str, task: str) -> str:
         return c.headings.get(key) or task
 
     overdue = [o for o in s.overdue if o.status is Status.OVERDUE]
-    _para(doc, f"4. Nhiệm vụ quá hạn chưa hoàn thành ({len(overdue)} lượt)", bold=True)
+    para(doc, f"4. Nhiệm vụ quá hạn chưa hoàn thành ({len(overdue)} lượt)", bold=True)
     if not overdue:
-        _para(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.", indent=True)
+        para(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.", indent=True)
     elif len(overdue) <= DETAIL_ROWS:
-        _grid(doc, ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Số ngày làm việc quá hạn"],
+        grid(doc, ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Số ngày làm việc quá hạn"],
               [[str(i), heading(o.key, o.task), o.unit_name or o.unit,
                 f"{o.due:%d/%m/%Y}" if o.due else "", str(o.days_overdue or "")]
                for i, o in enumerate(overdue, start=1)],
@@ -405,13 +212,13 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
             rows.append([str(i), heading(first.key, first.task), f"{len(group)}: {shown}",
                          f"{first.due:%d/%m/%Y}" if first.due else "",
                          str(max(o.days_overdue or 0 for o in group))])
-        _grid(doc, ["STT", "Nhiệm vụ", "Số đơn vị quá hạn", "Hạn", "Số ngày quá hạn nhiều nhất"], rows,
+        grid(doc, ["STT", "Nhiệm vụ", "Số đơn vị quá hạn", "Hạn", "Số ngày quá hạn nhiều nhất"], rows,
               [12, 62, 48, 22, 21], left=(1, 2))
         if len(grouped) > DETAIL_ROWS:
-            _para(doc, f"… và {len(grouped) - DETAIL_ROWS} nhiệm vụ khác; danh sách đầy đủ ở sheet «Quá hạn» "
+            para(doc, f"… và {len(grouped) - DETAIL_ROWS} nhiệm vụ khác; danh sách đầy đủ ở sheet «Quá hạn» "
                   "của sổ theo dõi.", indent=True)
 
-    _para(doc, "5. Kết quả thực hiện các chỉ tiêu", bold=True)
+    para(doc, "5. Kết quả thực hiện các chỉ tiêu", bold=True)
     if c.targets:
         rows = []
         for i, t in enumerate(c.targets[:TARGET_ROWS], start=1):
@@ -421,57 +228,36 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
                 lines.append(f"Chưa có số liệu: {t.without_figure}/{t.rows} đơn vị")
             verdict = t.verdict if t.verdict != NOT_JUDGED else "Chưa đủ số liệu" if t.units else "Chưa có số liệu"
             rows.append([str(i), t.heading, t.target, "\n".join(lines), verdict])
-        _grid(doc, ["STT", "Nhiệm vụ", "Chỉ tiêu", "Kết quả của đơn vị", "Đánh giá"], rows, [12, 53, 30, 50, 20],
+        grid(doc, ["STT", "Nhiệm vụ", "Chỉ tiêu", "Kết quả của đơn vị", "Đánh giá"], rows, [12, 53, 30, 50, 20],
               left=(1, 2, 3))
         if len(c.targets) > TARGET_ROWS:
-            _para(doc, f"… và {len(c.targets) - TARGET_ROWS} nhiệm vụ có chỉ tiêu khác; xem cột «Chỉ tiêu» "
+            para(doc, f"… và {len(c.targets) - TARGET_ROWS} nhiệm vụ có chỉ tiêu khác; xem cột «Chỉ tiêu» "
                   "của sheet «Theo dõi» trong sổ theo dõi.", indent=True)
     else:
-        _para(doc, "Kế hoạch không có chỉ tiêu định lượng.", indent=True)
+        para(doc, "Kế hoạch không có chỉ tiêu định lượng.", indent=True)
 
-    _para(doc, "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", bold=True)
-    _para(doc, "1. Khó khăn, vướng mắc các đơn vị nêu trong báo cáo (trích nguyên văn)", bold=True)
+    para(doc, "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", bold=True)
+    para(doc, "1. Khó khăn, vướng mắc các đơn vị nêu trong báo cáo (trích nguyên văn)", bold=True)
     _quotes(doc, c.difficulties, "Các đơn vị không nêu khó khăn, vướng mắc trong báo cáo kỳ này.")
-    _para(doc, "2. Tồn tại, hạn chế và nguyên nhân", bold=True)
-    _placeholder(doc, "Phần cơ quan soạn thảo viết: nhận xét tồn tại, hạn chế và nguyên nhân; "
+    para(doc, "2. Tồn tại, hạn chế và nguyên nhân", bold=True)
+    placeholder(doc, "Phần cơ quan soạn thảo viết: nhận xét tồn tại, hạn chế và nguyên nhân; "
                  "xóa dòng hướng dẫn này khi hoàn thiện.")
 
-    _para(doc, "III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI VÀ ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
-    _para(doc, "1. Nhiệm vụ trọng tâm thời gian tới", bold=True)
-    _placeholder(doc, "Phần cơ quan soạn thảo viết: các nhiệm vụ trọng tâm kỳ tới; "
+    para(doc, "III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI VÀ ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    para(doc, "1. Nhiệm vụ trọng tâm thời gian tới", bold=True)
+    placeholder(doc, "Phần cơ quan soạn thảo viết: các nhiệm vụ trọng tâm kỳ tới; "
                  "xóa dòng hướng dẫn này khi hoàn thiện.")
-    _para(doc, "2. Đề xuất, kiến nghị của các đơn vị (trích nguyên văn)", bold=True)
+    para(doc, "2. Đề xuất, kiến nghị của các đơn vị (trích nguyên văn)", bold=True)
     _quotes(doc, c.proposals, "Các đơn vị không có đề xuất, kiến nghị trong báo cáo kỳ này.")
-    last = [_para(doc, "3. Đề xuất, kiến nghị của cơ quan", bold=True),
-            _placeholder(doc, "Phần cơ quan soạn thảo viết: đề xuất, kiến nghị với cấp trên; "
+    last = [para(doc, "3. Đề xuất, kiến nghị của cơ quan", bold=True),
+            placeholder(doc, "Phần cơ quan soạn thảo viết: đề xuất, kiến nghị với cấp trên; "
                          "xóa dòng hướng dẫn này khi hoàn thiện."),
-            _para(doc, "", space_after=6)]
+            para(doc, "", space_after=6)]
     # The signature never stands alone on a page: the last lines of the body go with it.
     for p in last:
         p.paragraph_format.keep_with_next = True
 
     # Nơi nhận | signature
-    foot = doc.add_table(rows=1, cols=2)
-    _no_borders(foot)
-    foot.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    left, right = foot.cell(0, 0), foot.cell(0, 1)
-    _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
-    recipients: list[str | None] = [f"- {r.strip().rstrip(';')};" for r in c.recipients]
-    for line in recipients or [None]:
-        p = left.add_paragraph()
-        run = p.add_run(line or "- [Tên cơ quan nhận báo cáo];")
-        run.font.size = Pt(11)
-        if line is None:
-            run.italic, run.font.highlight_color = True, WD_COLOR_INDEX.YELLOW
-        p.paragraph_format.space_after = Pt(0)
-    p = left.add_paragraph()
-    run = p.add_run(f"- Lưu: VT, {symbol(issuer)}.")
-    run.font.size = Pt(11)
-    p.paragraph_format.space_after = Pt(0)
-    _cell_text(right, "\n".join(_signature_title(issuer)), bold=True, size=13)
-    p = right.add_paragraph()
-    run = p.add_run("(Ký, ghi rõ họ tên, đóng dấu)")
-    run.italic, run.font.size = True, Pt(13)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _widths(foot, [80, 85])
+    signature_block(doc, issuer, [f"- {r.strip().rstrip(';')};" for r in c.recipients],
+                    missing="- [Tên cơ quan nhận báo cáo];")
     doc.save(str(path))
