@@ -160,6 +160,12 @@ def _cmd_merge(a: argparse.Namespace) -> Any:
     return merge.run(Path(a.master), Path(a.inbox), a.period, as_of=a.as_of, partial=a.partial)
 
 
+def _cmd_remind(a: argparse.Namespace) -> Any:
+    from parc_xl.jobs import remind
+
+    return remind.run(Path(a.master), a.period, Path(a.output), as_of=a.as_of, due_soon=a.due_soon)
+
+
 def _cmd_status(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import status
 
@@ -308,6 +314,23 @@ def build_parser() -> _Parser:
     s.add_argument("--partial", action="store_true", help="nhận các dòng hợp lệ của tệp có lỗi")
     s.set_defaults(func=_cmd_merge)
 
+    s = sub.add_parser("remind", parents=[common], help="đôn đốc: văn bản và thư nháp cho đơn vị chậm, quá hạn",
+                       description="Tạo cho mỗi đơn vị chưa gửi báo cáo của kỳ, có nhiệm vụ quá hạn hoặc sắp đến hạn "
+                                   "một văn bản đôn đốc (Word .docx, thể thức Nghị định 30/2020/NĐ-CP: số văn bản để "
+                                   "trống, tô vàng để điền) và một thư nháp .eml gửi tới Thư điện tử của đơn vị, đính "
+                                   "kèm văn bản; thêm một bảng Excel liệt kê mọi văn bản. Chỉ đọc sổ theo dõi, không "
+                                   "ghi gì vào sổ.",
+                       epilog=_examples("parc-xl remind so_theo_doi.xlsx --period 2026-Q1 -o don_doc/",
+                                        "parc-xl remind so_theo_doi.xlsx --period 2026-Q1 --as-of 20/03/2026 "
+                                        "-o don_doc/"))
+    s.add_argument("master", metavar="SO_THEO_DOI.xlsx", help="sổ theo dõi")
+    s.add_argument("--period", required=True, metavar="KỲ", help=PERIOD_HELP)
+    s.add_argument("--as-of", type=_date, metavar="NGÀY", help="tính đến ngày (mặc định hôm nay); " + DATE_HELP)
+    s.add_argument("-o", "--output", required=True, metavar="THU_MUC", help="thư mục ghi văn bản và thư nháp")
+    s.add_argument("--due-soon", type=_days, default=10, metavar="SỐ_NGÀY",
+                   help="còn bao nhiêu ngày làm việc đến hạn thì là «Sắp đến hạn» (mặc định 10, như lệnh status)")
+    s.set_defaults(func=_cmd_remind)
+
     s = sub.add_parser("status", parents=[common], help="cập nhật trạng thái, màu, bảng tổng hợp",
                        description="Tính trạng thái từng dòng Theo dõi đến một ngày, tô màu, lập lại sheet Tổng hợp "
                                    "và Quá hạn. Ngày này được ghi vào sổ và lệnh report dùng lại.",
@@ -384,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             _emit({"error": {"code": "usage", "message": msg}})
         else:
             words = [w for w in argv if not w.startswith("-")][:2]
-            known = {"plan", "units", "validate", "merge", "status", "report", "deadline", "demo", "addin"}
+            known = {"plan", "units", "validate", "merge", "remind", "status", "report", "deadline", "demo", "addin"}
             cmd = "" if not words or words[0] not in known else (
                 " ".join(words) if words[0] in ("plan", "units", "addin") else words[0])
             sys.stderr.write(msg + f"\nXem hướng dẫn: parc-xl {cmd + ' ' if cmd else ''}--help\n")

@@ -38,3 +38,26 @@ def unit_form_mail(unit_name: str, period_label: str, deadline: dt.date, file_na
         "Trân trọng."
     )
     return subject, body
+
+
+def reminder_mail(unit_name: str, issuer: str, period_label: str, plan_year: int, letter_name: str,
+                  overdue: int, due_soon: int, missing_deadline: dt.date | None) -> tuple[str, str]:
+    """(subject, body) of the draft that sends a unit its reminder letter (đôn đốc)."""
+    subject = f"Đôn đốc thực hiện nhiệm vụ CCHC năm {plan_year} — {period_label}"
+    points = []
+    if missing_deadline is not None:
+        points.append(f"- gửi báo cáo {period_label} (hạn gửi ngày {missing_deadline:%d/%m/%Y});")
+    if overdue:
+        points.append(f"- hoàn thành {overdue} nhiệm vụ đã quá hạn;")
+    if due_soon:
+        points.append(f"- hoàn thành đúng hạn {due_soon} nhiệm vụ sắp đến hạn;")
+    body = (
+        f"Kính gửi: {unit_name},\n\n"
+        f"{issuer or 'Văn phòng'} gửi kèm thư này văn bản {letter_name} đôn đốc thực hiện nhiệm vụ cải cách "
+        f"hành chính năm {plan_year}, kỳ {period_label}. Đề nghị đơn vị:\n"
+        + "\n".join(points) + "\n\n"
+        "Danh sách nhiệm vụ (số thứ tự, thời hạn, số ngày quá hạn) ở văn bản đính kèm. Kết quả đề nghị "
+        "cập nhật vào tệp mẫu báo cáo của kỳ và gửi lại bằng cách trả lời thư này.\n\n"
+        "Trân trọng."
+    )
+    return subject, body

@@ -147,6 +147,8 @@ CATALOGUE: dict[str, ProblemType] = {
     "amend-task-dropped": _T("Nhiệm vụ đã bãi bỏ"),
     "amend-task-changed": _T("Nhiệm vụ đã được sửa đổi"),
     "carry-over-year": _T("Sổ năm mới không sau sổ năm cũ"),
+    # --- chasing units (jobs/remind.py) ---
+    "remind-unit-no-tasks": _T("Đơn vị không có nhiệm vụ"),
     # --- the office's own sheets (io/registry.py, io/calendar_sheets.py) ---
     "registry-code-missing": _T("Thiếu mã"),
     "registry-code-invalid": _T("Mã không hợp lệ"),

@@ -84,7 +84,7 @@ def report_as_of(period: Period, stored: dt.date | None, today: dt.date | None =
     return default_as_of(period, today), "cut-off"
 
 
-def _when(v: Any) -> dt.datetime | None:
+def received_time(v: Any) -> dt.datetime | None:
     if isinstance(v, dt.datetime):
         return v
     if isinstance(v, dt.date):
@@ -106,7 +106,7 @@ def build_content(data: Any, outcomes: list[RowOutcome], period: Period,
     tasks = {t.key: t for t in plan.tasks}
     names = {u.code: u.name for u in registry.units}
     expected = [(code, names.get(code, code)) for code in units_with_tasks(plan, registry)]
-    subs = [Submission(unit=str(r.get("unit") or ""), received_at=_when(r.get("received_at")),
+    subs = [Submission(unit=str(r.get("unit") or ""), received_at=received_time(r.get("received_at")),
                        accepted=str(r.get("outcome") or "") in (ACCEPTED, PARTIAL),
                        on_time={ON_TIME: True, LATE: False}.get(str(r.get("on_time") or "")))
             for r in data.submissions if str(r.get("period") or "") == period.code]
