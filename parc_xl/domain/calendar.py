@@ -27,8 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-import holidays
-
 ONE_DAY = dt.timedelta(days=1)
 
 # Government-announced swaps: year → (extra days off, Saturdays worked). Sources above.
@@ -85,6 +83,8 @@ class WorkCalendar:
         """(public days off, weekend days worked) of one year, before office overrides."""
         cached = self._years.get(year)
         if cached is None:
+            import holidays  # ~0.1 s to import: only when a working day is computed
+
             vn = holidays.country_holidays("VN", years=year)
             off = set(vn.keys())
             work = {d for d in getattr(vn, "weekend_workdays", ()) if d.year == year}

@@ -30,8 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import parc_xl
-from parc_xl.domain.calendar import parse_user_date
-from parc_xl.domain.periods import working_period
 from parc_xl.errors import ParcError
 from parc_xl.excel.bridge import Bridge
 from parc_xl.io import master_layout as layout
@@ -51,7 +49,7 @@ class Cancelled(Exception):
 
 
 def ask_period(bridge: Bridge, today: dt.date) -> str:
-    from parc_xl.domain.periods import Period
+    from parc_xl.domain.periods import Period, working_period
 
     prompt = (
         "Kỳ báo cáo (ví dụ 2024-Q1 = quý I, 2024-H1 = 6 tháng, 2024-Q3 = 9 tháng, "
@@ -71,6 +69,8 @@ def ask_period(bridge: Bridge, today: dt.date) -> str:
 
 
 def ask_date(bridge: Bridge, prompt: str, today: dt.date) -> dt.date:
+    from parc_xl.domain.calendar import parse_user_date
+
     default = today.strftime("%d/%m/%Y")
     for _ in range(MAX_ASKS):
         answer = bridge.ask(prompt, default)

@@ -16,10 +16,7 @@ from pathlib import Path
 from parc_xl.domain.models import Plan
 from parc_xl.domain.problems import Problem, error
 from parc_xl.errors import InputError
-from parc_xl.io.plan_docx import read_docx
-from parc_xl.io.plan_pdf import read_pdf
 from parc_xl.io.plan_text import decode_text, read_text
-from parc_xl.io.plan_xlsx import read_xlsx
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -88,10 +85,17 @@ def read_appendix(path: Path, year: int) -> tuple[Plan, list[Problem]]:
     """The plan in `path` and the problems found; `InputError` if the file is unusable."""
     path = Path(path)
     kind = sniff(path)
+    # each reader (python-docx, openpyxl, the PDF reader) is imported only for its kind
     if kind == "docx":
+        from parc_xl.io.plan_docx import read_docx
+
         return read_docx(path, year)
     if kind == "xlsx":
+        from parc_xl.io.plan_xlsx import read_xlsx
+
         return read_xlsx(path, year)
     if kind == "pdf":
+        from parc_xl.io.plan_pdf import read_pdf
+
         return read_pdf(path, year)
     return read_text(path, year)

@@ -33,7 +33,6 @@ from parc_xl.io.master_lock import save_guarded
 from parc_xl.io.ooxml import XlsxPackage, col_letter
 from parc_xl.io.safe_copy import copy_atomically, sha256_of
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
-from parc_xl.jobs.plan_amend import honour_old_form
 from parc_xl.jobs.validate import check_file
 
 ACCEPTED = "Chấp nhận"
@@ -473,6 +472,7 @@ def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: 
            partial: bool, keys_of_unit: dict[str, set[str]], fingerprint: str) -> _Pending:
     """Validate one file and decide which of its rows may be applied."""
     from parc_xl.io.master import MAC_KEY
+    from parc_xl.jobs.plan_amend import honour_old_form  # not imported by the ribbon click
 
     report = check_file(path, md.plan, md.registry, min(today, received.date()), fingerprint=fingerprint,
                         mac_key=md.meta.get(MAC_KEY) or None)

@@ -133,12 +133,12 @@ def test_a_day_cannot_be_both() -> None:
 
 def test_announced_swaps_hold_without_the_package_knowing_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """Older `holidays` releases (the floor is 0.50) lack the swaps: our table fills them in."""
-    import parc_xl.domain.calendar as calendar_module
+    import holidays  # parc_xl.domain.calendar imports it when a year is first needed
 
     def bare(country: str, years: int) -> dict[dt.date, str]:
         return {D(years, 1, 1): "Tết Dương lịch"}
 
-    monkeypatch.setattr(calendar_module.holidays, "country_holidays", bare)
+    monkeypatch.setattr(holidays, "country_holidays", bare)
     cal = WorkCalendar()
     assert not cal.is_working_day(D(2024, 4, 29))
     assert cal.is_working_day(D(2024, 5, 4))
