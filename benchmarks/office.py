@@ -508,28 +508,43 @@ def cache_key(spec: OfficeSpec) -> str:
     return h.hexdigest()[:12]
 
 
-def build_office(spec: OfficeSpec, *, returns: bool = True, fresh: bool = False,
-                 log: Any = print) -> Office:
+def cached_stages(spec: OfficeSpec) -> set[str]:
+    """Which parts of this office the cache already holds: master, blank, inbox."""
+    root = CACHE / f"{spec.label}-{cache_key(spec)}"
+    out = set()
+    if (root / ".done").exists() or (root / ".master-done").exists():
+        out.add("master")
+    if (root / ".done").exists():
+        out.add("blank")
+    if (root / f"inbox-v{FILL_VERSION}" / ".done").exists():
+        out.add("inbox")
+    return out
+
+
+def build_office(spec: OfficeSpec, *, returns: bool = True, blanks: bool = True,
+                 fresh: bool = False, log: Any = print) -> Office:
     """Generate (or reuse from the cache) the office: plan, registry, master, returns.
 
     Cached under `benchmarks/.cache/<units>x<rows>-<key>/` (see `cache_key`), shared by
-    every load that needs the same office: `master.xlsx`, `blank/` (as generated) and
-    `inbox-v<FILL_VERSION>/` (as filled). `returns=False` stops before filling. Steps
-    whose job module does not exist yet are skipped and noted in `office.notes`.
+    every load that needs the same office: `master.xlsx` (marker `.master-done`),
+    `blank/` as generated (marker `.done`) and `inbox-v<FILL_VERSION>/` as filled.
+    `blanks=False` stops after the import (the status-200k load needs only the master),
+    `returns=False` before filling. Steps whose job module does not exist yet are
+    skipped and noted in `office.notes`.
     """
     root = CACHE / f"{spec.label}-{cache_key(spec)}"
     office = Office(spec, root, root / "ke_hoach.txt", root / "don_vi.xlsx")
-    base_done = root / ".done"
+    base_done, master_done = root / ".done", root / ".master-done"
     if fresh and root.exists():
         shutil.rmtree(root)
-    if not base_done.exists():
+    if not base_done.exists() and not master_done.exists():
         if root.exists():  # an unfinished build
             shutil.rmtree(root)
         root.mkdir(parents=True)
         write_plan_text(spec, office.plan)
         write_registry(spec, office.registry)
         try:
-            from parc_xl.jobs import plan_import, units_generate
+            from parc_xl.jobs import plan_import
         except ImportError as e:
             office.notes.append(f"job missing: {e}")
             return office
@@ -539,17 +554,26 @@ def build_office(spec: OfficeSpec, *, returns: bool = True, fresh: bool = False,
         except Exception as e:  # noqa: BLE001 - reported by run.py, never a crash
             office.notes.append(f"plan_import failed: {type(e).__name__}: {e}")
             return office
+        master_done.write_text("ok\n")
+    office.master = root / "master.xlsx"
+    office.submission_deadline = read_submission_deadline(office.master, spec.period)
+    if not blanks:
+        return office
+    if not base_done.exists():
+        try:
+            from parc_xl.jobs import units_generate
+        except ImportError as e:
+            office.notes.append(f"job missing: {e}")
+            return office
         log(f"[office] generating {spec.units} unit workbooks …")
+        shutil.rmtree(root / "blank", ignore_errors=True)
         try:
             units_generate.run(root / "master.xlsx", spec.period, root / "blank")
         except Exception as e:  # noqa: BLE001
             office.notes.append(f"units_generate failed: {type(e).__name__}: {e}")
-            office.master = root / "master.xlsx"
             return office
         base_done.write_text("ok\n")
-    office.master = root / "master.xlsx"
     office.blank_dir = root / "blank"
-    office.submission_deadline = read_submission_deadline(office.master, spec.period)
     if not returns:
         return office
     inbox = root / f"inbox-v{FILL_VERSION}"
