@@ -39,7 +39,6 @@ DEFAULT_OUTPUT = REPO_ROOT / "workbooks" / "parc_xl.xlam"
 
 PROJECT_NAME = "parc_xl"  # xlwings custom add-in: its settings sheet is "parc_xl.conf" (config_sheet)
 PRIVATE_MODULE = "Option Private Module"
-XLWINGS_MODULE = "xlwings"  # module name the xlwings VBA code expects for itself
 RIBBON_PART = "customUI/customUI14.xml"
 RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"

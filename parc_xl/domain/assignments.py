@@ -13,7 +13,6 @@ from parc_xl.domain import targets
 
 ROLE_LEAD = "Chủ trì"  # must report
 ROLE_COORD = "Phối hợp"  # may report
-ROLES = (ROLE_LEAD, ROLE_COORD)
 
 
 def unit_tasks(plan: Plan, registry: Registry, unit_code: str) -> list[tuple[Task, str]]:

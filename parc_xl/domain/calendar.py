@@ -95,10 +95,6 @@ class WorkCalendar:
             self._years[year] = cached
         return cached
 
-    def is_holiday(self, day: dt.date) -> bool:
-        """A public holiday or announced day off (weekends and office overrides aside)."""
-        return day in self._year(day.year)[0]
-
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.extra_working_days:
             return True

@@ -262,12 +262,6 @@ class ReportedRow(BaseModel):
     proposals: str = ""
     cells: dict[str, str] = Field(default_factory=dict)
 
-    def is_empty(self) -> bool:
-        return (
-            self.progress is None and self.completed_on is None and self.figure is None
-            and not (self.evidence or self.difficulties or self.proposals)
-        )
-
 
 FIELD_LABELS = {
     "progress": "Tiến độ",

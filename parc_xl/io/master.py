@@ -135,8 +135,6 @@ def _text(v: Any) -> str:
         if _NEEDS_CLEAN.search(v) is None and unicodedata.is_normalized("NFC", v):
             return v.strip()
         return clean(v, keep_newlines=True)
-    if v is None:
-        return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, (dt.date, dt.datetime)):
