@@ -5,10 +5,10 @@ The reading itself is `deadlines.parse`; this module only says it.
 
 from __future__ import annotations
 
-from parc_xl.domain.deadline_scan import date_vi
 from parc_xl.domain.deadline_vocabulary import RECURRENCE_MONTHS
 from parc_xl.domain.deadlines import recurring_instances
 from parc_xl.domain.models import Deadline, DeadlineKind, Recurrence
+from parc_xl.domain.text import date_vi
 
 KIND_VI: dict[DeadlineKind, str] = {
     DeadlineKind.DATE: "có hạn cụ thể",

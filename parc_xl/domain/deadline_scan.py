@@ -28,6 +28,7 @@ from parc_xl.domain.deadline_vocabulary import (
     YEAR_SUFFIX,
 )
 from parc_xl.domain.models import Recurrence
+from parc_xl.domain.text import date_vi
 
 
 # --------------------------------------------------------------------------- helpers
@@ -59,10 +60,6 @@ def on_day(year: int, month: int, day: int | None) -> dt.date:
 
 def quarter_end(year: int, quarter: int) -> dt.date:
     return month_end(year, quarter * 3)
-
-
-def date_vi(d: dt.date) -> str:
-    return f"{d:%d/%m/%Y}"
 
 
 def _qnum(token: str) -> int:

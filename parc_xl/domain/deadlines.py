@@ -88,7 +88,6 @@ from dataclasses import dataclass, field
 
 from parc_xl.domain.deadline_scan import (
     Scan,
-    date_vi,
     fold,
     leftover_timeish,
     month_end,
@@ -118,7 +117,7 @@ from parc_xl.domain.deadline_vocabulary import (
 )
 from parc_xl.domain.models import Deadline, DeadlineKind, Milestone, Recurrence
 from parc_xl.domain.periods import Period
-from parc_xl.domain.text import clean, modern_tones
+from parc_xl.domain.text import clean, date_vi, modern_tones
 
 # --------------------------------------------------------------------------- milestones
 _SEPARATOR = re.compile(r"(?:^|\s)[-–•+*]\s|[.;]\s|[.;]$|\n|^[-–•+*]")

@@ -9,10 +9,13 @@ Three levels, each built on the one before:
   ("hoá" → "hóa", "thuỷ" → "thủy"), punctuation around words folded to spaces.
 - `ascii_fold`: for tolerant matching of input typed without diacritics
   ("hoan thanh" ~ "hoàn thành"); "đ" becomes "d".
+
+And `date_vi`, the one way a date is written for a clerk: day first, "dd/mm/yyyy".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -103,3 +106,9 @@ def ascii_fold(text: object) -> str:
     s = match_key(text).replace("đ", "d")
     s = unicodedata.normalize("NFD", s)
     return "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
+
+
+def date_vi(d: dt.date) -> str:
+    """"05/03/2026": how every message, cell and report writes a date (a datetime's time
+    is left out)."""
+    return f"{d:%d/%m/%Y}"

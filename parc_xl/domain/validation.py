@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field
 from parc_xl.domain.formulas import looks_like_formula
 from parc_xl.domain.models import Progress
 from parc_xl.domain.problems import Problem, Where, error, warning
-from parc_xl.domain.text import ascii_fold, clean
+from parc_xl.domain.text import ascii_fold, clean, date_vi
 
 # Fill fields of the unit workbook, in sheet order (same ids as master_layout.REPORTED_FIELDS).
 FILL_FIELDS = ("progress", "completed_on", "evidence", "figure", "difficulties", "proposals")
@@ -85,10 +85,6 @@ _SERIAL_1904_OFFSET = 1462  # days from 30/12/1899 to 01/01/1904: serial 0 of th
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050  # 01/01/1990 .. 31/12/2099
 
 
-def fmt_date(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
 def fmt_number(x: float) -> str:
     """Vietnamese display: decimal comma, no trailing zeros."""
     s = f"{x:.4f}".rstrip("0").rstrip(".")
@@ -99,7 +95,7 @@ def _shown(value: object) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
-        return fmt_date(value)
+        return date_vi(value)
     if isinstance(value, float):
         return fmt_number(value)
     return str(value)
@@ -343,23 +339,23 @@ def check_row(
             if as_of is not None and d > as_of:
                 problems.append(error(
                     "date-in-future",
-                    f"{at('completed_on')}: ngày {fmt_date(d)} sau ngày kiểm tra {fmt_date(as_of)}; "
+                    f"{at('completed_on')}: ngày {date_vi(d)} sau ngày kiểm tra {date_vi(as_of)}; "
                     "ngày hoàn thành không thể ở tương lai.",
-                    value=fmt_date(d), **where("completed_on"),
+                    value=date_vi(d), **where("completed_on"),
                 ))
             if d < dt.date(plan_year - 1, 12, 15):
                 problems.append(error(
                     "date-before-plan-year",
-                    f"{at('completed_on')}: ngày {fmt_date(d)} trước năm của kế hoạch ({plan_year}); "
+                    f"{at('completed_on')}: ngày {date_vi(d)} trước năm của kế hoạch ({plan_year}); "
                     "hãy kiểm tra lại năm.",
-                    value=fmt_date(d), **where("completed_on"),
+                    value=date_vi(d), **where("completed_on"),
                 ))
             elif d.year < plan_year:
                 problems.append(warning(
                     "date-before-plan-year",
-                    f"{at('completed_on')}: ngày {fmt_date(d)} thuộc năm {d.year}, trước năm của kế hoạch "
+                    f"{at('completed_on')}: ngày {date_vi(d)} thuộc năm {d.year}, trước năm của kế hoạch "
                     f"({plan_year}) nhưng trong kỳ số liệu quý I; đã chấp nhận.",
-                    value=fmt_date(d), **where("completed_on"),
+                    value=date_vi(d), **where("completed_on"),
                 ))
 
     # Text fields

@@ -23,6 +23,7 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.formulas import looks_like_formula
 from parc_xl.domain.models import Plan, Registry, Task
 from parc_xl.domain.periods import PeriodSchedule
+from parc_xl.domain.text import date_vi
 from parc_xl.io import master_layout as L
 from parc_xl.io.master import MAC_KEY, TEMPLATE_VERSION, new_mac_key
 from parc_xl.io.master_layout import Column
@@ -125,7 +126,7 @@ def _cell_value(value: Any) -> Any:
     """What a cell can hold: dates before 1900-03-01 as day-first text, text at most
     `MAX_CELL_CHARS` (callers that must keep the whole text use `split_long_texts`)."""
     if isinstance(value, dt.date) and (value.date() if isinstance(value, dt.datetime) else value) < FIRST_SAFE_DATE:
-        return value.strftime("%d/%m/%Y")
+        return date_vi(value)
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
         return value[: MAX_CELL_CHARS - len(LONG_TEXT_MARK)] + LONG_TEXT_MARK
     return value

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from parc_xl.domain.appendix import RawRow, assemble, find_header, guess_issuer, guess_title, join_lines
 from parc_xl.domain.models import Plan
 from parc_xl.domain.problems import Problem, error
+from parc_xl.domain.text import date_vi
 from parc_xl.errors import InputError
 
 _HEADER_SEARCH_ROWS = 30
@@ -33,10 +34,8 @@ def _text(value: object) -> str:
         return "x" if value else ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):  # a datetime too: the time of a date cell is not shown
+        return date_vi(value)
     s = str(value)
     return join_lines(s.split("\n")) if "\n" in s else s
 
