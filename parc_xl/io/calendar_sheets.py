@@ -25,7 +25,6 @@ from parc_xl.domain.calendar import KIND_DAY_OFF, KIND_WORKING_DAY, WorkCalendar
 from parc_xl.domain.periods import Period, PeriodSchedule, all_periods
 from parc_xl.domain.problems import Problem, error, warning
 from parc_xl.domain.text import ascii_fold, clean, match_key
-from parc_xl.errors import InputError
 from parc_xl.io.master_layout import (
     CALENDAR_COLUMNS,
     PERIOD_COLUMNS,
@@ -203,11 +202,10 @@ def read_schedule(book: CalamineWorkbook, year: int | None = None,
 def read_calendar_sheets(path: Path | str, year: int | None = None
                          ) -> tuple[WorkCalendar, PeriodSchedule, list[Problem]]:
     """Both sheets of a master workbook; raises InputError when the file cannot be read."""
+    from parc_xl.io.workbook_values import open_values
+
     path = Path(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types
-        raise InputError(f"Không đọc được tệp {path.name}: {exc}") from exc
+    book = open_values(path)
     calendar, cal_problems = read_calendar(book, path.name)
     schedule, period_problems = read_schedule(book, year, path.name)
     return calendar, schedule, cal_problems + period_problems

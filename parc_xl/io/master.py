@@ -30,6 +30,7 @@ from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.calendar_sheets import to_date
 from parc_xl.io.master_layout import Column
+from parc_xl.io.workbook_values import open_values
 
 TEMPLATE_VERSION = "1"
 #: Row of the master's very hidden `_parc_xl` sheet holding the secret that signs unit
@@ -200,15 +201,6 @@ def sheet_records(book: CalamineWorkbook, sheet: str, columns: list[Column],
     return out
 
 
-def open_book(path: Path) -> CalamineWorkbook:
-    if not path.exists():
-        raise InputError(f"Không tìm thấy tệp sổ theo dõi: {path}")
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types
-        raise InputError(f"Tệp {path.name} không phải là sổ theo dõi Excel (.xlsx) đọc được: {exc}") from exc
-
-
 def read_master(path: Path, *, tracking: bool = True) -> MasterData:
     """Read the master's values (calamine). Raises InputError when it is not a master.
 
@@ -217,7 +209,7 @@ def read_master(path: Path, *, tracking: bool = True) -> MasterData:
     from parc_xl.io.calendar_sheets import read_calendar, read_schedule
     from parc_xl.io.registry import read_registry
 
-    book = open_book(path)
+    book = open_values(path, "sổ theo dõi")
     names = set(book.sheet_names)
     absent = [s for s in (L.SHEET_META, L.SHEET_PLAN, L.SHEET_TRACKING) if s not in names]
     if absent:

@@ -37,21 +37,11 @@ def _split_list(value: str) -> list[str]:
 
 
 def _open_sheets(path: Path, book: Any = None) -> dict[str, list[list[Any]]]:
-    from python_calamine import CalamineWorkbook, PasswordError
+    from parc_xl.io.workbook_values import open_values
 
     if book is not None:  # the caller has the workbook open already (read_master)
         return _registry_sheets(book, path)
-    if not path.is_file():
-        raise InputError(f"Không tìm thấy tệp danh mục đơn vị: {path}")
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except PasswordError as exc:
-        raise InputError(f"Tệp {path.name} có mật khẩu; hãy bỏ mật khẩu rồi chạy lại.") from exc
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise InputError(
-            f"Không đọc được tệp {path.name}: đây không phải sổ Excel (.xlsx) hoặc tệp đã bị hỏng."
-        ) from exc
-    return _registry_sheets(wb, path)
+    return _registry_sheets(open_values(path, "danh mục đơn vị"), path)
 
 
 def _registry_sheets(wb: Any, path: Path) -> dict[str, list[list[Any]]]:
