@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 TMP_PREFIX = ".~parc_tmp."
@@ -29,6 +30,40 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode `path` should get: its current mode when it exists, else what the umask
+    gives a new file (mkstemp makes 0600, which hid the master from colleagues)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def replace_whole(target: Path, write: Callable[[Path], None], *, prefix: str, suffix: str = "") -> None:
+    """Call `write(tmp)` on a temporary file beside `target` (named `prefix`…`suffix`, so
+    a killed writer's leftover is recognised), fsync it, give it `target`'s permissions
+    (the umask's for a new file), `os.replace` it onto `target`, fsync the folder. On any
+    failure `target` is as it was and the temporary file is gone. The one atomic writer:
+    the import's new master and every package save (`io/ooxml/zipio.write_atomically`)."""
+    target = Path(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        mode = _new_file_mode(target)
+        write(tmp)
+        os.chmod(tmp, mode)
+        with tmp.open("r+b") as f:  # a write handle: Windows flushes only those (_commit)
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
 
 
 def copy_atomically(src: Path, dest: Path) -> Path:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,9 +9,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from parc_xl.domain.problems import Problem, Severity
-from parc_xl.errors import MasterBusyError
 
-from parc_xl.io.safe_copy import ARCHIVE_DIR, BACKUP_DIR
+from parc_xl.io.safe_copy import ARCHIVE_DIR, BACKUP_DIR, TMP_PREFIX, replace_whole
 
 __all__ = ["ARCHIVE_DIR", "BACKUP_DIR", "JobResult", "backup", "ensure_writable", "write_atomically"]
 
@@ -44,18 +41,11 @@ class JobResult(BaseModel):
 
 def ensure_writable(path: Path) -> None:
     """Refuse before any work when the master is open (Excel's or LibreOffice's lock file)
-    or cannot be written; nothing is touched."""
-    from parc_xl.io.master_lock import office_lock_message
-    from parc_xl.io.ooxml import xlsx_lock_file
+    or cannot be written; nothing is touched. The same check the package layer makes
+    before it saves (`io.ooxml.zipio.check_writable`), made early."""
+    from parc_xl.io.ooxml.zipio import check_writable
 
-    lock = xlsx_lock_file(path)
-    if lock is not None:  # the message names the program (Excel or LibreOffice) from its lock file
-        raise MasterBusyError(office_lock_message(path, lock))
-    target_dir = path.parent if path.parent != Path("") else Path(".")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise MasterBusyError(f"Không có quyền ghi tệp {path.name} (tệp chỉ đọc hoặc bị khóa).")
-    if not os.access(target_dir, os.W_OK):
-        raise MasterBusyError(f"Không có quyền ghi vào thư mục {target_dir}.")
+    check_writable(Path(path))
 
 
 def backup(path: Path) -> Path | None:
@@ -65,30 +55,7 @@ def backup(path: Path) -> Path | None:
     return backup_copy(path, path.parent / BACKUP_DIR) if path.exists() else None
 
 
-def _default_mode(path: Path) -> int:
-    """The mode `path` should get: its current mode when it exists, else what the folder's
-    umask gives a new file (mkstemp makes 0600, which hid the master from colleagues)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(tmp)` then replace `path` by it; on any failure `path` is untouched.
-    The result keeps the old file's permissions, or the umask's for a new file."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".~parc_tmp.{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        mode = _default_mode(path)
-        write(tmp)
-        os.chmod(tmp, mode)
-        with tmp.open("rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Call `write(tmp)` then replace `path` by it; on any failure `path` is untouched
+    (`io.safe_copy.replace_whole`; the leftover of a killed import is `.~parc_tmp.<name>.*`)."""
+    replace_whole(path, write, prefix=f"{TMP_PREFIX}{path.name}.", suffix=path.suffix)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import struct
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -194,46 +192,24 @@ def check_writable(target: Path) -> None:
 
 
 def write_atomically(target: Path, entries: list[_Entry], backup_dir: Path | None) -> Path | None:
-    """Write `entries` as a zip to `target` atomically (temporary file in the same folder,
-    fsync, `os.replace`, folder fsync); with `backup_dir` the current file is first copied
-    there and that copy's path returned. Any failure before the rename leaves `target` as it was."""
-    folder = target.parent
+    """Write `entries` as a zip to `target` atomically (`io.safe_copy.replace_whole`:
+    temporary `.<stem>.*.tmp` in the same folder, fsync, `os.replace`, folder fsync); with
+    `backup_dir` the current file is first copied there and that copy's path returned. Any
+    failure before the rename leaves `target` as it was."""
+    from parc_xl.io.safe_copy import replace_whole
+
     backup: Path | None = None
     if backup_dir is not None and target.exists():
         backup = backup_copy(target, Path(backup_dir))
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=folder)
-    except PermissionError:
-        raise MasterBusyError(
-            f"Không ghi được tệp {target.name}: thư mục đang chỉ đọc. Chưa ghi gì."
-        ) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
             _write_zip(fh, entries)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if target.exists():
-            shutil.copymode(target, tmp)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+
+    try:
+        replace_whole(target, write, prefix=f".{target.stem}.", suffix=".tmp")
     except PermissionError:
-        tmp.unlink(missing_ok=True)
         raise MasterBusyError(
             f"Không ghi được tệp {target.name} (đang bị khóa hoặc chỉ đọc). Chưa ghi gì."
         ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
     return backup
