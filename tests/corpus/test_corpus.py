@@ -7,9 +7,11 @@ of .ci/run). Files run in a pool of worker processes, each file with a time limi
 worker that dies or hangs is a failure of that file, never of the run. The terminal
 summary prints the figures: files written and re-read, refused, slowest, total time.
 
-Known package-layer bugs are xfail(strict=True) with their entry in /work/h11_findings.md
-(the package layer is owned by another helper; a fixed bug turns its xfail into a
-failure, so the list here has to follow the fix).
+Every file passes: a package-layer bug found here gets a focused test in tests/io/ (built
+without the corpus) and its fix; a file is never marked as an expected failure. The cases
+found so far and where they are tested: tests/io/test_ooxml_damaged.py (a DTD in any part,
+a damaged zip entry, cell formats in mc:AlternateContent, no styles part) and
+tests/io/test_ooxml_excel_xml.py (the byte-level paths on Excel's spellings of a sheet).
 """
 
 from __future__ import annotations
@@ -35,15 +37,6 @@ CORPUS = Path(os.environ.get("PARC_XL_CORPUS", Path(__file__).resolve().parents[
 REFUSE_WITHIN = 10.0  # seconds: a hostile package is refused quickly
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
-# file (relative to the corpus) -> finding number in /work/h11_findings.md
-FINDINGS: dict[str, int] = {
-    "poi/style-alternate-content.xlsx": 2,
-    "poi/poc-xmlbomb.xlsx": 6,
-    "poi/poc-xmlbomb-empty.xlsx": 6,
-    "poi/54764.xlsx": 6,
-    "poi/clusterfuzz-testcase-minimized-POIXSSFFuzzer-5937385319563264.xlsx": 7,
-}
-
 STATS: dict[str, Any] = {}
 
 
@@ -52,13 +45,6 @@ def _files() -> list[str]:
         return []
     with open(CORPUS / "MANIFEST.tsv", encoding="utf-8") as fh:
         return [row["file"] for row in csv.DictReader(fh, delimiter="\t")]
-
-
-def _param(name: str) -> Any:
-    n = FINDINGS.get(name)
-    if n is None:
-        return name
-    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"h11a: see /work/h11_findings.md #{n}"))
 
 
 FILES = _files()
@@ -112,7 +98,7 @@ def pytest_terminal_summary_lines() -> list[str]:
             f"record for {s['validate_records']}; slowest {s['slowest'][0]} ({s['slowest'][1]:.1f} s)"]
 
 
-@pytest.mark.parametrize("name", [_param(f) for f in FILES] or [pytest.param("", marks=pytest.mark.skip(
+@pytest.mark.parametrize("name", list(FILES) or [pytest.param("", marks=pytest.mark.skip(
     reason="../shared/corpus/xlsx is absent (a fresh clone has no shared folder)"))])
 def test_corpus_file(results: dict[str, dict[str, Any]], name: str) -> None:
     r = results[name]

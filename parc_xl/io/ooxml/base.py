@@ -25,6 +25,8 @@ RT_STYLES = NS_R + "/styles"
 RT_SHARED_STRINGS = NS_R + "/sharedStrings"
 RT_TABLE = NS_R + "/table"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+NS_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 _M = "{%s}" % NS_MAIN
 _R = "{%s}" % NS_R

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+import os
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from parc_xl.io.ooxml.base import (
     RT_CALCCHAIN,
     RT_SHARED_STRINGS,
     RT_STYLES,
+    CT_STYLES,
     CellValue,
     _child,
     _children,
@@ -40,9 +43,18 @@ from parc_xl.io.ooxml.base import (
 from parc_xl.io.ooxml.cells import _rich_text
 from parc_xl.io.ooxml.sheet import SheetPart
 from parc_xl.io.ooxml.sheet_text import _append_text, _extend_filters_text, _TextPatcher
-from parc_xl.io.ooxml.styles import _Styles
+from parc_xl.io.ooxml.styles import MINIMAL_STYLES, _Styles
 from parc_xl.io.ooxml.transplant import replace_sheet_from
-from parc_xl.io.ooxml.zipio import _DEFLATE_CHUNK, _Entry, _inflate, _write_zip, check_writable, write_atomically
+from parc_xl.io.ooxml.zipio import (
+    _DEFLATE_CHUNK,
+    _Entry,
+    _inflate,
+    _write_zip,
+    check_writable,
+    crc_matches,
+    has_doctype,
+    write_atomically,
+)
 
 
 class XlsxPackage:
@@ -64,6 +76,7 @@ class XlsxPackage:
             raw = blob[start : start + info.compress_size]
             self._entries[info.filename] = _Entry(info.filename, info, raw)
             self._order.append(info.filename)
+        _refuse_dtds(self)  # before any part is parsed
         self._trees: dict[str, etree._Element] = {}
         self._dirty: set[str] = set()
         self._cells_changed = False
@@ -72,6 +85,7 @@ class XlsxPackage:
         self._sst: list[str] | None = None
         self._date1904: bool | None = None
         self._prefetched: dict[str, tuple[bytes, Any]] = {}  # part: (raw, Future of bytes)
+        self._verified: set[str] = set()  # entries whose CRC-32 was checked (read, or at save)
         self.workbook_part = self._find_workbook_part()
 
     # opening -----------------------------------------------------------------------
@@ -147,9 +161,43 @@ class XlsxPackage:
         if entry.data is not None:
             return entry.data
         early = self._prefetched.pop(name, None)
-        if early is not None and early[0] is entry.raw:
-            return early[1].result()  # type: ignore[no-any-return]
-        return self._zip.read(name)
+        try:  # both check size and CRC-32: a damaged entry is the user's broken file
+            data: bytes = early[1].result() if early is not None and early[0] is entry.raw else self._zip.read(name)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+            raise InputError(self._damaged_message(name)) from None
+        self._verified.add(name)
+        return data
+
+    def _damaged_message(self, name: str) -> str:
+        return (f"Tệp {self.path.name} bị hỏng (phần {name} không đọc được: dữ liệu nén sai); "
+                "hãy mở tệp trong Excel, lưu lại rồi thử lại. Chưa ghi gì.")
+
+    def _verify_copied(self) -> None:
+        """Refuse to save a package with a damaged entry (the CRC-32 of its bytes does not
+        match): untouched entries are copied compressed, so without this check a fuzzed
+        or truncated part would be carried into the saved file. Entries already read were
+        checked then; the others are inflated here (streamed, large ones on all cores)."""
+        todo = [e for name, e in self._entries.items()
+                if e.data is None and e.info is not None and e.raw is not None and name not in self._verified]
+        if not todo:
+            return
+        big = [e for e in todo if e.info is not None and e.info.file_size > 2 * _DEFLATE_CHUNK]
+        if len(big) > 1 and (os.cpu_count() or 1) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 2, len(big), 8)) as pool:
+                results = dict(zip((e.name for e in big),
+                                   pool.map(lambda e: crc_matches(self._zip, e.info, e.raw), big)))
+        else:
+            results = {}
+        for entry in todo:
+            assert entry.info is not None and entry.raw is not None
+            ok = results.get(entry.name)
+            if ok is None:
+                ok = crc_matches(self._zip, entry.info, entry.raw)
+            if not ok:
+                raise InputError(self._damaged_message(entry.name))
+            self._verified.add(entry.name)
 
     def prefetch(self, sheet_name: str) -> None:
         """Start inflating a large sheet's part in the background (zlib releases the
@@ -439,11 +487,30 @@ class XlsxPackage:
     def _styles(self) -> _Styles:
         if self._styles_obj is None:
             parts = self._related(self.workbook_part, RT_STYLES)
-            if not parts:
-                raise InputError(f"Sổ {self.path.name} thiếu bảng định dạng (styles.xml).")
-            part = parts[0]
+            part = parts[0] if parts else self._add_styles_part()
             self._styles_obj = _Styles(self._xml(part), lambda: self._mark_dirty(part))
         return self._styles_obj
+
+    def _add_styles_part(self) -> str:
+        """Give a package without a styles part (optional in OPC; Excel opens such files,
+        poi/56278.xlsx) a minimal one: the part, the workbook's relationship to it and
+        its content type. Written only if the package is saved."""
+        taken = {name.lower() for name in self._entries}
+        rels = self._rels(self.workbook_part)
+        dangling = [_resolve(self.workbook_part, rel.get("Target", "")) for rel in (rels if rels is not None else [])
+                    if rel.get("Type") == RT_STYLES and rel.get("TargetMode") != "External"]
+        # a relationship to a styles part that is not there (exceljs/test-issue-771.xlsx): fill it in
+        part = next((p for p in dangling if p and p.lower() not in taken), "")
+        if not part:
+            folder = self.workbook_part.rsplit("/", 1)[0] + "/" if "/" in self.workbook_part else ""
+            part, n = folder + "styles.xml", 1
+            while part.lower() in taken:
+                n += 1
+                part = f"{folder}styles{n}.xml"
+            self._add_rel(self.workbook_part, RT_STYLES, part)
+        self._new_xml(part, etree.fromstring(MINIMAL_STYLES, _PARSER))
+        self._set_override(part, CT_STYLES)
+        return part
 
     def _shared_strings(self) -> list[str]:
         if self._sst is None:
@@ -476,6 +543,7 @@ class XlsxPackage:
             self._mark_dirty(self.workbook_part)
 
     def _prepare(self) -> list[_Entry]:
+        self._verify_copied()
         for sheet in self._sheets.values():
             if sheet.part in self._dirty:
                 sheet._finalize()
@@ -541,3 +609,17 @@ class XlsxPackage:
             ):
                 return True
         return False
+
+
+def _refuse_dtds(pkg: XlsxPackage) -> None:
+    """Refuse a package any part of which starts with a DTD, before any part is parsed.
+    OPC (ECMA-376 Part 2, 8.1.4) forbids DTDs in a package: only a crafted file has one
+    (entity bombs, external entities: poi/poc-xmlbomb.xlsx in the corpus puts one in
+    sharedStrings.xml, a part a job may never parse); Excel refuses it too. Only each
+    part's first bytes are inflated."""
+    try:
+        for entry in pkg._entries.values():
+            if entry.info is not None and entry.raw is not None and has_doctype(pkg._zip, entry.info, entry.raw):
+                raise InputError(f"Tệp {pkg.path.name} có cấu trúc bất thường (khai báo DTD); đã từ chối.")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
+        raise InputError(f"Tệp {pkg.path.name} bị hỏng, không đọc được.") from None

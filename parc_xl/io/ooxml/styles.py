@@ -17,6 +17,8 @@ from parc_xl.io.ooxml.base import (
     _STYLES_ORDER,
     DATE_FORMAT,
     DATETIME_FORMAT,
+    NS_MAIN,
+    NS_MC,
     _child,
     _insert_ordered,
     _local,
@@ -46,6 +48,69 @@ def format_has_day(code: str) -> bool:
     return bool(re.search(r"[dy]", _strip_format_literals(code)))
 
 
+# --- mc:AlternateContent ----------------------------------------------------------------
+# Namespaces Excel understands in a `Requires` (ECMA-376 Part 3, 10.2.1): the standard's
+# own and Microsoft's SpreadsheetML extensions (x14, x14ac, x15, xr...). Anything else
+# (the Hancom Office `hs` namespace of poi/style-alternate-content.xlsx) is not
+# understood: Excel takes the mc:Fallback.
+_UNDERSTOOD_PREFIXES = ("http://schemas.openxmlformats.org/", "http://schemas.microsoft.com/office/spreadsheetml/",
+                        "http://schemas.microsoft.com/office/excel/")
+
+
+def _understood(choice: etree._Element) -> bool:
+    prefixes = (choice.get("Requires") or "").split()
+    nsmap = choice.nsmap
+    return bool(prefixes) and all(
+        (nsmap.get(p) or "").startswith(_UNDERSTOOD_PREFIXES) for p in prefixes)
+
+
+def resolve_alternate_content(root: etree._Element) -> bool:
+    """Replace every `mc:AlternateContent` under `root` by what Excel reads from it: the
+    children of the first `mc:Choice` whose `Requires` namespaces it understands, else of
+    the `mc:Fallback`, else nothing. A styles part whose `cellXfs` holds alternate content
+    (poi/style-alternate-content.xlsx) then counts its formats the way Excel does, and
+    written back it holds plain `xf` elements that every reader counts alike. Returns
+    whether anything was replaced."""
+    found = list(root.iter("{%s}AlternateContent" % NS_MC))
+    for ac in found:
+        parent = ac.getparent()
+        if parent is None:
+            continue
+        branch = next((ch for ch in ac if etree.QName(ch).localname == "Choice"
+                       and etree.QName(ch).namespace == NS_MC and _understood(ch)), None)
+        if branch is None:
+            branch = next((ch for ch in ac if etree.QName(ch).localname == "Fallback"
+                           and etree.QName(ch).namespace == NS_MC), None)
+        index = parent.index(ac)
+        chosen = [] if branch is None else [ch for ch in branch if isinstance(ch.tag, str)]
+        tail = ac.tail
+        parent.remove(ac)
+        for offset, child in enumerate(chosen):
+            parent.insert(index + offset, child)
+        if chosen:
+            chosen[-1].tail = tail
+    return bool(found)
+
+
+# A minimal valid styles part (the defaults Excel writes): one font, the two fills Excel
+# reserves, one border, the Normal cell style. Created when a package has none
+# (poi/56278.xlsx, poi/59021.xlsx: optional in OPC, Excel opens them).
+MINIMAL_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<styleSheet xmlns="{NS_MAIN}">'
+    '<fonts count="1"><font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
+    '<scheme val="minor"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '<dxfs count="0"/><tableStyles count="0"/>'
+    '</styleSheet>'
+).encode()
+
+
 # --- styles --------------------------------------------------------------------------
 def _key(el: etree._Element) -> tuple[Any, ...]:
     """A structural key of an element: tag, attributes, children (whitespace ignored)."""
@@ -61,6 +126,7 @@ class _Styles:
     """`xl/styles.xml`: appends (never renumbers) cell formats, with deduplication."""
 
     def __init__(self, root: etree._Element, mark_dirty: Any) -> None:
+        resolve_alternate_content(root)  # in the tree only: written back only when edited
         self.root = root
         self._mark_dirty = mark_dirty
         self._clone_cache: dict[tuple[int, str], int] = {}

@@ -123,6 +123,90 @@ def _inflate(raw: bytes, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
+_CRC_CHUNK = 16 * 1024 * 1024
+
+
+def crc_matches(zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> bool:
+    """Whether an entry's compressed bytes `raw` inflate to its recorded size and CRC-32.
+    Streams (16 MB of output at a time), so a 300 MB sheet is never held twice and a
+    lying size cannot blow up memory. A fuzzed package (poi/clusterfuzz-*.xlsx) has
+    entries whose bytes do not match: copied as they are, they would end up in a file
+    that Excel calls damaged."""
+    try:
+        if info.compress_type == zipfile.ZIP_STORED:
+            return len(raw) == info.file_size and zlib.crc32(raw) == info.CRC
+        if info.compress_type != zipfile.ZIP_DEFLATED:  # bzip2/lzma: zipfile checks it on read
+            with zf.open(info) as fh:
+                while fh.read(_CRC_CHUNK):
+                    pass
+            return True
+        inflater = zlib.decompressobj(-15)
+        crc, size = 0, 0
+        data = inflater.decompress(raw, _CRC_CHUNK)
+        while True:
+            crc, size = zlib.crc32(data, crc), size + len(data)
+            if size > info.file_size:
+                return False
+            if not inflater.unconsumed_tail:
+                break
+            data = inflater.decompress(inflater.unconsumed_tail, _CRC_CHUNK)
+        tail = inflater.flush()
+        crc, size = zlib.crc32(tail, crc), size + len(tail)
+        return inflater.eof and size == info.file_size and crc == info.CRC
+    except (zlib.error, zipfile.BadZipFile, NotImplementedError, EOFError, OSError, ValueError):
+        return False
+
+
+def xml_prolog_has_doctype(head: bytes, complete: bool) -> bool | None:
+    """Whether the XML prolog at the start of `head` holds a `<!DOCTYPE` (OPC forbids
+    DTDs: entity bombs, external entities); None when `head` ends inside the prolog and
+    more bytes are needed (`complete`: `head` is the whole part). Only the prolog (XML
+    declaration, processing instructions, comments, whitespace) is looked at: anything
+    else, binary parts included, ends the scan."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 part
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    elif head[:3] == b"\xef\xbb\xbf":
+        head = head[3:]
+    pos, n = 0, len(head)
+    while True:
+        while pos < n and head[pos] in b" \t\r\n":
+            pos += 1
+        if pos >= n:
+            return False if complete else None
+        if head.startswith(b"<?", pos):
+            end, stop = head.find(b"?>", pos + 2), 2
+        elif head.startswith(b"<!--", pos):
+            end, stop = head.find(b"-->", pos + 4), 3
+        elif head[pos : pos + 9].upper() == b"<!DOCTYPE":
+            return True
+        elif n - pos < 9 and b"<!DOCTYPE".startswith(head[pos:].upper()) and not complete:
+            return None
+        else:
+            return False
+        if end < 0:
+            return False if complete else None
+        pos = end + stop
+
+
+def has_doctype(zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes, limit: int = 1024 * 1024) -> bool:
+    """Whether entry `info` (compressed bytes `raw`) starts with a DTD, inflating only its
+    first bytes (4 KB, more only while the prolog goes on, at most `limit`). Its CRC-32
+    is not checked here (that needs the whole entry: see `crc_matches`)."""
+    size = 4096
+    while True:
+        if info.compress_type == zipfile.ZIP_STORED:
+            head = raw[:size]
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            head = zlib.decompressobj(-15).decompress(raw, size)
+        else:
+            with zf.open(info) as fh:
+                head = fh.read(size)
+        found = xml_prolog_has_doctype(head, complete=len(head) < size or size >= limit)
+        if found is not None:
+            return found
+        size *= 4
+
+
 def _write_zip(fh: Any, entries: list[_Entry]) -> None:
     """Write `entries` as a zip to `fh`: untouched entries keep their compressed bytes."""
     central: list[bytes] = []
