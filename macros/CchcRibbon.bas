@@ -64,6 +64,15 @@ Public Sub OnStatus(control As IRibbonControl)
     CallPython control.Id
 End Sub
 
+Public Sub OnRemind(control As IRibbonControl)
+    ' The folder for the letters and drafts; Python asks the period and the date (the master is only read).
+    Dim folder As String
+    If Not WorkbookReady(True) Then Exit Sub
+    folder = PickFolder(VN("Ch\u1ECDn th\u01B0 m\u1EE5c \u0111\u1EC3 l\u01B0u v\u0103n b\u1EA3n \u0111\u00F4n \u0111\u1ED1c"))
+    If folder = "" Then Exit Sub
+    CallPython control.Id, "out_dir", Hex16(folder)
+End Sub
+
 Public Sub OnReport(control As IRibbonControl)
     Dim target As String
     If Not WorkbookReady(True) Then Exit Sub

@@ -39,6 +39,8 @@ VALIDATE_HEADER = ["Tệp", "Đơn vị", "Kỳ", "Mức độ", "Trang", "Ô", 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
 MAX_ASKS = 3
 LOG_DIR = Path(tempfile.gettempdir()) / "parc_xl"
+MAIL_QUESTION = ("Tạo thêm cho mỗi đơn vị một thư nháp (.eml) gửi tới địa chỉ Thư điện tử trong danh mục, "
+                 "đính kèm tệp mẫu, để mở bằng Outlook hoặc Thunderbird rồi bấm Gửi?")
 
 
 class Cancelled(Exception):
@@ -230,8 +232,9 @@ def plan_amend(bridge: Bridge, source: Path, today: dt.date) -> Any:
 def units_generate(bridge: Bridge, out_dir: Path, today: dt.date) -> Any:
     master = saved_book(bridge, bridge.caller(), "tạo mẫu đơn vị")
     period = ask_period(bridge, today)
+    mail = bridge.alert(MAIL_QUESTION, "info", "yes_no") == "yes"
     with busy(bridge, "đang tạo mẫu cho các đơn vị"):
-        result = job("units_generate").run(master=master, period=period, out_dir=out_dir)
+        result = job("units_generate").run(master=master, period=period, out_dir=out_dir, mail=mail)
     show(bridge, result)
     return result
 
@@ -256,6 +259,17 @@ def merge(bridge: Bridge, inbox: Path, today: dt.date) -> Any:
     with busy(bridge, "đang tổng hợp báo cáo các đơn vị"), book_closed(bridge, book, master) as after:
         result = job("merge").run(master=master, inbox=inbox, period=period, as_of=today)
     activate_first(bridge, after["book"], layout.SHEET_SUBMISSIONS)
+    show(bridge, result)
+    return result
+
+
+def remind(bridge: Bridge, out_dir: Path, today: dt.date) -> Any:
+    """Letters and drafts for the units to chase; the master is only read (it stays open)."""
+    master = saved_book(bridge, bridge.caller(), "đôn đốc")
+    period = ask_period(bridge, today)
+    as_of = ask_date(bridge, "Đôn đốc tính đến ngày (ngày/tháng/năm):", today)
+    with busy(bridge, "đang tạo văn bản đôn đốc"):
+        result = job("remind").run(master=master, period=period, out_dir=out_dir, as_of=as_of)
     show(bridge, result)
     return result
 
@@ -306,6 +320,7 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     "units_generate": units_generate,
     "validate": validate,
     "merge": merge,
+    "remind": remind,
     "status": status,
     "report": report,
     "check_install": check_install,

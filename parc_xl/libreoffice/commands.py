@@ -46,6 +46,11 @@ def _merge(d: Dialogs) -> dict[str, Any] | None:
     return None if folder is None else {"inbox": folder}
 
 
+def _remind(d: Dialogs) -> dict[str, Any] | None:
+    folder = d.pick_folder("Chọn thư mục để lưu văn bản đôn đốc")
+    return None if folder is None else {"out_dir": folder}
+
+
 def _report(d: Dialogs) -> dict[str, Any] | None:
     target = d.pick_save("Lưu báo cáo Word", "BaoCao_CCHC.docx", DOCX_FILTERS)
     return None if target is None else {"output": target}
@@ -62,6 +67,7 @@ PICKERS: dict[str, Picker] = {
     "validate": _validate,
     "merge": _merge,
     "status": _nothing,
+    "remind": _remind,
     "report": _report,
     "check_install": _nothing,
 }

@@ -36,7 +36,7 @@ def quarter(tmp_path_factory: pytest.TempPathFactory) -> dict:
     seen["import"] = blank
 
     out_dir = root / "gui_don_vi"
-    gen = FakeBridge(FakeBook(master), answers=[PERIOD])
+    gen = FakeBridge(FakeBook(master), answers=[PERIOD], yes_no=["yes"])  # with the .eml drafts
     seen["generate_result"] = h.dispatch("units_generate", bridge=gen, today=TODAY, out_dir=out_dir)
     gen.release()
     seen["generate"] = gen
@@ -65,6 +65,11 @@ def quarter(tmp_path_factory: pytest.TempPathFactory) -> dict:
     seen["status_result"] = h.dispatch("status", bridge=st, today=TODAY)
     st.release()
     seen["status"] = st
+
+    rem = FakeBridge(FakeBook(master), answers=[PERIOD, "20/03/" + str(SAMPLE_YEAR)])
+    seen["remind_result"] = h.dispatch("remind", bridge=rem, today=TODAY, out_dir=root / "don_doc")
+    rem.release()
+    seen["remind"] = rem
 
     rep = FakeBridge(FakeBook(master), answers=[PERIOD])
     seen["report_result"] = h.dispatch("report", bridge=rep, today=TODAY, output=root / "bao_cao.docx")
@@ -101,9 +106,15 @@ def test_units_generate_writes_one_workbook_per_unit(quarter: dict) -> None:
     result = quarter["generate_result"]
     assert result is not None, fake.alerts
     assert [d for _, d in fake.questions] == [PERIOD]
-    [(style, text)] = fake.alerts
+    question, (style, text) = fake.alerts
+    assert question == ("info", h.MAIL_QUESTION)  # issue 15 item 1: the ribbon offers the drafts
     assert style == "info" and text.startswith("Đã tạo ") and "Quý I" in text
-    assert len(list((quarter["root"] / "gui_don_vi").glob("*.xlsx"))) >= 2
+    books = sorted((quarter["root"] / "gui_don_vi").glob("*.xlsx"))
+    assert len(books) >= 2
+    # the sample registry has no addresses: each unit is named, none silently skipped
+    assert {Path(d.eml).stem for d in result.drafts} <= {b.stem for b in books}
+    assert len(result.drafts) + len(result.no_address) == len(books)
+    assert all(f"Không tạo thư cho {n.unit}" in result.summary_vi() for n in result.no_address)
 
 
 def test_validate_shows_counts_and_lists_problems_on_a_sheet(quarter: dict) -> None:
@@ -147,6 +158,30 @@ def test_status_and_report_rewrite_the_master_and_show_counts(quarter: dict) -> 
     assert (quarter["root"] / "bao_cao.docx").stat().st_size > 0
     sheets = CalamineWorkbook.from_path(str(quarter["master"])).sheet_names
     assert layout.SHEET_DASHBOARD in sheets and layout.SHEET_OVERDUE in sheets
+
+
+def test_remind_asks_period_and_date_and_writes_letters_with_the_master_left_open(quarter: dict) -> None:
+    from email import message_from_bytes, policy
+
+    fake: FakeBridge = quarter["remind"]
+    result = quarter["remind_result"]
+    assert result is not None, fake.alerts
+    assert [p for p, _ in fake.questions] == [fake.questions[0][0], "Đôn đốc tính đến ngày (ngày/tháng/năm):"]
+    assert [d for _, d in fake.questions] == [PERIOD, TODAY.strftime("%d/%m/%Y")]
+    assert "close" not in fake.events  # read only: the book stays open in Excel
+    [(style, text)] = fake.alerts
+    summary = result.summary_vi()
+    head = text.split("\n…\nXem đầy đủ trong tệp ")[0]
+    assert style == "info" and summary.startswith(head) and head.startswith("Đã tạo ")
+    # the unit that sent nothing (the fixture's last workbook) is chased for its return
+    silent = sorted((quarter["root"] / "gui_don_vi").glob("*.xlsx"))[-1].stem.split("_", 1)[1]
+    letter = next(x for x in result.letters if x.unit == silent)
+    assert letter.reminder.missing_return is not None and Path(letter.file).is_file()
+    if letter.eml:
+        msg = message_from_bytes(Path(letter.eml).read_bytes(), policy=policy.default)
+        [att] = list(msg.iter_attachments())
+        assert att.get_payload(decode=True) == Path(letter.file).read_bytes()
+    assert Path(result.summary).is_file()
 
 
 def test_a_master_still_open_in_excel_is_refused_by_the_job(quarter: dict, tmp_path: Path) -> None:

@@ -160,14 +160,19 @@ def test_merge_status_report_through_the_toolbar(office: dict) -> None:
     work = Path(tempfile.mkdtemp(prefix="quarter_", dir=office["root"]))
     master, inbox = _quarter(work, units=4)
     report = work / "Báo cáo quý I.docx"
-    snap, log = _click(office, work, master, ["merge", "status", "report"], {
-        "folder": [str(inbox)], "ask": [PERIOD, TODAY.strftime("%d/%m/%Y"), PERIOD], "save": [str(report)]})
+    letters = work / "don_doc"
+    day = TODAY.strftime("%d/%m/%Y")
+    snap, log = _click(office, work, master, ["merge", "status", "remind", "report"], {
+        "folder": [str(inbox), str(letters)], "ask": [PERIOD, day, PERIOD, day, PERIOD], "save": [str(report)]})
     steps = {s["command"]: s for s in snap["steps"]}
     assert all(s["open"] for s in snap["steps"]), "the master was not reopened after a command"
     messages = [e["text"] for e in log if e["kind"] == "message"]
     assert any(m.startswith("Tổng hợp Quý I/2026: nhận 4 tệp, từ chối 0 tệp.") for m in messages), messages
     assert any(m.startswith("Đã cập nhật trạng thái") and "20/03/2026" in m for m in messages), messages
     assert report.exists() and report.stat().st_size > 0
+    # «Đôn đốc»: the units that sent nothing get a letter; the master stays open (read only)
+    assert any(m.startswith("Đã tạo ") and "văn bản đôn đốc" in m for m in messages), messages
+    assert sorted(letters.glob("*_don_doc.docx")) and (letters / f"{PERIOD}_don_doc_tong_hop.xlsx").is_file()
     assert steps["merge"]["snapshot"]["active"] == layout.SHEET_SUBMISSIONS
 
     tracking = steps["status"]["snapshot"]["tracking"]
