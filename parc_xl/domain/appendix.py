@@ -307,24 +307,45 @@ def _area_number(stt: str, roman_style: bool) -> int | None:
     return None
 
 
+@dataclass
+class _Rows:
+    """Step 1's result: the table's task rows (raw row, cleaned cells, after a page break or
+    a repeated header), the stated total and where it was written, invisible characters."""
+
+    rows: list[tuple[RawRow, dict[str, str], bool]] = field(default_factory=list)
+    total: int | None = None
+    total_where: str = ""
+    invisible: dict[str, list[str]] = field(default_factory=lambda: {"zero-width": [], "bidi": []})
+
+
 def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[Plan, list[Problem]]:
     """Build the plan from the table's rows (document order, already mapped to column ids).
 
     Returns the plan and the problems found (Vietnamese messages, located by row).
     `Task.deadline`, `lead_units`, `coord_units` are left empty for later stages.
+    The steps, in order: clean the rows, classify them into entries, mark headings,
+    give keys, link parents, build the plan.
     """
     problems: list[Problem] = []
-    total: int | None = None
-    total_where = ""
+    table = _clean_rows(raw_rows, source, problems)
+    entries = _classify(table.rows, source, problems)
+    _mark_headings(entries)
+    _assign_keys(entries, source, problems)
+    _link_parents(entries)
+    plan = _build_plan(entries, year, source, table.total)
+    problems += _invisible_problems(table.invisible, source)
+    problems += _plan_problems(plan, source, table.total, table.total_where)
+    return plan, problems
 
-    # 1. Drop furniture, find the stated total, clean cells, remember page breaks.
-    rows: list[tuple[RawRow, dict[str, str], bool]] = []
+
+def _clean_rows(raw_rows: Sequence[RawRow], source: str, problems: list[Problem]) -> _Rows:
+    """1. Drop furniture, find the stated total, clean cells, remember page breaks."""
+    out = _Rows()
     after_break = False
-    invisible: dict[str, list[str]] = {"zero-width": [], "bidi": []}
     for raw in raw_rows:
         for c in COLUMNS:
             for kind in invisible_kinds(raw.cells.get(c)):
-                invisible[kind].append(_cell_where(raw, c))
+                out.invisible[kind].append(_cell_where(raw, c))
         cells = {c: clean_cell(raw.cells.get(c, "")) for c in COLUMNS}
         for c in COLUMNS:
             if len(cells[c]) > MAX_CELL_CHARS:
@@ -339,7 +360,7 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
             text = " ".join(v for v in cells.values() if v)
             n = stated_total(text)
             if n is not None:
-                total, total_where = n, raw.location
+                out.total, out.total_where = n, raw.location
             after_break = True
             continue
         if not any(cells.values()):
@@ -353,68 +374,28 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
         if not stt or not (_ARABIC_STT.match(stt) or _ROMAN_STT.match(stt)):
             n = stated_total(" ".join(cells[c] for c in COLUMNS))
             if n is not None:
-                total, total_where = n, raw.location
+                out.total, out.total_where = n, raw.location
                 continue
-        rows.append((raw, cells, after_break or raw.kind_hint == "page_break"))
+        out.rows.append((raw, cells, after_break or raw.kind_hint == "page_break"))
         after_break = False
+    return out
 
+
+def _classify(rows: list[tuple[RawRow, dict[str, str], bool]], source: str,
+              problems: list[Problem]) -> list[_Entry]:
+    """2. Classify rows into entries (area, numbered task, sub-task); join continuations."""
     roman_style = any(
         _roman(normalise_stt(cells["stt"])) is not None and _only_task(cells) for _, cells, _ in rows
     )
-
-    # 2. Classify rows into entries; join continuations.
     entries: list[_Entry] = []
     area_code = ""
     area_no = 0
     last_numbered: int | None = None
     for raw, cells, broke in rows:
         stt = normalise_stt(cells["stt"])
-        task_text = cells["task"]
         numbered = bool(stt) and bool(_ARABIC_STT.match(stt) or _ROMAN_STT.match(stt))
         if not numbered:
-            if stt and not _MARKER_STT.match(stt.lower()):
-                problems.append(
-                    warning(
-                        "plan-row-unrecognised",
-                        f"Không hiểu số thứ tự «{stt}»; dòng này được coi là nhiệm vụ con của dòng phía trên.",
-                        file=source,
-                        cell=raw.location,
-                        value=stt,
-                    )
-                )
-            continuation = (
-                not task_text
-                or (broke and (not _complete(cells) or _starts_lower(task_text)))
-                or (_starts_lower(task_text) and not _complete(cells))
-            )
-            if continuation:
-                if not entries:
-                    problems.append(
-                        warning(
-                            "plan-orphan-continuation",
-                            "Dòng không có số thứ tự ở đầu bảng, không rõ thuộc nhiệm vụ nào; đã bỏ qua.",
-                            file=source,
-                            cell=raw.location,
-                            value=task_text or None,
-                        )
-                    )
-                    continue
-                prev = entries[-1]
-                for c in _DATA_COLUMNS:
-                    if cells[c]:
-                        prev.cells[c] = f"{prev.cells[c]} {cells[c]}".strip()
-                continue
-            entries.append(
-                _Entry(
-                    kind="sub",
-                    cells=cells,
-                    stt=stt,
-                    source_row=raw.source_row,
-                    where=raw.location,
-                    area=area_code,
-                    parent_entry=last_numbered,
-                )
-            )
+            _unnumbered_row(entries, raw, cells, broke, stt, area_code, last_numbered, source, problems)
             continue
         n = _area_number(stt, roman_style) if _only_task(cells) else None
         if n is not None and n > area_no:
@@ -425,8 +406,61 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
             continue
         entries.append(_Entry("numbered", cells, stt, raw.source_row, raw.location, area=area_code))
         last_numbered = len(entries) - 1
+    return entries
 
-    # 3. Headings: hierarchical children, or task-only rows followed by sub-tasks.
+
+def _unnumbered_row(entries: list[_Entry], raw: RawRow, cells: dict[str, str], broke: bool, stt: str,
+                    area_code: str, last_numbered: int | None, source: str, problems: list[Problem]) -> None:
+    """A row without a task number: the continuation of the entry above (joined into it)
+    or a sub-task of the last numbered task."""
+    task_text = cells["task"]
+    if stt and not _MARKER_STT.match(stt.lower()):
+        problems.append(
+            warning(
+                "plan-row-unrecognised",
+                f"Không hiểu số thứ tự «{stt}»; dòng này được coi là nhiệm vụ con của dòng phía trên.",
+                file=source,
+                cell=raw.location,
+                value=stt,
+            )
+        )
+    continuation = (
+        not task_text
+        or (broke and (not _complete(cells) or _starts_lower(task_text)))
+        or (_starts_lower(task_text) and not _complete(cells))
+    )
+    if not continuation:
+        entries.append(
+            _Entry(
+                kind="sub",
+                cells=cells,
+                stt=stt,
+                source_row=raw.source_row,
+                where=raw.location,
+                area=area_code,
+                parent_entry=last_numbered,
+            )
+        )
+        return
+    if not entries:
+        problems.append(
+            warning(
+                "plan-orphan-continuation",
+                "Dòng không có số thứ tự ở đầu bảng, không rõ thuộc nhiệm vụ nào; đã bỏ qua.",
+                file=source,
+                cell=raw.location,
+                value=task_text or None,
+            )
+        )
+        return
+    prev = entries[-1]
+    for c in _DATA_COLUMNS:
+        if cells[c]:
+            prev.cells[c] = f"{prev.cells[c]} {cells[c]}".strip()
+
+
+def _mark_headings(entries: list[_Entry]) -> None:
+    """3. Headings: hierarchical children, or task-only rows followed by sub-tasks."""
     numbered_by_area: dict[str, set[str]] = defaultdict(set)
     for e in entries:
         if e.kind == "numbered":
@@ -440,7 +474,10 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
         if has_child or (_only_task(e.cells) and subs_of.get(i, 0) > 0):
             e.heading = True
 
-    # 4. Keys.
+
+def _assign_keys(entries: list[_Entry], source: str, problems: list[Problem]) -> None:
+    """4. Keys: the STT (prefixed by the area when STTs repeat across areas only), sub-tasks
+    "<parent>#n", a repeated key "~n" with a warning."""
     stts = [e.stt for e in entries if e.kind == "numbered"]
     duplicated = {s for s, k in Counter(stts).items() if k > 1}
     per_area_unique = all(
@@ -484,7 +521,9 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
             e.key = new_key
             seen[new_key] += 1
 
-    # 5. Parents of numbered tasks: the nearest heading whose STT prefixes theirs.
+
+def _link_parents(entries: list[_Entry]) -> None:
+    """5. Parents of numbered tasks: the nearest heading whose STT prefixes theirs."""
     headings = {(e.area, e.stt): e.key for e in entries if e.kind == "numbered" and e.heading}
     for e in entries:
         if e.kind == "numbered" and "." in e.stt:
@@ -495,7 +534,9 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
                     e.parent = key
                     break
 
-    # 6. The plan.
+
+def _build_plan(entries: list[_Entry], year: int, source: str, total: int | None) -> Plan:
+    """6. The plan: areas, and every entry that is not a heading as a task."""
     areas: list[Area] = []
     tasks: list[Task] = []
     for e in entries:
@@ -518,10 +559,13 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
                     source_row=e.source_row,
                 )
             )
+    return Plan(year=year, source=source, areas=areas, tasks=tasks, stated_total=total)
 
-    plan = Plan(year=year, source=source, areas=areas, tasks=tasks, stated_total=total)
-    problems += _invisible_problems(invisible, source)
-    if not tasks:
+
+def _plan_problems(plan: Plan, source: str, total: int | None, total_where: str) -> list[Problem]:
+    """An empty plan (error) and a stated total the tasks do not reach (warning)."""
+    problems: list[Problem] = []
+    if not plan.tasks:
         problems.append(
             error(
                 "plan-empty",
@@ -530,18 +574,18 @@ def assemble(raw_rows: Sequence[RawRow], year: int, source: str = "") -> tuple[P
                 file=source,
             )
         )
-    if total is not None and total != len(tasks):
+    if total is not None and total != len(plan.tasks):
         problems.append(
             warning(
                 "plan-total-mismatch",
-                f"Kế hoạch ghi tổng cộng {total} nhiệm vụ nhưng đọc được {len(tasks)} nhiệm vụ. "
+                f"Kế hoạch ghi tổng cộng {total} nhiệm vụ nhưng đọc được {len(plan.tasks)} nhiệm vụ. "
                 "Hãy kiểm tra lại bảng (dòng bị thiếu, bị tách hoặc bị gộp).",
                 file=source,
                 cell=total_where,
                 value=str(total),
             )
         )
-    return plan, problems
+    return problems
 
 
 _COLUMN_NAMES = {"stt": "STT", "task": "Nhiệm vụ", "product": "Sản phẩm", "lead": "Đơn vị chủ trì",
