@@ -199,7 +199,14 @@ _DPRE = r"(?:(?P<pre>truoc|cham nhat|muon nhat|khong muon hon|han|den|vao|trong)
 def scan_explicit_dates(s: Scan) -> None:
     """Day-first dates. A number pair joined by "-" or "/" is a date only when it can be
     one; see the module doc for "tháng 8-9/2025" (months) and "8-9/2025" (ambiguous)."""
-    # "ngày 15-20/3/2024": a range of days → first and last
+    _scan_day_ranges(s)
+    _scan_year_first(s)
+    _scan_day_first(s)
+    _spread_before(s)
+
+
+def _scan_day_ranges(s: Scan) -> None:
+    """"ngày 15-20/3/2024": a range of days → first and last."""
     for m in s.matches(
         _DPRE + r"(?:(?:tu\s*)?ngay\s*)?(?<![\d/.])(?P<d1>\d{1,2})\s*(?:-|–|den)\s*(?:ngay\s*)?(?P<d>\d{1,2})\s*/\s*"
         r"(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?(?!\s*/?\s*\d)"
@@ -217,7 +224,10 @@ def scan_explicit_dates(s: Scan) -> None:
         s.consume(m.start(), m.end())
         s.exprs.append(Expr(m.start(), m.end(), _before_day(a, m["pre"]), _before_day(b, m["pre"]), explicit,
                              pre=m["pre"]))
-    # "2025-04-15", "2025-04-15 00:00:00": year first (pasted from a system export) is unambiguous
+
+
+def _scan_year_first(s: Scan) -> None:
+    """"2025-04-15", "2025-04-15 00:00:00": year first (pasted from a system export) is unambiguous."""
     for m in s.matches(_DPRE + r"(?:ngay\s*)?(?P<y>(?:19|20)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _CLOCK):
         try:
             day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -228,6 +238,10 @@ def scan_explicit_dates(s: Scan) -> None:
         s.consume(m.start(), m.end())
         s.exprs.append(Expr(m.start(), m.end(), _before_day(day, m["pre"]), _before_day(day, m["pre"]),
                              [day.year], pre=m["pre"]))
+
+
+def _scan_day_first(s: Scan) -> None:
+    """Day-first dates with and without a year, most explicit form first."""
     patterns = [
         # "ngày 15 tháng 3 năm 2024", "15 tháng 3 năm 2024", "ngày 18 của tháng 6", "ngày 5 tháng mười hai"
         _DPRE + r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?:cua\s*)?thang\s*(?P<m>" + MTOKEN + r")(?!\s*lan)"
@@ -281,7 +295,6 @@ def scan_explicit_dates(s: Scan) -> None:
             s.consume(m.start(), m.end())
             day = _before_day(day, gd.get("pre"))
             s.exprs.append(Expr(m.start(), m.end(), day, day, explicit, pre=gd.get("pre")))
-    _spread_before(s)
 
 
 def _spread_before(s: Scan) -> None:

@@ -276,71 +276,44 @@ def _recurrence_shape(s: Scan, rec: Recurrence, tracked: str) -> _Shape:
     return shape
 
 
+@dataclass
+class _Found:
+    """What the scan found besides time expressions (those are on the `Scan`)."""
+
+    relative: list[re.Match[str]]  # "không quá 10 ngày làm việc"
+    recurrence: list[tuple[int, int, Recurrence]]  # cycle words, by position
+    deferred: list[tuple[int, int]]  # "Theo Kế hoạch …"
+    continuous: list[tuple[int, int]]  # "Thường xuyên"
+    events: list[tuple[int, int]]  # "Khi có phát sinh"
+
+    @property
+    def untracked(self) -> list[tuple[int, int]]:
+        """The phrases a dated or recurring reading records without using."""
+        return self.events + self.continuous + self.deferred
+
+
 def parse(text: str | None, plan_year: int) -> Deadline:
-    """What a deadline cell means, with warnings in Vietnamese where the reading is unsure."""
+    """What a deadline cell means, with warnings in Vietnamese where the reading is unsure.
+
+    The scan runs first (`_scan_all`); the reading is then, in this order of preference,
+    recurring, dated, event-driven, continuous, else unspecified (module doc)."""
     original = _normalise(text)
     if not original.strip(" .,;:-–•+*"):
         return Deadline(kind=DeadlineKind.UNSPECIFIED, warnings=["Thời gian hoàn thành để trống"])
 
     s = Scan(original=original, folded=fold(original), plan_year=plan_year)
-    scan_document_numbers(s)
-    scan_explicit_dates(s)
-    scan_spans(s)
-    scan_days(s)
-    scan_positions(s)
-    relative = [m for m in re.finditer(rf"(?<![a-z0-9]){RELATIVE_LIMIT}", s.text)]
-    for m in relative:
-        s.consume(m.start(), m.end())
-    recurrence_spans: list[tuple[int, int, Recurrence]] = []
-    for pattern, rec in RECURRENCE_PHRASES:
-        recurrence_spans.extend((m.start(), m.end(), rec) for m in s.find(pattern))
-    # "tháng cuối quý" without a quarter number: every quarter
-    recurrence_spans.extend((a, b, r) for a, b, _, r in s.shifts if r is Recurrence.QUARTERLY)
-    scan_halves(s)
-    scan_quarters(s)
-    scan_months(s)
-    scan_years(s)
-    phrase_spans(s, RECURRENCE_COMPANIONS)  # consumed: "… và tổng kết năm"
-    phrase_spans(s, FILLER_PHRASES)
-    deferred = phrase_spans(s, DEFERRED_PHRASES)
-    continuous = phrase_spans(s, CONTINUOUS_PHRASES)
-    events = phrase_spans(s, EVENT_PHRASES)
-    _event_years(s, events)
-
-    warnings: list[str] = []
+    found = _scan_all(s)
     # years the cell names, judged by the dates they lead to ("trước năm 2025" is 2024)
     years = sorted({d.year for e in s.exprs if e.explicit_years for d in (e.first, e.last)})
+    warnings: list[str] = []
     for y in years:
         if y < plan_year:
             warnings.append(f"Năm {y} trước năm của kế hoạch ({plan_year})")
         elif y > plan_year:
             warnings.append(f"Năm {y} sau năm của kế hoạch ({plan_year})")
 
-    def also(spans: list[tuple[int, int]], tracked: str) -> None:
-        for start, end in spans:
-            warnings.append(f"Theo dõi theo {tracked}; «{s.quote(start, end)}» chỉ ghi nhận, không dùng để tính hạn")
-
-    def partial(due: dt.date) -> None:
-        for chunk in leftover_timeish(s):
-            warnings.append(f"Chỉ đọc được một phần: không hiểu «{chunk}»; hạn lấy theo phần đọc được: {date_vi(due)}")
-
-    if recurrence_spans:
-        recurrence_spans.sort()  # the first cycle written is the one tracked
-        rec = recurrence_spans[0][2]
-        tracked = f"«{s.quote(recurrence_spans[0][0], recurrence_spans[0][1])}»"
-        shape = _recurrence_shape(s, rec, tracked)
-        warnings.extend(e.note for e in s.exprs if e.note)
-        year = years[-1] if years else plan_year
-        instances = recurring_instances(shape.recurrence, year, shape.day, shape.months)
-        also(events + continuous + deferred, tracked)
-        if len({r for _, _, r in recurrence_spans}) > 1:
-            others = ", ".join(f"«{s.quote(a, b)}»" for a, b, r in recurrence_spans[1:] if r != rec)
-            warnings.append(f"Có nhiều chu kỳ; theo dõi theo {tracked}, bỏ qua {others}")
-        warnings.extend(shape.warnings)
-        return Deadline(
-            kind=DeadlineKind.RECURRING, recurrence=shape.recurrence, first_due=instances[0], due=instances[-1],
-            day_of_month=shape.day, months=shape.months, warnings=warnings,
-        )
+    if found.recurrence:
+        return _recurring(s, found, years, warnings)
 
     # a day without its month, or "tháng sau", means something only in a recurring cell
     s.bad.extend((d.start, d.end) for d in s.days)
@@ -348,31 +321,11 @@ def parse(text: str | None, plan_year: int) -> Deadline:
     warnings.extend(e.note for e in s.exprs if e.note)
 
     if s.exprs:
-        # "trước 1/1", "trước quý I": no year written, yet the day falls outside the plan's year
-        implicit = sorted({d for e in s.exprs if not e.explicit_years for d in e.dates if d.year not in years})
-        for d in implicit:
-            if d.year != plan_year:
-                where = "trước" if d.year < plan_year else "sau"
-                warnings.append(f"Hạn {date_vi(d)} ở năm {d.year}, {where} năm của kế hoạch ({plan_year}), "
-                                "dù ô không ghi năm: cần kiểm tra lại")
-        milestones = _milestones(s)
-        tracked = "ngày " + date_vi(max(e.last for e in s.exprs))
-        if not milestones:
-            also(events + continuous + deferred, tracked)
-        partial(max(e.last for e in s.exprs))
-        spans = [e.span_end for e in s.exprs if e.span_end]
-        return Deadline(
-            kind=DeadlineKind.DATE,
-            first_due=min(e.first for e in s.exprs),
-            due=max(e.last for e in s.exprs),
-            milestones=milestones,
-            span_end=max(spans) if spans else None,
-            warnings=warnings,
-        )
+        return _dated(s, found, years, warnings)
 
-    if events or relative:
-        rel = relative[0] if relative else None
-        if rel and not events and not re.search(r"(?<![a-z])(?:ke tu|tinh tu)(?![a-z])", s.folded):
+    if found.events or found.relative:
+        rel = found.relative[0] if found.relative else None
+        if rel and not found.events and not re.search(r"(?<![a-z])(?:ke tu|tinh tu)(?![a-z])", s.folded):
             warnings.append(f"«{s.quote(rel.start(), rel.end())}» không nói tính từ khi nào")
         for start, end in s.bad:
             warnings.append(f"Chỉ đọc được một phần: không hiểu «{s.quote(start, end)}»")
@@ -383,14 +336,93 @@ def parse(text: str | None, plan_year: int) -> Deadline:
             warnings=warnings,
         )
 
-    if continuous or deferred:
-        if deferred:
+    if found.continuous or found.deferred:
+        if found.deferred:
             warnings.append(f"Hạn theo văn bản khác («{original}»): kế hoạch không ghi ngày cụ thể")
         return Deadline(kind=DeadlineKind.CONTINUOUS, warnings=warnings)
 
     return Deadline(
         kind=DeadlineKind.UNSPECIFIED,
         warnings=[f"Không hiểu thời gian hoàn thành «{original}»: cần ghi rõ, ví dụ «Quý I/{plan_year}»"],
+    )
+
+
+def _scan_all(s: Scan) -> _Found:
+    """Every reader, in the order that keeps one reading from eating another's words."""
+    scan_document_numbers(s)
+    scan_explicit_dates(s)
+    scan_spans(s)
+    scan_days(s)
+    scan_positions(s)
+    relative = [m for m in re.finditer(rf"(?<![a-z0-9]){RELATIVE_LIMIT}", s.text)]
+    for m in relative:
+        s.consume(m.start(), m.end())
+    recurrence: list[tuple[int, int, Recurrence]] = []
+    for pattern, rec in RECURRENCE_PHRASES:
+        recurrence.extend((m.start(), m.end(), rec) for m in s.find(pattern))
+    # "tháng cuối quý" without a quarter number: every quarter
+    recurrence.extend((a, b, r) for a, b, _, r in s.shifts if r is Recurrence.QUARTERLY)
+    scan_halves(s)
+    scan_quarters(s)
+    scan_months(s)
+    scan_years(s)
+    phrase_spans(s, RECURRENCE_COMPANIONS)  # consumed: "… và tổng kết năm"
+    phrase_spans(s, FILLER_PHRASES)
+    found = _Found(relative=relative, recurrence=recurrence, deferred=phrase_spans(s, DEFERRED_PHRASES),
+                   continuous=phrase_spans(s, CONTINUOUS_PHRASES), events=phrase_spans(s, EVENT_PHRASES))
+    _event_years(s, found.events)
+    return found
+
+
+def _only_recorded(s: Scan, spans: list[tuple[int, int]], tracked: str) -> list[str]:
+    return [f"Theo dõi theo {tracked}; «{s.quote(start, end)}» chỉ ghi nhận, không dùng để tính hạn"
+            for start, end in spans]
+
+
+def _recurring(s: Scan, found: _Found, years: list[int], warnings: list[str]) -> Deadline:
+    """A recurring reading: the first cycle written is the one tracked."""
+    spans = sorted(found.recurrence)
+    rec = spans[0][2]
+    tracked = f"«{s.quote(spans[0][0], spans[0][1])}»"
+    shape = _recurrence_shape(s, rec, tracked)
+    warnings.extend(e.note for e in s.exprs if e.note)
+    year = years[-1] if years else s.plan_year
+    instances = recurring_instances(shape.recurrence, year, shape.day, shape.months)
+    warnings.extend(_only_recorded(s, found.untracked, tracked))
+    if len({r for _, _, r in spans}) > 1:
+        others = ", ".join(f"«{s.quote(a, b)}»" for a, b, r in spans[1:] if r != rec)
+        warnings.append(f"Có nhiều chu kỳ; theo dõi theo {tracked}, bỏ qua {others}")
+    warnings.extend(shape.warnings)
+    return Deadline(
+        kind=DeadlineKind.RECURRING, recurrence=shape.recurrence, first_due=instances[0], due=instances[-1],
+        day_of_month=shape.day, months=shape.months, warnings=warnings,
+    )
+
+
+def _dated(s: Scan, found: _Found, years: list[int], warnings: list[str]) -> Deadline:
+    """A dated reading: `first_due` the earliest date named, `due` the latest, milestones."""
+    plan_year = s.plan_year
+    # "trước 1/1", "trước quý I": no year written, yet the day falls outside the plan's year
+    implicit = sorted({d for e in s.exprs if not e.explicit_years for d in e.dates if d.year not in years})
+    for d in implicit:
+        if d.year != plan_year:
+            where = "trước" if d.year < plan_year else "sau"
+            warnings.append(f"Hạn {date_vi(d)} ở năm {d.year}, {where} năm của kế hoạch ({plan_year}), "
+                            "dù ô không ghi năm: cần kiểm tra lại")
+    milestones = _milestones(s)
+    due = max(e.last for e in s.exprs)
+    if not milestones:
+        warnings.extend(_only_recorded(s, found.untracked, "ngày " + date_vi(due)))
+    for chunk in leftover_timeish(s):
+        warnings.append(f"Chỉ đọc được một phần: không hiểu «{chunk}»; hạn lấy theo phần đọc được: {date_vi(due)}")
+    spans = [e.span_end for e in s.exprs if e.span_end]
+    return Deadline(
+        kind=DeadlineKind.DATE,
+        first_due=min(e.first for e in s.exprs),
+        due=due,
+        milestones=milestones,
+        span_end=max(spans) if spans else None,
+        warnings=warnings,
     )
 
 
