@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from pydantic import BaseModel, Field
@@ -207,131 +208,156 @@ def diff_plans(old: Plan, new: Plan, *, used_keys: set[str] | None = None,
     `used_keys`: every task key the master ever had (retired ones included), never
     reused for a new task. `accept`: {master key: amendment task's STT or key} pairs the
     clerk confirmed; `separate`: master keys the clerk said are not the uncertain match
-    shown (dropped, and the amendment's task is new)."""
-    accept = dict(accept or {})
-    separate = set(separate or ())
+    shown (dropped, and the amendment's task is new). The steps, in order: the clerk's
+    decisions, exact texts, tolerant matches best first, then keys and changes."""
     old_area = {a.code: a.title for a in old.areas}
     new_area = {a.code: a.title for a in new.areas}
-    olds = [_View(t, old_area.get(t.area, t.area)) for t in old.tasks]
-    news = [_View(t, new_area.get(t.area, t.area)) for t in new.tasks]
-    pairs: dict[int, int] = {}  # old index -> new index
-    result = AmendmentDiff(plan=new)
+    m = _Matching(olds=[_View(t, old_area.get(t.area, t.area)) for t in old.tasks],
+                  news=[_View(t, new_area.get(t.area, t.area)) for t in new.tasks],
+                  result=AmendmentDiff(plan=new))
+    m.clerk_pairs(dict(accept or {}))
+    m.exact_pairs()
+    unsure = m.tolerant_pairs(set(separate or ()))
+    return m.rekey(old, new, unsure, set(used_keys or ()) | {t.key for t in old.tasks}, old_area, new_area)
 
-    # 0. what the clerk decided
-    by_label: dict[str, int] = {}
-    for j, v in enumerate(news):
-        by_label.setdefault(_label(v.task), j)
-        by_label.setdefault(v.task.key, j)
-    old_index = {v.task.key: i for i, v in enumerate(olds)}
-    for key, label in accept.items():
-        oi, nj = old_index.get(key), by_label.get(label)
-        if oi is not None and nj is not None and nj not in pairs.values():
-            pairs[oi] = nj
 
-    # 1. exact text, the lead deciding among equal texts
-    free_old = [i for i in range(len(olds)) if i not in pairs]
-    taken = set(pairs.values())
-    free_new = [j for j in range(len(news)) if j not in taken]
-    groups_old: dict[str, list[int]] = {}
-    groups_new: dict[str, list[int]] = {}
-    for i in free_old:
-        groups_old.setdefault(olds[i].text, []).append(i)
-    for j in free_new:
-        groups_new.setdefault(news[j].text, []).append(j)
-    for text, o_list in groups_old.items():
-        n_list = list(groups_new.get(text, []))
-        if not n_list:
-            continue
-        if len(o_list) == 1 and len(n_list) == 1:
-            pairs[o_list[0]] = n_list[0]
-            continue
-        left_old = []
-        for i in o_list:
-            same = [j for j in n_list if news[j].lead == olds[i].lead]
-            if len(same) == 1:
-                pairs[i] = same[0]
-                n_list.remove(same[0])
-            elif len(same) > 1:
-                result.ambiguous.append(Ambiguous(
-                    key=olds[i].task.key, old_stt=olds[i].task.stt, old_task=olds[i].task.task,
-                    candidates=[TaskRef(key=news[j].task.key, stt=news[j].task.stt, task=news[j].task.task)
-                                for j in same]))
-                for j in same:
-                    n_list.remove(j)
-                    pairs[-1 - j] = j  # held: neither added nor matched
-            else:
-                left_old.append(i)
-        if len(left_old) == 1 and len(n_list) == 1:
-            pairs[left_old[0]] = n_list[0]
+@dataclass
+class _Matching:
+    """The old and new tasks being paired. `pairs` maps an old index to a new one; a
+    negative key `-1 - j` holds new task j out (ambiguous: neither added nor matched)."""
 
-    # 2. tolerant, best pairs first
-    taken = set(pairs.values())
-    rest_old = [i for i in range(len(olds)) if i not in pairs]
-    rest_new = [j for j in range(len(news)) if j not in taken]
-    scored = sorted(((similarity(olds[i], news[j]), i, j) for i in rest_old for j in rest_new),
-                    key=lambda s: (-s[0], s[1], s[2]))
-    scored = [s for s in scored if s[0] >= UNSURE]
-    best_for_old: dict[int, list[tuple[float, int]]] = {}
-    for s, i, j in scored:
-        best_for_old.setdefault(i, []).append((s, j))
-    unsure: dict[int, tuple[float, int]] = {}
-    used_new: set[int] = set()
-    for s, i, j in scored:
-        if i in pairs or i in unsure or j in used_new:
-            continue
-        if s >= CONFIDENT:
-            rivals = [sj for sj, jj in best_for_old[i] if jj != j and jj not in used_new and s - sj < TIE]
-            if rivals:
-                cands = [jj for sj, jj in best_for_old[i] if jj not in used_new and s - sj < TIE]
-                result.ambiguous.append(Ambiguous(
-                    key=olds[i].task.key, old_stt=olds[i].task.stt, old_task=olds[i].task.task,
-                    candidates=[TaskRef(key=news[jj].task.key, stt=news[jj].task.stt, task=news[jj].task.task)
-                                for jj in cands]))
-                for jj in cands:
-                    used_new.add(jj)
-                    pairs[-1 - jj] = jj
+    olds: list[_View]
+    news: list[_View]
+    result: AmendmentDiff
+    pairs: dict[int, int] = field(default_factory=dict)
+    held: set[int] = field(default_factory=set)  # new tasks an unsure or ambiguous match holds
+
+    def _ambiguous(self, i: int, candidates: list[int]) -> None:
+        o = self.olds[i].task
+        self.result.ambiguous.append(Ambiguous(
+            key=o.key, old_stt=o.stt, old_task=o.task,
+            candidates=[TaskRef(key=self.news[j].task.key, stt=self.news[j].task.stt, task=self.news[j].task.task)
+                        for j in candidates]))
+
+    def clerk_pairs(self, accept: dict[str, str]) -> None:
+        """0. What the clerk decided."""
+        by_label: dict[str, int] = {}
+        for j, v in enumerate(self.news):
+            by_label.setdefault(_label(v.task), j)
+            by_label.setdefault(v.task.key, j)
+        old_index = {v.task.key: i for i, v in enumerate(self.olds)}
+        for key, label in accept.items():
+            oi, nj = old_index.get(key), by_label.get(label)
+            if oi is not None and nj is not None and nj not in self.pairs.values():
+                self.pairs[oi] = nj
+
+    def exact_pairs(self) -> None:
+        """1. Exact text, the lead deciding among equal texts."""
+        olds, news, pairs = self.olds, self.news, self.pairs
+        taken = set(pairs.values())
+        groups_old: dict[str, list[int]] = {}
+        groups_new: dict[str, list[int]] = {}
+        for i in (i for i in range(len(olds)) if i not in pairs):
+            groups_old.setdefault(olds[i].text, []).append(i)
+        for j in (j for j in range(len(news)) if j not in taken):
+            groups_new.setdefault(news[j].text, []).append(j)
+        for text, o_list in groups_old.items():
+            n_list = list(groups_new.get(text, []))
+            if not n_list:
                 continue
-            pairs[i] = j
-            used_new.add(j)
-        elif olds[i].task.key not in separate:
-            unsure[i] = (s, j)
-            used_new.add(j)
-    for i, (s, j) in unsure.items():
-        o, n = olds[i].task, news[j].task
-        result.uncertain.append(Uncertain(key=o.key, old_stt=o.stt, old_task=o.task, new_stt=_label(n),
-                                          new_task=n.task, score=round(s, 3)))
-    held_new = {j for j in used_new if j not in pairs.values()} | {j for k, j in pairs.items() if k < 0}
-    real = {i: j for i, j in pairs.items() if i >= 0}
+            if len(o_list) == 1 and len(n_list) == 1:
+                pairs[o_list[0]] = n_list[0]
+                continue
+            left_old = []
+            for i in o_list:
+                same = [j for j in n_list if news[j].lead == olds[i].lead]
+                if len(same) == 1:
+                    pairs[i] = same[0]
+                    n_list.remove(same[0])
+                elif len(same) > 1:
+                    self._ambiguous(i, same)
+                    for j in same:
+                        n_list.remove(j)
+                        pairs[-1 - j] = j  # held: neither added nor matched
+                else:
+                    left_old.append(i)
+            if len(left_old) == 1 and len(n_list) == 1:
+                pairs[left_old[0]] = n_list[0]
 
-    # keys: matched tasks keep the master's key; new tasks get one never used before
-    used = set(used_keys or ()) | {t.key for t in old.tasks}
-    tasks: list[Task] = []
-    new_to_old = {j: i for i, j in real.items()}
-    for j, v in enumerate(news):
-        t = v.task.model_copy()
-        if j in new_to_old:
-            o = olds[new_to_old[j]].task
-            t.key = o.key
-            fields, before, after = _changes(o, v.task, old_area.get(o.area, o.area),
-                                             new_area.get(v.task.area, v.task.area))
-            if fields:
-                result.changed.append(TaskChange(key=o.key, stt=t.stt, fields=fields, old=before, new=after))
-            if o.stt != t.stt:
-                result.renumbered.append(Renumbered(key=o.key, old_stt=o.stt, new_stt=t.stt))
-            result.matched[o.key] = o.key
-        elif j not in held_new:
-            t.key = fresh_key(v.task.key, used)
-            result.added.append(TaskRef(key=t.key, stt=t.stt, task=t.task))
-        used.add(t.key)
-        tasks.append(t)
-    result.removed = [TaskRef(key=v.task.key, stt=v.task.stt, task=v.task.task)
-                      for i, v in enumerate(olds)
-                      if i not in real and i not in unsure
-                      and not any(a.key == v.task.key for a in result.ambiguous)]
-    result.plan = new.model_copy(update={"tasks": tasks})
-    biggest = max(len(olds), len(news), 1)
-    result.shared = round(len(real) / biggest, 3)
-    return result
+    def tolerant_pairs(self, separate: set[str]) -> dict[int, tuple[float, int]]:
+        """2. Tolerant, best pairs first: a confident match without a close rival is a
+        pair, with one it is ambiguous; an unsure one (not `separate`d) is returned for
+        the clerk to confirm, its new task held."""
+        olds, news, pairs = self.olds, self.news, self.pairs
+        taken = set(pairs.values())
+        rest_old = [i for i in range(len(olds)) if i not in pairs]
+        rest_new = [j for j in range(len(news)) if j not in taken]
+        scored = sorted(((similarity(olds[i], news[j]), i, j) for i in rest_old for j in rest_new),
+                        key=lambda s: (-s[0], s[1], s[2]))
+        scored = [s for s in scored if s[0] >= UNSURE]
+        best_for_old: dict[int, list[tuple[float, int]]] = {}
+        for s, i, j in scored:
+            best_for_old.setdefault(i, []).append((s, j))
+        unsure: dict[int, tuple[float, int]] = {}
+        used_new: set[int] = set()
+        for s, i, j in scored:
+            if i in pairs or i in unsure or j in used_new:
+                continue
+            if s >= CONFIDENT:
+                rivals = [sj for sj, jj in best_for_old[i] if jj != j and jj not in used_new and s - sj < TIE]
+                if rivals:
+                    cands = [jj for sj, jj in best_for_old[i] if jj not in used_new and s - sj < TIE]
+                    self._ambiguous(i, cands)
+                    for jj in cands:
+                        used_new.add(jj)
+                        pairs[-1 - jj] = jj
+                    continue
+                pairs[i] = j
+                used_new.add(j)
+            elif olds[i].task.key not in separate:
+                unsure[i] = (s, j)
+                used_new.add(j)
+        for i, (s, j) in unsure.items():
+            o, n = olds[i].task, news[j].task
+            self.result.uncertain.append(Uncertain(key=o.key, old_stt=o.stt, old_task=o.task, new_stt=_label(n),
+                                                   new_task=n.task, score=round(s, 3)))
+        self.held = {j for j in used_new if j not in pairs.values()}
+        return unsure
+
+    def rekey(self, old: Plan, new: Plan, unsure: dict[int, tuple[float, int]], used: set[str],
+              old_area: dict[str, str], new_area: dict[str, str]) -> AmendmentDiff:
+        """3. Keys: matched tasks keep the master's key (their changes listed); new tasks
+        get one never used before; old tasks matched by nothing are removed."""
+        olds, news, result = self.olds, self.news, self.result
+        held_new = self.held | {j for k, j in self.pairs.items() if k < 0}
+        real = {i: j for i, j in self.pairs.items() if i >= 0}
+        tasks: list[Task] = []
+        new_to_old = {j: i for i, j in real.items()}
+        for j, v in enumerate(news):
+            t = v.task.model_copy()
+            if j in new_to_old:
+                o = olds[new_to_old[j]].task
+                t.key = o.key
+                fields, before, after = _changes(o, v.task, old_area.get(o.area, o.area),
+                                                 new_area.get(v.task.area, v.task.area))
+                if fields:
+                    result.changed.append(TaskChange(key=o.key, stt=t.stt, fields=fields, old=before, new=after))
+                if o.stt != t.stt:
+                    result.renumbered.append(Renumbered(key=o.key, old_stt=o.stt, new_stt=t.stt))
+                result.matched[o.key] = o.key
+            elif j not in held_new:
+                t.key = fresh_key(v.task.key, used)
+                result.added.append(TaskRef(key=t.key, stt=t.stt, task=t.task))
+            used.add(t.key)
+            tasks.append(t)
+        result.removed = [TaskRef(key=v.task.key, stt=v.task.stt, task=v.task.task)
+                          for i, v in enumerate(olds)
+                          if i not in real and i not in unsure
+                          and not any(a.key == v.task.key for a in result.ambiguous)]
+        result.plan = new.model_copy(update={"tasks": tasks})
+        biggest = max(len(olds), len(news), 1)
+        result.shared = round(len(real) / biggest, 3)
+        return result
 
 
 # --------------------------------------------------------------------------- after applying
