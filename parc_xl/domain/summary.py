@@ -112,10 +112,28 @@ def summarize(
     unit_order: list[str] | None = None,
     unparseable_targets: list[dict[str, str]] | None = None,
 ) -> StatusSummary:
+    """The summary of a status run: per task (rolled up over its units), per area, per
+    unit (rows), the overdue and due-soon rows, the rows with a target."""
     by_task: dict[str, list[RowOutcome]] = defaultdict(list)
     for r in rows:
         by_task[r.key].append(r)
+    counts, official, by_area, targets = _task_counts(by_task, area_order)
+    rows_counts, by_unit, names = _row_counts(rows, unit_order)
+    done = sum(counts[s.value] for s in DONE_STATUSES)
+    return StatusSummary(
+        as_of=as_of, period=period, period_label=period_label, due_soon_days=due_soon_days,
+        total_tasks=len(by_task), total_rows=len(rows), counts=counts, official=official,
+        rows_counts=rows_counts, by_area=by_area, by_unit=by_unit, unit_names=names,
+        on_time_rate=on_time_rate(counts), completion_rate=_rate(done, len(by_task)),
+        targets=targets, target_items=_target_items(rows),
+        unparseable_targets=unparseable_targets or [], overdue=_overdue_items(rows, emails),
+    )
 
+
+def _task_counts(by_task: dict[str, list[RowOutcome]], area_order: list[str] | None
+                 ) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, int]], dict[str, int]]:
+    """Per task, its units' statuses rolled up: counts by status and by official bucket,
+    by area (areas without a task left out), and how its target went."""
     counts = empty_counts()
     official = {s.value: 0 for s in OFFICIAL_STATUSES}
     by_area: dict[str, dict[str, int]] = {a: empty_counts() for a in (area_order or [])}
@@ -139,7 +157,12 @@ def summarize(
             else:
                 targets["not_judged"] += 1
     by_area = {a: c for a, c in by_area.items() if sum(c.values())}
+    return counts, official, by_area, targets
 
+
+def _row_counts(rows: list[RowOutcome], unit_order: list[str] | None
+                ) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, str]]:
+    """Rows by status, overall and per unit (units without a row left out), and unit names."""
     # 200,000 rows: count (unit, status) pairs first, then fold them into the
     # per-status dicts, instead of building a dict and reading Enum.value per row.
     pairs: dict[tuple[str, Status], int] = defaultdict(int)
@@ -156,7 +179,11 @@ def summarize(
             by_unit[unit] = empty_counts()
         by_unit[unit][status_.value] += n
     by_unit = {u: c for u, c in by_unit.items() if sum(c.values())}
+    return rows_counts, by_unit, names
 
+
+def _overdue_items(rows: list[RowOutcome], emails: dict[str, str]) -> list[OverdueItem]:
+    """Overdue rows, most overdue first; then due-soon rows, soonest due first."""
     # Built for up to every row of a 200,000-row master from typed RowOutcome fields:
     # constructed without re-validation.
     overdue = [
@@ -167,25 +194,19 @@ def summarize(
         for r in rows
         if r.status is Status.OVERDUE or r.status is Status.DUE_SOON
     ]
-    # Most overdue first; then due-soon rows, soonest due first.
     overdue.sort(key=lambda o: (o.status is not Status.OVERDUE, -(o.days_overdue or 0),
                                 o.due or dt.date.max, o.unit, o.key))
-    target_items = [
+    return overdue
+
+
+def _target_items(rows: list[RowOutcome]) -> list[TargetItem]:
+    return [
         construct_unchecked(TargetItem, {
             "key": r.key, "stt": r.stt, "task": r.task, "unit": r.unit, "unit_name": r.unit_name,
             "target": r.target, "figure": r.figure, "result": r.target_result})
         for r in rows
         if r.target
     ]
-    done = sum(counts[s.value] for s in DONE_STATUSES)
-    return StatusSummary(
-        as_of=as_of, period=period, period_label=period_label, due_soon_days=due_soon_days,
-        total_tasks=len(by_task), total_rows=len(rows), counts=counts, official=official,
-        rows_counts=rows_counts, by_area=by_area, by_unit=by_unit, unit_names=names,
-        on_time_rate=on_time_rate(counts), completion_rate=_rate(done, len(by_task)),
-        targets=targets, target_items=target_items,
-        unparseable_targets=unparseable_targets or [], overdue=overdue,
-    )
 
 
 def percent_vi(value: float | None, digits: int = 1) -> str:

@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -618,6 +618,23 @@ def bootstrap_registry(lead_and_coord_cells: Iterable[str],
     """A first registry from a plan's lead/coordination cells: one unit per distinct name
     (head titles and other spellings become aliases), one group per group phrase used.
     Warnings (groups without members, guessed members) are appended to `problems`."""
+    seen = _seen_in_cells(lead_and_coord_cells)
+    registry = _registry_from(seen)
+    if problems is not None:
+        problems += _group_warnings(registry)
+    return registry
+
+
+class _Seen(NamedTuple):
+    """What the cells name: group spellings by code, unit spellings and aliases by identity."""
+
+    groups: dict[str, list[str]]  # code → spellings seen
+    spellings: dict[str, Counter[str]]  # identity key → name spellings
+    aliases: dict[str, list[str]]
+    order: list[str]  # identities in order of first appearance
+
+
+def _seen_in_cells(lead_and_coord_cells: Iterable[str]) -> _Seen:
     groups_by_key = _default_group_index()
     used_groups: dict[str, list[str]] = {}  # code → spellings seen
     spellings: dict[str, Counter[str]] = {}  # identity key → name spellings
@@ -646,7 +663,14 @@ def bootstrap_registry(lead_and_coord_cells: Iterable[str],
                 for a in piece_aliases:
                     if a not in aliases[ident]:
                         aliases[ident].append(a)
+    return _Seen(used_groups, spellings, aliases, order)
 
+
+def _registry_from(found: _Seen) -> Registry:
+    """The groups the plan uses (table order, with the spellings seen), then one unit per
+    identity under its most common spelling, with a code and, for the office's own
+    agencies, the "internal" groups."""
+    used_groups, spellings, aliases, order = found
     registry = Registry()
     taken: set[str] = {g.code for g in DEFAULT_GROUPS}
     group_defs = {g.code: g for g in DEFAULT_GROUPS}
@@ -677,24 +701,29 @@ def bootstrap_registry(lead_and_coord_cells: Iterable[str],
         ):
             member_of = [g.code for g in registry.groups if group_defs[g.code].members == "internal"]
         registry.units.append(Unit(code=code, name=name, groups=member_of, aliases=als))
-
-    if problems is not None:
-        for g in registry.groups:
-            members = registry.members(g.code)
-            if not members:
-                problems.append(warning(
-                    "unit-group-empty",
-                    f"Nhóm «{g.name}» ({g.code}) chưa có đơn vị nào: {group_defs[g.code].hint}.",
-                    value=g.code,
-                ))
-            elif group_defs[g.code].members == "internal":
-                problems.append(warning(
-                    "unit-group-guessed",
-                    f"Nhóm «{g.name}» ({g.code}) tạm gồm {len(members)} đơn vị suy ra từ kế hoạch "
-                    f"({', '.join(members)}); kiểm tra lại cột Nhóm trong sheet Đơn vị.",
-                    value=g.code,
-                ))
     return registry
+
+
+def _group_warnings(registry: Registry) -> list[Problem]:
+    """A group without members (what the clerk must do), or with members guessed."""
+    group_defs = {g.code: g for g in DEFAULT_GROUPS}
+    problems: list[Problem] = []
+    for g in registry.groups:
+        members = registry.members(g.code)
+        if not members:
+            problems.append(warning(
+                "unit-group-empty",
+                f"Nhóm «{g.name}» ({g.code}) chưa có đơn vị nào: {group_defs[g.code].hint}.",
+                value=g.code,
+            ))
+        elif group_defs[g.code].members == "internal":
+            problems.append(warning(
+                "unit-group-guessed",
+                f"Nhóm «{g.name}» ({g.code}) tạm gồm {len(members)} đơn vị suy ra từ kế hoạch "
+                f"({', '.join(members)}); kiểm tra lại cột Nhóm trong sheet Đơn vị.",
+                value=g.code,
+            ))
+    return problems
 
 
 def plan_cells(plan: Plan) -> list[str]:

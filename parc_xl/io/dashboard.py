@@ -140,7 +140,16 @@ def _chart(ws: Worksheet, title: str, header_row: int, first: int, last: int, an
 
 
 def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: int | None = None) -> None:
-    year = year or s.as_of.year
+    """`Tổng hợp`: title, 1. overall (per task, the official buckets, rates and targets),
+    2. by area with its chart (page 1), 3. by unit with its chart (page 2)."""
+    _title(ws, s, issuer, year or s.as_of.year)
+    r = _overall(ws, s)
+    r = _official_and_facts(ws, s, r)
+    _breakdowns(ws, s, r)
+    _page_setup(ws)
+
+
+def _title(ws: Worksheet, s: StatusSummary, issuer: str, year: int) -> None:
     widths = [40, 8, *[11] * len(STATUSES), 11]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -153,7 +162,9 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
                 f"{s.as_of:%d/%m/%Y}; «Sắp đến hạn»: trong {s.due_soon_days} ngày làm việc.")
     ws["A2"].font, ws["A2"].alignment = F_SUB, CENTER
 
-    # 1. Overall, per task ---------------------------------------------------------
+
+def _overall(ws: Worksheet, s: StatusSummary) -> int:
+    """1. Overall, per task: one row per status, then the total; returns the last row."""
     ws["A4"] = f"1. Tổng hợp chung ({s.total_tasks} nhiệm vụ; {s.total_rows} lượt nhiệm vụ × đơn vị chủ trì)"
     ws["A4"].font = F_SECTION
     _header(ws, 5, ["Trạng thái", "Số nhiệm vụ", "Tỷ lệ", "Số lượt đơn vị"])
@@ -171,7 +182,12 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
     _cell(ws, r, 2, s.total_tasks, F_BOLD)
     _cell(ws, r, 3, 1 if s.total_tasks else None, F_BOLD, fmt=PCT)
     _cell(ws, r, 4, s.total_rows, F_BOLD)
+    return r
 
+
+def _official_and_facts(ws: Worksheet, s: StatusSummary, r: int) -> int:
+    """The four official statuses, then the rates and targets, below row `r`; returns the
+    next free row."""
     r += 2
     ws.cell(row=r, column=1, value="Theo 4 trạng thái chính thức (QĐ 42/2014/QĐ-TTg)").font = F_SECTION
     r += 1
@@ -201,8 +217,11 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
         _cell(ws, r, 1, label, F_BODY, LEFT)
         _cell(ws, r, 2, value, F_BOLD)
         r += 1
+    return r
 
-    # 2. By area (page 1 continues), 3. by unit (page 2) ---------------------------
+
+def _breakdowns(ws: Worksheet, s: StatusSummary, r: int) -> None:
+    """2. By area (page 1 continues), 3. by unit (page 2), each with its bar chart."""
     r += 1
     ws.cell(row=r, column=1, value="2. Theo lĩnh vực (số nhiệm vụ)").font = F_SECTION
     area_header = r + 1
@@ -222,6 +241,9 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
         _chart(ws, "Nhiệm vụ theo đơn vị", unit_header, u_first, u_last, f"A{u_last + 2}",
                height_cm=height, width_cm=27)
 
+
+def _page_setup(ws: Worksheet) -> None:
+    """A4 landscape, one page wide, the manual break deciding the two pages."""
     ws.print_title_rows = None
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
