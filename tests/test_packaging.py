@@ -49,3 +49,18 @@ def test_python_dash_m_parc_xl_runs_the_cli() -> None:
     run = subprocess.run([sys.executable, "-m", "parc_xl", "--version"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "0." in run.stdout + run.stderr
+
+
+def test_every_package_and_the_shipped_add_in_are_in_the_wheel_config() -> None:
+    """pyproject lists its packages (the add-in rides along as the data-only package
+    parc_xl.shipped, mapped to workbooks/): a new package under parc_xl/ missing from the
+    list would be left out of the wheel."""
+    setuptools_cfg = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "parc_xl").rglob("__init__.py")}
+    listed = set(setuptools_cfg["packages"])
+    assert on_disk - listed == set(), f"packages missing from pyproject [tool.setuptools] packages: {on_disk - listed}"
+    assert listed - on_disk == {"parc_xl.shipped"}
+    shipped = REPO / setuptools_cfg["package-dir"]["parc_xl.shipped"]
+    assert sorted(setuptools_cfg["package-data"]["parc_xl.shipped"]) == ["parc_xl.oxt", "parc_xl.xlam"]
+    assert all((shipped / name).is_file() for name in setuptools_cfg["package-data"]["parc_xl.shipped"])
+    assert "data-files" not in setuptools_cfg

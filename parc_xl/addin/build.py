@@ -311,9 +311,10 @@ def install(
 
 
 def default_addin() -> Path:
-    """The built add-in: the repository's `workbooks/`, else the copy installed with the wheel."""
-    shipped = Path(sys.prefix) / "share" / "parc-xl" / "parc_xl.xlam"  # pyproject data-files
-    for candidate in (DEFAULT_OUTPUT, Path(__file__).resolve().parent / "parc_xl.xlam", shipped):
+    """The built add-in: the repository's `workbooks/`, else the copy installed with the wheel
+    (package `parc_xl.shipped`, see pyproject)."""
+    shipped = Path(__file__).resolve().parents[1] / "shipped" / "parc_xl.xlam"
+    for candidate in (DEFAULT_OUTPUT, shipped):
         if candidate.is_file():
             return candidate
     return DEFAULT_OUTPUT

@@ -44,7 +44,7 @@ def build(output: Path, macros: Path | None = None, target: str = "excel") -> Ad
 
 
 def default_extension() -> Path:
-    """The .oxt shipped beside the .xlam (source tree or the wheel's share/parc-xl)."""
+    """The .oxt shipped beside the .xlam (source tree, or the wheel's parc_xl/shipped/)."""
     return addin_build.default_addin().with_name("parc_xl.oxt")
 
 
