@@ -26,6 +26,21 @@ def unit_tasks(plan: Plan, registry: Registry, unit_code: str) -> list[tuple[Tas
     return out
 
 
+def tasks_by_unit(plan: Plan, registry: Registry) -> dict[str, list[tuple[Task, str]]]:
+    """`unit_tasks` of every unit at once (each task's cells expanded once, not once per
+    unit: 1,000 units × 200 tasks would otherwise expand the registry 200,000 times)."""
+    out: dict[str, list[tuple[Task, str]]] = {u.code: [] for u in registry.units}
+    for task in plan.tasks:
+        lead = registry.expand(task.lead_units)
+        for code in lead:
+            out.setdefault(code, []).append((task, ROLE_LEAD))
+        taken = set(lead)
+        for code in registry.expand(task.coord_units):
+            if code not in taken:
+                out.setdefault(code, []).append((task, ROLE_COORD))
+    return out
+
+
 def units_with_tasks(plan: Plan, registry: Registry) -> list[str]:
     """Unit codes (registry order) that lead or coordinate at least one task."""
     named: set[str] = set()

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -102,7 +103,15 @@ def _shown(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and clean(value) == "")
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    if value.isprintable() and "<" not in value and "&" not in value:
+        # no tags, entities, invisible or control characters, no space but " ": what
+        # clean() would leave is the text without its outer spaces
+        return value.strip(" ") == ""
+    return clean(value) == ""
 
 
 # --- Tiến độ -------------------------------------------------------------------------
@@ -110,6 +119,17 @@ def is_blank(value: object) -> bool:
 
 def parse_progress(value: object) -> tuple[Progress | None, str]:
     """(progress, how) with how "exact", "loose" (case/diacritics/synonym) or "unknown"."""
+    if isinstance(value, str):
+        return _parse_progress_text(value)  # a handful of distinct texts in a whole merge
+    return _parse_progress(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_progress_text(value: str) -> tuple[Progress | None, str]:
+    return _parse_progress(value)
+
+
+def _parse_progress(value: object) -> tuple[Progress | None, str]:
     text = clean(value)
     for p in Progress:
         if text == p.value:

@@ -31,7 +31,7 @@ Reading (`read_unit_book`) is values-only and bounded:
 - calamine gives values, not formulas, hidden rows or merges in a form we can rely on,
   so the `Báo cáo` sheet XML (already size-checked) is parsed once, streaming, for
   `<f>` elements of cells (formula cells), hidden rows and columns and merged ranges,
-  however the writer spelt them (`_scan_sheet_xml`);
+  however the writer spelt them (`io/unit_scan.py`);
 - the date system (`date1904`) goes with the values: a bare serial in a 1904 workbook
   is a different day.
 """
@@ -39,7 +39,6 @@ Reading (`read_unit_book`) is values-only and bounded:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from copy import copy
 from functools import lru_cache
 import zipfile
@@ -628,90 +627,6 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["']([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?["']""")
-_ATTR_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
-_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
-_SPREADSHEETML = frozenset([
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # Strict OOXML
-])
-
-
-def _too_large(path: Path, max_row: int, max_col: int) -> InputError:
-    return _refuse(path, "too-large", f"Sheet «{SHEET_REPORT}» của tệp «{path.name}» có {max_row} dòng, "
-                   f"{max_col} cột: vượt giới hạn {MAX_ROWS} dòng, {MAX_COLS} cột; tệp bị từ chối.")
-
-
-def _scan_sheet_xml(path: Path, xml: bytes, ret: UnitReturn) -> None:
-    """Limits, formulas, hidden rows/columns and merges from the raw sheet XML.
-
-    First a cheap look at the declared extent (`<dimension>`, the last `<row>`'s number)
-    refuses an oversized sheet before parsing; then one streaming parse (lxml, no
-    entities, no network) reads the rest as any conforming writer may spell it: either
-    quote, any attribute order, prefixed elements, rows and cells without `r` (numbered
-    after the previous one), comments and CDATA. Formulas count only as `<f>` children
-    of a cell (`xm:f` of an x14 data validation or conditional format is not a cell's)."""
-    from lxml import etree
-
-    max_row, max_col = 0, 0
-    m = _DIMENSION.search(xml, 0, 4096)
-    if m and m.group(4):
-        max_row, max_col = int(m.group(4)), col_index(m.group(3).decode()) + 1
-    tail = max(xml.rfind(b"<row"), xml.rfind(b":row"))
-    if tail >= 0:
-        rm = _ATTR_R.search(xml, tail, xml.find(b">", tail) + 1 if xml.find(b">", tail) >= 0 else tail + 200)
-        if rm:
-            max_row = max(max_row, int(rm.group(1)))
-    if max_row > MAX_ROWS or max_col > MAX_COLS:
-        raise _too_large(path, max_row, max_col)
-    import io
-
-    row_no = col_no = 0
-    cell_depth = 0  # >0 inside a <c>
-    depth = 0
-    events = etree.iterparse(io.BytesIO(xml), events=("start", "end"), resolve_entities=False,
-                             no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
-    try:
-        for event, el in events:
-            depth += 1 if event == "start" else -1
-            tag = el.tag
-            if not isinstance(tag, str):
-                continue
-            ns, _, name = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
-            if ns and ns not in _SPREADSHEETML:
-                continue
-            if event == "end":
-                if name == "c":
-                    cell_depth = 0
-                elif name == "row":
-                    el.clear()
-                continue
-            if name == "row":
-                r = el.get("r", "")
-                row_no = int(r) if r.isdigit() else row_no + 1
-                col_no = 0
-                if row_no > MAX_ROWS:
-                    raise _too_large(path, row_no, max_col)
-                if el.get("hidden") in ("1", "true"):
-                    ret.hidden_rows.add(row_no)
-            elif name == "c":
-                ref = _CELL_REF.match(el.get("r", ""))
-                col_no = col_index(ref.group(1).upper()) + 1 if ref else col_no + 1
-                if col_no > MAX_COLS:
-                    raise _too_large(path, max(max_row, row_no), col_no)
-                cell_depth = depth
-            elif name == "f" and cell_depth and depth == cell_depth + 1:
-                ret.formulas.add((row_no, col_no - 1))
-            elif name == "col" and el.get("hidden") in ("1", "true"):
-                lo, hi = el.get("min", ""), el.get("max", "")
-                if lo.isdigit() and hi.isdigit():
-                    ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), MAX_COLS)))
-            elif name == "mergeCell" and el.get("ref"):
-                ret.merged.append(el.get("ref", "").upper())
-    except etree.XMLSyntaxError as exc:
-        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
-
-
 def _date1904(zf: zipfile.ZipFile) -> bool:
     """True when the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`)."""
     wb = ET.fromstring(zf.read("xl/workbook.xml"))
@@ -742,7 +657,9 @@ def read_unit_book(path: Path) -> UnitReturn:
                 xml = fh.read(MAX_UNCOMPRESSED_BYTES + 1)
             if len(xml) > MAX_UNCOMPRESSED_BYTES:
                 raise _refuse(path, "too-large", f"Tệp «{path.name}» chứa dữ liệu quá lớn khi giải nén; tệp bị từ chối.")
-            _scan_sheet_xml(path, xml, ret)
+            from parc_xl.io.unit_scan import scan_sheet_xml
+
+            scan_sheet_xml(path, xml, ret)
     except ET.ParseError as exc:
         raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
     except KeyError as exc:

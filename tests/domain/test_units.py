@@ -373,3 +373,21 @@ def test_seed_plans_from_the_importer_resolve(seeds_dir: Path, prefix: str,
     problems = resolve_plan(plan, registry)
     assert [t.key for t in plan.tasks if not t.lead_units] == []
     assert [(p.code, p.task_key, p.value) for p in problems] == expected
+
+
+def test_tasks_by_unit_is_unit_tasks_for_every_unit() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from unit_books import make_plan, make_registry
+
+    from parc_xl.domain.assignments import tasks_by_unit, unit_tasks
+
+    plan, registry = make_plan(), make_registry()
+    every = tasks_by_unit(plan, registry)
+    assert set(every) == {u.code for u in registry.units}
+    for u in registry.units:
+        assert [(t.key, r) for t, r in every[u.code]] == [(t.key, r) for t, r in unit_tasks(plan, registry, u.code)]
+    assert [(t.key, r) for t, r in every["PNV"]] == [("1.1", "Chủ trì"), ("1.2", "Chủ trì"), ("2.1", "Chủ trì"),
+                                                     ("2.2", "Phối hợp"), ("3.2", "Chủ trì")]

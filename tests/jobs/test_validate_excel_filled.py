@@ -26,11 +26,20 @@ from excel_markup import (  # noqa: E402
 )
 from unit_books import AS_OF, GOOD_ANSWERS, edit_xml, fill, generate, make_plan, make_registry, sheet_part  # noqa: E402
 
+from parc_xl.io import unit_scan  # noqa: E402
 from parc_xl.jobs import validate  # noqa: E402
 
 # The filled PNV return: keys by row, the dates it holds (column J) and the due dates (G).
 ROWS = {"1.1": 5, "1.2": 6, "2.1": 7, "2.2": 8, "3.2": 9}
 DATE_CELLS = ["J5", "J6", "G5", "G6", "G7", "G9"]  # 2.2 has no due date
+
+
+@pytest.fixture(autouse=True, params=["whole-tree", "streaming"])
+def scan_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test twice: the sheet scan of a small sheet (parsed whole) and of a large one
+    (streamed, `_TREE_MAX` exceeded) must find the same formulas, rows and cells."""
+    if request.param == "streaming":
+        monkeypatch.setattr(unit_scan, "_TREE_MAX", 0)
 
 
 def check(path: Path) -> validate.FileReport:

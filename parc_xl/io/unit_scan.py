@@ -1,0 +1,164 @@
+"""The raw `Báo cáo` sheet XML of a returned unit workbook: size limits, formulas, hidden
+rows and columns, merged ranges (what python-calamine's values do not tell). Used by
+`unit_book.read_unit_book`.
+
+A sheet up to `_TREE_MAX` bytes (every real return: 200 rows are ~200 KB) is parsed
+whole and only rows and cells are visited in Python; a larger one is streamed
+(`iterparse`) so memory stays bounded. Both read the XML as any conforming writer may
+spell it and give the same result (tests/jobs/test_validate_excel_filled.py runs every
+case through both).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from parc_xl.errors import InputError
+from parc_xl.io import unit_book as ub
+
+_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["']([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?["']""")
+_ATTR_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
+_SPREADSHEETML = frozenset([
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # Strict OOXML
+])
+
+
+def _too_large(path: Path, max_row: int, max_col: int) -> InputError:
+    return ub._refuse(path, "too-large", f"Sheet «{ub.SHEET_REPORT}» của tệp «{path.name}» có {max_row} dòng, "
+                   f"{max_col} cột: vượt giới hạn {ub.MAX_ROWS} dòng, {ub.MAX_COLS} cột; tệp bị từ chối.")
+
+
+def scan_sheet_xml(path: Path, xml: bytes, ret: ub.UnitReturn) -> None:
+    """Limits, formulas, hidden rows/columns and merges from the raw sheet XML.
+
+    First a cheap look at the declared extent (`<dimension>`, the last `<row>`'s number)
+    refuses an oversized sheet before parsing; then one streaming parse (lxml, no
+    entities, no network) reads the rest as any conforming writer may spell it: either
+    quote, any attribute order, prefixed elements, rows and cells without `r` (numbered
+    after the previous one), comments and CDATA. Formulas count only as `<f>` children
+    of a cell (`xm:f` of an x14 data validation or conditional format is not a cell's)."""
+    from lxml import etree
+
+    max_row, max_col = 0, 0
+    m = _DIMENSION.search(xml, 0, 4096)
+    if m and m.group(4):
+        max_row, max_col = int(m.group(4)), ub.col_index(m.group(3).decode()) + 1
+    tail = max(xml.rfind(b"<row"), xml.rfind(b":row"))
+    if tail >= 0:
+        rm = _ATTR_R.search(xml, tail, xml.find(b">", tail) + 1 if xml.find(b">", tail) >= 0 else tail + 200)
+        if rm:
+            max_row = max(max_row, int(rm.group(1)))
+    if max_row > ub.MAX_ROWS or max_col > ub.MAX_COLS:
+        raise _too_large(path, max_row, max_col)
+    if len(xml) <= _TREE_MAX:
+        _scan_sheet_tree(path, xml, ret, max_row, max_col)
+        return
+    import io
+
+    row_no = col_no = 0
+    cell_depth = 0  # >0 inside a <c>
+    depth = 0
+    events = etree.iterparse(io.BytesIO(xml), events=("start", "end"), resolve_entities=False,
+                             no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        for event, el in events:
+            depth += 1 if event == "start" else -1
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            ns, _, name = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
+            if ns and ns not in _SPREADSHEETML:
+                continue
+            if event == "end":
+                if name == "c":
+                    cell_depth = 0
+                elif name == "row":
+                    el.clear()
+                continue
+            if name == "row":
+                r = el.get("r", "")
+                row_no = int(r) if r.isdigit() else row_no + 1
+                col_no = 0
+                if row_no > ub.MAX_ROWS:
+                    raise _too_large(path, row_no, max_col)
+                if el.get("hidden") in ("1", "true"):
+                    ret.hidden_rows.add(row_no)
+            elif name == "c":
+                ref = _CELL_REF.match(el.get("r", ""))
+                col_no = ub.col_index(ref.group(1).upper()) + 1 if ref else col_no + 1
+                if col_no > ub.MAX_COLS:
+                    raise _too_large(path, max(max_row, row_no), col_no)
+                cell_depth = depth
+            elif name == "f" and cell_depth and depth == cell_depth + 1:
+                ret.formulas.add((row_no, col_no - 1))
+            elif name == "col" and el.get("hidden") in ("1", "true"):
+                lo, hi = el.get("min", ""), el.get("max", "")
+                if lo.isdigit() and hi.isdigit():
+                    ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), ub.MAX_COLS)))
+            elif name == "mergeCell" and el.get("ref"):
+                ret.merged.append(el.get("ref", "").upper())
+    except etree.XMLSyntaxError as exc:
+        raise ub._refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
+
+
+_TREE_MAX = 8 * 1024 * 1024  # sheets up to this size are parsed whole (fast, C-level); larger ones streamed
+
+
+def _local(tag: object) -> str | None:
+    """Local name of a SpreadsheetML element tag; None for comments, PIs, other namespaces."""
+    if not isinstance(tag, str):
+        return None
+    if tag.startswith("{"):
+        ns, _, name = tag[1:].partition("}")
+        return name if ns in _SPREADSHEETML else None
+    return tag
+
+
+def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, max_col: int) -> None:
+    """`scan_sheet_xml` for a sheet small enough to hold: one parse, then only the elements
+    that matter are visited in Python (rows, cells; formulas, hidden columns and merges are
+    found by lxml). Same numbering rules as the streaming path: a row or cell without `r`
+    follows the previous one."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ub._refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
+    prefixes = [f"{{{ns}}}" for ns in _SPREADSHEETML] + [""]
+
+    def tags(name: str) -> list[str]:
+        return [p + name for p in prefixes]
+
+    row_tags, cell_tags, f_tags = tags("row"), tags("c"), tags("f")
+    has_formula = next(root.iter(*f_tags), None) is not None
+    cell_ref = _CELL_REF.match
+    row_no = 0
+    for row in root.iter(*row_tags):
+        r = row.get("r", "")
+        row_no = int(r) if r.isdigit() else row_no + 1
+        if row_no > ub.MAX_ROWS:
+            raise _too_large(path, row_no, max_col)
+        if row.get("hidden") in ("1", "true"):
+            ret.hidden_rows.add(row_no)
+        col_no = 0
+        for cell in row.iter(*cell_tags):
+            ref = cell_ref(cell.get("r", ""))
+            col_no = ub.col_index(ref.group(1).upper()) + 1 if ref else col_no + 1
+            if col_no > ub.MAX_COLS:
+                raise _too_large(path, max(max_row, row_no), col_no)
+            if has_formula and any(_local(ch.tag) == "f" for ch in cell):
+                ret.formulas.add((row_no, col_no - 1))
+    for col in root.iter(*tags("col")):
+        if col.get("hidden") in ("1", "true"):
+            lo, hi = col.get("min", ""), col.get("max", "")
+            if lo.isdigit() and hi.isdigit():
+                ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), ub.MAX_COLS)))
+    for merge in root.iter(*tags("mergeCell")):
+        if merge.get("ref"):
+            ret.merged.append(merge.get("ref", "").upper())
