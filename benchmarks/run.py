@@ -197,7 +197,7 @@ def bench_load(name: str, units: int, rows: int, repeat: int, only: set[str] | N
     spec = OfficeSpec(units=units, rows=rows)
     log(f"[bench] load {name}: {units} units × {rows} rows, repeat {repeat}")
     est = estimate(spec, repeat, fresh, only, baseline=baseline)
-    log(f"[bench] expected duration here: about {est['total'] / 60:.0f} min "
+    log(f"[bench] expected duration here: about {est['total'] / 60:.1f} min "
         f"(office build {est['office'] / 60:.1f} min{'' if est['office'] else ', cached'}, "
         f"jobs {est['jobs'] / 60:.1f} min; from the per-row costs in run.py COST)")
     t0 = time.perf_counter()
@@ -355,7 +355,7 @@ def bench_status_big(repeat: int, profile_dir: Path | None, fresh: bool) -> dict
     log("[bench] status + colours on 200,000 rows (1,000 units × 200 tasks)")
     spec = OfficeSpec(units=1000, rows=200)
     est = estimate(spec, repeat, fresh, {"status"}, blanks=False)
-    log(f"[bench] expected duration here: about {est['total'] / 60:.0f} min "
+    log(f"[bench] expected duration here: about {est['total'] / 60:.1f} min "
         f"(import {est['office'] / 60:.1f} min{'' if est['office'] else ', cached'})")
     # the large office's master (shared cache), before any merge; no unit workbooks
     office = build_office(spec, fresh=fresh, blanks=False, returns=False, log=log)

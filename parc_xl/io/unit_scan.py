@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from parc_xl.errors import InputError
 from parc_xl.io import unit_book as ub
@@ -117,6 +118,27 @@ def _local(tag: object) -> str | None:
     return tag
 
 
+def _columns_within_limit(root: Any) -> bool:
+    """True when every SpreadsheetML cell has a valid `r` and none lies past MAX_COLS
+    (read by XPath in C: the distinct column letters, not every cell in Python)."""
+    from lxml import etree
+
+    for ns in (*_SPREADSHEETML, ""):
+        m = {"m": ns} if ns else None
+        c = "m:c" if ns else "c"
+        count = int(etree.XPath(f"count(//{c})", namespaces=m)(root))  # type: ignore[arg-type]
+        if not count:
+            continue
+        refs = etree.XPath(f"//{c}/@r", namespaces=m, smart_strings=False)(root)
+        if len(refs) != count:
+            return False  # a cell without r: numbered by position, the loop counts
+        for letters in {str(r).rstrip("0123456789") for r in refs}:  # type: ignore[union-attr]
+            ok = _CELL_REF.match(letters + "1")
+            if ok is None or ub.col_index(letters.upper()) + 1 > ub.MAX_COLS:
+                return False
+    return True
+
+
 def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, max_col: int) -> None:
     """`scan_sheet_xml` for a sheet small enough to hold: one parse, then only the elements
     that matter are visited in Python (rows, cells; formulas, hidden columns and merges are
@@ -137,6 +159,9 @@ def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, m
 
     row_tags, cell_tags, f_tags = tags("row"), tags("c"), tags("f")
     has_formula = next(root.iter(*f_tags), None) is not None
+    # No formula and every cell with a reference inside the limits (what every writer
+    # produces): the cells need not be visited one by one, their columns are known.
+    skip_cells = not has_formula and _columns_within_limit(root)
     cell_ref = _CELL_REF.match
     row_no = 0
     for row in root.iter(*row_tags):
@@ -146,6 +171,8 @@ def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, m
             raise _too_large(path, row_no, max_col)
         if row.get("hidden") in ("1", "true"):
             ret.hidden_rows.add(row_no)
+        if skip_cells:
+            continue
         col_no = 0
         for cell in row.iter(*cell_tags):
             ref = cell_ref(cell.get("r", ""))
