@@ -113,14 +113,18 @@ def _days(n: int) -> str:
     return f"{n} ngày làm việc"
 
 
+NBSP = "\u00a0"
+
+
 def subject_line(year: int, period_label: str) -> str:
-    """The «V/v» line of the letter (NĐ 30: a công văn states its subject under its number)."""
-    return f"V/v đôn đốc thực hiện nhiệm vụ CCHC năm {year}, kỳ báo cáo {period_label}"
+    """The «V/v» line of the letter (NĐ 30: a công văn states its subject under its number).
+    The period label keeps to one line (no-break spaces: "Quý I/2026", never "Quý" / "I/2026")."""
+    return f"V/v đôn đốc thực hiện nhiệm vụ CCHC năm {year}, kỳ báo cáo {period_label.replace(' ', NBSP)}"
 
 
 def letter_paragraphs(r: Reminder, *, issuer: str, year: int, period_label: str, as_of: dt.date) -> list[str]:
     """The body of the letter before the task table (the table follows when there are tasks)."""
-    office = issuer or "cơ quan"
+    office = issuer or "[Tên cơ quan]"
     out = [f"Thực hiện Kế hoạch cải cách hành chính (CCHC) năm {year}, căn cứ kết quả theo dõi tình hình "
            f"thực hiện tính đến ngày {as_of:%d/%m/%Y}, {office} đề nghị {r.unit_name} quan tâm, khẩn trương "
            "thực hiện các nội dung sau:"]

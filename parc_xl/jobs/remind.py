@@ -99,9 +99,12 @@ class RemindResult(JobResult):
                 lines.append(f"- {x.unit_name}: {', '.join(parts)}.")
             lines.append("Văn bản chưa có số và ngày: ghi số, ngày, ký rồi gửi; thư nháp đính kèm bản dự thảo, "
                          "hãy thay bằng bản đã ký trước khi bấm Gửi.")
-        for s in self.skipped:
-            lines.append(f"Không tạo thư nháp cho {s.unit}: {s.reason}; văn bản vẫn được tạo, hãy gửi bằng tay "
-                         "hoặc sửa cột Thư điện tử của sheet Đơn vị rồi chạy lại.")
+        by_reason: dict[str, list[str]] = {}
+        for s in self.skipped:  # one line per reason: an office without any address gets one line, not sixty
+            by_reason.setdefault(s.reason, []).append(s.unit)
+        for reason, units in by_reason.items():
+            lines.append(f"Không tạo thư nháp cho {', '.join(units)}: {reason}; văn bản vẫn được tạo, hãy gửi bằng "
+                         "tay hoặc sửa cột Thư điện tử của sheet Đơn vị rồi chạy lại.")
         for p in self.problems:
             lines.append(f"Lưu ý: {p.message}")
         return "\n".join(lines)

@@ -102,3 +102,12 @@ def test_day_cell() -> None:
     assert day_cell(ChaseTask(key="1", number="1", task="x", days_overdue=3)) == "3"
     assert day_cell(ChaseTask(key="1", number="1", task="x", days_left=0)) == "Sắp đến hạn (đến hạn hôm nay)"
     assert day_cell(ChaseTask(key="1", number="1", task="x", days_left=4)) == "Sắp đến hạn (còn 4 ngày làm việc)"
+
+
+def test_a_master_without_an_issuer_leaves_a_bracketed_gap_and_the_period_keeps_to_one_line() -> None:
+    from parc_xl.domain.reminders import subject_line
+
+    [r] = select(EXPECTED[:1], [], [], DEADLINE, D(2026, 3, 20), CAL, 10)
+    text = letter_paragraphs(r, issuer="", year=2026, period_label="Quý I/2026", as_of=D(2026, 3, 20))
+    assert ", [Tên cơ quan] đề nghị Phòng Nội vụ huyện" in text[0]
+    assert subject_line(2026, "6 tháng/2026").endswith("kỳ báo cáo 6\u00a0tháng/2026")

@@ -157,7 +157,7 @@ def test_letter_is_a_decree_30_cong_van_naming_the_tasks(chased: dict) -> None:
     head = doc.tables[0]
     assert head.cell(0, 1).text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
     assert head.cell(1, 0).text == ("Số: …/UBND-…\n"
-                                    "V/v đôn đốc thực hiện nhiệm vụ CCHC năm 2026, kỳ báo cáo Quý I/2026")
+                                    "V/v đôn đốc thực hiện nhiệm vụ CCHC năm 2026, kỳ báo cáo Quý\u00a0I/2026")
     gaps = [r for r in head.cell(1, 0).paragraphs[0].runs if r.text.startswith("…")]
     assert len(gaps) == 2 and all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in gaps)
     assert head.cell(1, 1).text == "……, ngày … tháng … năm 2026"
@@ -292,3 +292,12 @@ def test_libreoffice_renders_a_letter_on_one_page(chased: dict, soffice: str, tm
     assert "Kính gửi: Phòng Nội vụ huyện." in text and "Kiểm tra tại các phòng" in text and "Sắp đến hạn" in text
     png, pixels = render.render(pdf, 1, tmp_path / "letter")
     assert png.is_file() and render.count_colour(pixels, "FFFF00", tol=10) > 0  # the highlighted gaps
+
+
+def test_units_without_an_address_for_the_same_reason_share_one_line() -> None:
+    why = "chưa có địa chỉ thư điện tử trong danh mục đơn vị"
+    result = remind.RemindResult(period=Q1, as_of=AS_OF, out_dir="dd",
+                                 skipped=[remind.Skipped(unit=u, reason=why) for u in ("PNV", "PTP", "PYT")])
+    lines = [x for x in result.summary_vi().splitlines() if x.startswith("Không tạo thư nháp")]
+    assert lines == [f"Không tạo thư nháp cho PNV, PTP, PYT: {why}; văn bản vẫn được tạo, hãy gửi bằng tay hoặc "
+                     "sửa cột Thư điện tử của sheet Đơn vị rồi chạy lại."]
