@@ -204,6 +204,7 @@ def _cmd_addin_install(a: argparse.Namespace) -> Any:
 
 
 def build_parser() -> _Parser:
+    """Every command, one group per function below; each command has Vietnamese help and examples."""
     p = _Parser(prog="parc-xl", description="Theo dõi Kế hoạch cải cách hành chính (CCHC) trong Excel.",
                 epilog=_examples("parc-xl demo demo_out          chạy thử toàn bộ quy trình trên dữ liệu mẫu",
                                  "parc-xl merge --help           hướng dẫn của một lệnh"))
@@ -214,7 +215,16 @@ def build_parser() -> _Parser:
     common.add_argument("--debug", action="store_true", help="in chi tiết lỗi kỹ thuật (cho người hỗ trợ)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, title="các lệnh",
                            metavar="LỆNH")
+    _plan_commands(sub, common)
+    _units_commands(sub, common)
+    _return_commands(sub, common)
+    _status_commands(sub, common)
+    _tool_commands(sub, common)
+    return p
 
+
+def _plan_commands(sub: Any, common: _Parser) -> None:
+    """Plan import / amend / carry-over."""
     plan = sub.add_parser("plan", help="kế hoạch: nhập, điều chỉnh, chuyển tiếp", description="Việc với kế hoạch.").add_subparsers(
         dest="action", required=True, parser_class=_Parser, title="các lệnh", metavar="VIỆC")
     s = plan.add_parser("import", parents=[common], help="nhập Phụ lục kế hoạch vào sổ theo dõi mới",
@@ -258,6 +268,9 @@ def build_parser() -> _Parser:
                    "năm cũ); " + DATE_HELP)
     s.set_defaults(func=_cmd_plan_carry_over)
 
+
+def _units_commands(sub: Any, common: _Parser) -> None:
+    """Units generate / communes."""
     units = sub.add_parser("units", help="mẫu đơn vị: tạo tệp gửi đơn vị",
                            description="Việc với mẫu báo cáo của đơn vị.").add_subparsers(
         dest="action", required=True, parser_class=_Parser, title="các lệnh", metavar="VIỆC")
@@ -290,6 +303,9 @@ def build_parser() -> _Parser:
     s.add_argument("--group", metavar="MÃ_NHÓM", help="mã nhóm các xã (mặc định: nhóm xã của danh mục, G_XA)")
     s.set_defaults(func=_cmd_units_communes)
 
+
+def _return_commands(sub: Any, common: _Parser) -> None:
+    """Validate, merge, remind: the unit returns."""
     s = sub.add_parser("validate", parents=[common], help="kiểm tra tệp báo cáo của đơn vị",
                        description="Kiểm tra tệp đơn vị gửi về: in từng lỗi (tệp, sheet!ô, nội dung), lỗi trước "
                                    "cảnh báo. Không ghi gì vào sổ theo dõi.",
@@ -331,6 +347,9 @@ def build_parser() -> _Parser:
                    help="còn bao nhiêu ngày làm việc đến hạn thì là «Sắp đến hạn» (mặc định 10, như lệnh status)")
     s.set_defaults(func=_cmd_remind)
 
+
+def _status_commands(sub: Any, common: _Parser) -> None:
+    """Status and report."""
     s = sub.add_parser("status", parents=[common], help="cập nhật trạng thái, màu, bảng tổng hợp",
                        description="Tính trạng thái từng dòng Theo dõi đến một ngày, tô màu, lập lại sheet Tổng hợp "
                                    "và Quá hạn. Ngày này được ghi vào sổ và lệnh report dùng lại.",
@@ -356,6 +375,9 @@ def build_parser() -> _Parser:
                    "\"UBND Thành phố; Sở Nội vụ\" (không ghi: báo cáo để trống dòng này, tô vàng, để điền trong Word)")
     s.set_defaults(func=_cmd_report)
 
+
+def _tool_commands(sub: Any, common: _Parser) -> None:
+    """Deadline, demo, addin build / install."""
     s = sub.add_parser("deadline", parents=[common], help="đọc thử một ô Thời gian hoàn thành",
                        description="Cho biết parc-xl hiểu một nội dung «Thời gian hoàn thành» là hạn nào.",
                        epilog=_examples('parc-xl deadline "Quý I/2026" --year 2026',
@@ -387,7 +409,6 @@ def build_parser() -> _Parser:
     s.add_argument("--target", choices=["excel", "libreoffice"], default="excel",
                    help="excel (Windows, mặc định) hoặc libreoffice (cài bằng unopkg)")
     s.set_defaults(func=_cmd_addin_install)
-    return p
 
 
 def _emit(obj: dict[str, Any]) -> None:

@@ -150,6 +150,9 @@ def submission_sentences(c: ReportContent) -> list[str]:
 
 def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str, year: int,
                  period: Period) -> None:
+    """The report in the Decree 30 form: header block, title, I. results (submissions,
+    by area, by unit, overdue tasks, targets), II. and III. (units' words quoted, room for
+    the office's), Nơi nhận and signature."""
     doc = new_document()
     header_block(doc, issuer, f"Số: …/BC-{symbol(issuer)}", f"……, ngày … tháng … năm {s.as_of.year}")
 
@@ -165,7 +168,19 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
     para(doc, "1. Tình hình các đơn vị gửi báo cáo", bold=True)
     for sentence in submission_sentences(c):
         para(doc, sentence, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _by_area_and_unit(doc, s, c)
+    _overdue_section(doc, s, c)
+    _targets_section(doc, c)
+    _closing_sections(doc, c)
 
+    # Nơi nhận | signature
+    signature_block(doc, issuer, [f"- {r.strip().rstrip(';')};" for r in c.recipients],
+                    missing="- [Tên cơ quan nhận báo cáo];")
+    doc.save(str(path))
+
+
+def _by_area_and_unit(doc: Any, s: StatusSummary, c: ReportContent) -> None:
+    """I.2 tasks by area (official buckets), I.3 task rows by lead unit."""
     official = ["Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện trong hạn", "Quá hạn chưa hoàn thành"]
     para(doc, "2. Kết quả theo lĩnh vực (số nhiệm vụ)", bold=True)
     area_rows = []
@@ -183,6 +198,10 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
           [12, 45, 14, 19, 19, 19, 19, 18])
     para(doc, f"Cột «{NOT_REPORTED_COLUMN}»: nhiệm vụ chưa quá hạn mà đơn vị chưa báo cáo; nhiệm vụ đã quá hạn "
           "được tính là quá hạn dù đơn vị có báo cáo hay không.", italic=True, size=11, space_after=8)
+
+
+def _overdue_section(doc: Any, s: StatusSummary, c: ReportContent) -> None:
+    """I.4 overdue tasks: row by row when few, else one row per task (most units late first)."""
 
     def heading(key: str, task: str) -> str:
         return c.headings.get(key) or task
@@ -218,6 +237,9 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
             para(doc, f"… và {len(grouped) - DETAIL_ROWS} nhiệm vụ khác; danh sách đầy đủ ở sheet «Quá hạn» "
                   "của sổ theo dõi.", indent=True)
 
+
+def _targets_section(doc: Any, c: ReportContent) -> None:
+    """I.5 targets: each target task with the units' figures and its verdict."""
     para(doc, "5. Kết quả thực hiện các chỉ tiêu", bold=True)
     if c.targets:
         rows = []
@@ -236,6 +258,10 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
     else:
         para(doc, "Kế hoạch không có chỉ tiêu định lượng.", indent=True)
 
+
+def _closing_sections(doc: Any, c: ReportContent) -> None:
+    """II. difficulties and III. next tasks and proposals: units' words quoted, highlighted
+    room for the office's own; the last lines kept with the signature."""
     para(doc, "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", bold=True)
     para(doc, "1. Khó khăn, vướng mắc các đơn vị nêu trong báo cáo (trích nguyên văn)", bold=True)
     _quotes(doc, c.difficulties, "Các đơn vị không nêu khó khăn, vướng mắc trong báo cáo kỳ này.")
@@ -256,8 +282,3 @@ def write_report(path: Path, s: StatusSummary, c: ReportContent, *, issuer: str,
     # The signature never stands alone on a page: the last lines of the body go with it.
     for p in last:
         p.paragraph_format.keep_with_next = True
-
-    # Nơi nhận | signature
-    signature_block(doc, issuer, [f"- {r.strip().rstrip(';')};" for r in c.recipients],
-                    missing="- [Tên cơ quan nhận báo cáo];")
-    doc.save(str(path))
