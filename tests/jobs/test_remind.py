@@ -301,3 +301,21 @@ def test_units_without_an_address_for_the_same_reason_share_one_line() -> None:
     lines = [x for x in result.summary_vi().splitlines() if x.startswith("Không tạo thư nháp")]
     assert lines == [f"Không tạo thư nháp cho PNV, PTP, PYT: {why}; văn bản vẫn được tạo, hãy gửi bằng tay hoặc "
                      "sửa cột Thư điện tử của sheet Đơn vị rồi chạy lại."]
+
+
+def test_a_master_without_any_address_gets_every_letter_and_no_draft(tmp_path: Path) -> None:
+    master = office.make_office(tmp_path / "vp")
+    wb = load_workbook(master)
+    ws = wb[L.SHEET_UNITS]
+    mail = [c.value for c in ws[1]].index("Thư điện tử")
+    for row in ws.iter_rows(min_row=2):
+        row[mail].value = None
+    wb.save(master)
+    out = tmp_path / "dd"
+    result = remind.run(master, Q1, out, as_of=AS_OF)
+    codes = [u[0] for u in office.UNITS]
+    assert [x.unit for x in result.letters] == codes and all(x.eml is None for x in result.letters)
+    assert [s.unit for s in result.skipped] == codes
+    assert not list(out.glob("*.eml")) and len(list(out.glob("*_don_doc.docx"))) == len(codes)
+    [line] = [x for x in result.summary_vi().splitlines() if x.startswith("Không tạo thư nháp")]
+    assert line.startswith(f"Không tạo thư nháp cho {', '.join(codes)}: chưa có địa chỉ thư điện tử")
