@@ -426,13 +426,13 @@ def growth_table(rows: list[dict[str, Any]], started: str) -> str:
 
 
 # Seconds per tracking row (units × tasks) of each step on this machine (2 cores shared with
-# other sessions), from the growth table and the reference/large runs of 2026-12-03; used
+# other sessions, load average ≈ 3), from the reference and large runs of 2026-12-03; used
 # only to say up front how long a load will take. "fill" is benchmarks/office.py filling the
 # returns with openpyxl; each job run also pays ~1 s of process start.
 COST: dict[str, float] = {
-    "import": 0.67e-3, "generate": 1.1e-3, "fill": 1.7e-3,
-    "validate": 0.43e-3, "merge": 0.6e-3, "status": 0.44e-3, "report": 0.4e-3,
-    "floor": 0.04e-3, "baseline": 2.9e-3, "baseline_read": 0.65e-3,
+    "import": 0.8e-3, "generate": 0.25e-3, "fill": 1.1e-3,
+    "validate": 0.45e-3, "merge": 0.6e-3, "status": 0.3e-3, "report": 0.8e-3,
+    "floor": 0.07e-3, "baseline": 2.4e-3, "baseline_read": 1.1e-3,
 }
 
 
