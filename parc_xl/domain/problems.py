@@ -60,6 +60,14 @@ CATALOGUE: dict[str, ProblemType] = {
                     "Tệp «{file}» được đặt mật khẩu; hãy bỏ mật khẩu (Tệp › Thông tin › Bảo vệ Sổ làm việc › "
                     "Mã hóa bằng Mật khẩu, xóa mật khẩu) rồi gửi lại."),
     "too-large": _T("Tệp quá lớn"),
+    # a package refused before reading, or a reader that failed on it (io/package_guard.py,
+    # jobs/_isolation.py): that file's record, the rest of the inbox goes on
+    "package-damaged": _T("Tệp bị hỏng"),
+    "package-unsafe": _T("Tệp có cấu trúc bất thường"),
+    "reader-crashed": _T("Bộ đọc dừng đột ngột khi đọc tệp"),
+    "read-timeout": _T("Đọc tệp quá lâu"),
+    "read-failed": _T("Không đọc được tệp"),
+    "cell-too-long": _T("Ô trong tệp gửi về dài quá giới hạn"),
     "not-parc-xl": _T("Không phải mẫu báo cáo"),
     "metadata-tampered": _T("Thông tin nhận diện bị sửa"),
     "template-version": _T("Mẫu phiên bản cũ"),
@@ -76,6 +84,8 @@ CATALOGUE: dict[str, ProblemType] = {
     "period-file-name": _T("Tên tệp ghi kỳ khác"),
     "already-rejected": _T("Tệp đã bị từ chối trước đó"),
     "conflict": _T("Hai tệp cùng lúc"),
+    "received-in-future": _T("Thời điểm nhận ở tương lai"),
+    "partial-dropped": _T("Dòng bị bỏ khi nhận một phần"),
     "older-return": _T("Tệp cũ hơn bản đã tổng hợp"),
     "receipt-time-unreadable": _T("Thời điểm nhận không đọc được"),
     "older-period": _T("Số liệu kỳ trước"),

@@ -25,9 +25,9 @@ asked to use the new form.
 Reading (`read_unit_book`) is values-only and bounded:
 - not a zip, an OLE file (.xls, or an encrypted .xlsx: OLE with an `EncryptedPackage`
   stream) → `InputError` with one Problem;
-- refused before any parsing when the package is larger than the limits below (total
-  uncompressed size, compression ratio of an entry, rows or columns of the `Báo cáo`
-  sheet from its `<dimension>` and its last `<row>`);
+- refused before any reader allocates when the package breaks a limit below (file size,
+  zip directory, declared and actual rows and columns of every sheet read, shared-string
+  counts, DTDs): io/package_guard.py;
 - calamine gives values, not formulas, hidden rows or merges in a form we can rely on,
   so the `Báo cáo` sheet XML (already size-checked) is parsed once, streaming, for
   `<f>` elements of cells (formula cells), hidden rows and columns and merged ranges,
@@ -55,9 +55,8 @@ from parc_xl.domain.fingerprint import canonical_json, sha256_text
 from parc_xl.domain.formulas import looks_like_formula
 from parc_xl.domain.models import DeadlineKind, Plan, Progress, Registry, Task
 from parc_xl.domain.periods import Period
-from parc_xl.domain.problems import CATALOGUE, error
 from parc_xl.domain.text import clean
-from parc_xl.errors import InputError
+from parc_xl.io import package_guard as guard
 from parc_xl.io.ooxml import col_letter as _col_letter
 from parc_xl.io.ooxml import col_number
 
@@ -70,12 +69,14 @@ SHEET_CHECK = "Kết quả kiểm tra"  # added by io/annotate.py
 HEADER_ROW = 4
 FIRST_ROW = 5
 
-# Limits for a returned file (documented in README/--help by the lead; values here).
-MAX_FILE_BYTES = 20 * 1024 * 1024  # the .xlsx on disk
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all zip entries together
-MAX_RATIO = 200  # uncompressed / compressed, for entries above 1 MiB
-MAX_ROWS = 5000  # rows of the `Báo cáo` sheet
-MAX_COLS = 100
+# Limits for a returned file (README «Giới hạn»): checked by io/package_guard.py before
+# any reader allocates; re-exported here where the unit workbook's callers look for them.
+MAX_FILE_BYTES = guard.MAX_FILE_BYTES
+MAX_UNCOMPRESSED_BYTES = guard.MAX_UNCOMPRESSED_BYTES
+MAX_RATIO = guard.MAX_RATIO
+MAX_ROWS = guard.MAX_ROWS
+MAX_COLS = guard.MAX_COLS
+MAX_CELL_CHARS = guard.MAX_CELL_CHARS
 
 
 class Col(NamedTuple):
@@ -560,80 +561,43 @@ class UnitReturn:
         return meta_digest(self.meta, self.meta_rows)
 
 
-def _refuse(path: Path, code: str, message: str) -> InputError:
-    return InputError(message, [error(code, message, file=path.name)])
-
-
-_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-
-
-def _check_package(path: Path) -> zipfile.ZipFile:
-    """Open the package or raise InputError (not a file, .xls, encrypted, too large, bomb)."""
-    if not path.is_file():
-        raise _refuse(path, "file-missing", CATALOGUE["file-missing"].message(file=path.name))
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head == _OLE_MAGIC:
-        import olefile  # a runtime dependency: its absence must fail, not read as "not encrypted"
-
-        try:
-            with olefile.OleFileIO(str(path)) as ole:
-                encrypted = bool(ole.exists("EncryptedPackage"))
-        except (OSError, ValueError):  # olefile: not OLE2 (OSError), garbled header (ValueError)
-            encrypted = False
-        if encrypted:
-            raise _refuse(path, "encrypted", CATALOGUE["encrypted"].message(file=path.name))
-        raise _refuse(path, "xls-format", CATALOGUE["xls-format"].message(file=path.name))
-    if head[:2] != b"PK":
-        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» không phải là sổ Excel .xlsx.")
-    if size > MAX_FILE_BYTES:
-        raise _refuse(path, "too-large", f"Tệp «{path.name}» quá lớn ({size // 1048576} MB; tối đa "
-                      f"{MAX_FILE_BYTES // 1048576} MB).")
-    try:
-        zf = zipfile.ZipFile(path)
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng hoặc không phải là sổ Excel .xlsx.") from exc
-    total = sum(i.file_size for i in infos)
-    bomb = any(i.file_size > 1048576 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
-    if total > MAX_UNCOMPRESSED_BYTES or bomb:
-        zf.close()
-        raise _refuse(path, "too-large", f"Tệp «{path.name}» chứa dữ liệu quá lớn khi giải nén (vượt giới hạn "
-                      f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB hoặc tỷ lệ nén bất thường); tệp bị từ chối.")
-    if "xl/workbook.xml" not in zf.namelist():
-        zf.close()
-        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» không phải là sổ Excel .xlsx.")
-    return zf
-
-
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_SHARED_STRINGS = "/sharedStrings"
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → zip part path."""
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels_xml = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in zf.namelist() else b""
+@dataclass
+class _Parts:
+    sheets: dict[str, str]  # sheet name → zip part path
+    shared_strings: str  # "" when the workbook has none
+    date1904: bool  # the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`)
+
+
+def _workbook_parts(zf: zipfile.ZipFile, path: Path) -> _Parts:
+    """The workbook part and its relationships, read once (through the guard: CRC, no DTD)."""
+    try:
+        wb = ET.fromstring(guard.read_part(zf, path, "xl/workbook.xml"))
+        rels_name = "xl/_rels/workbook.xml.rels"
+        rels = ET.fromstring(guard.read_part(zf, path, rels_name)) if rels_name in zf.namelist() else None
+    except ET.ParseError as exc:
+        raise guard.damaged(path, "nội dung XML của sổ không đọc được") from exc
     targets: dict[str, str] = {}
-    if rels_xml:
-        for rel in ET.fromstring(rels_xml):
-            t = rel.get("Target", "")
-            t = t.lstrip("/") if t.startswith("/") else normpath(posix_join("xl", t))
-            targets[rel.get("Id", "")] = t
-    out: dict[str, str] = {}
+    shared = ""
+    for rel in rels if rels is not None else []:
+        t = rel.get("Target", "")
+        t = t.lstrip("/") if t.startswith("/") else normpath(posix_join("xl", t))
+        targets[rel.get("Id", "")] = t
+        if rel.get("Type", "").endswith(_SHARED_STRINGS):
+            shared = t
+    out = _Parts(sheets={}, shared_strings=shared, date1904=False)
     for el in wb.iter():
-        if el.tag.endswith("}sheet") or el.tag == "sheet":
-            out[el.get("name", "")] = targets.get(el.get(_NS_REL, ""), "")
+        if not isinstance(el.tag, str):
+            continue
+        name = el.tag.rpartition("}")[2]
+        if name == "sheet":
+            out.sheets[el.get("name", "")] = targets.get(el.get(_NS_REL, ""), "")
+        elif name == "workbookPr":
+            out.date1904 = el.get("date1904", "0").strip().lower() in ("1", "true")
     return out
-
-
-def _date1904(zf: zipfile.ZipFile) -> bool:
-    """True when the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`)."""
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    for el in wb.iter():
-        if isinstance(el.tag, str) and el.tag.rpartition("}")[2] == "workbookPr":
-            return el.get("date1904", "0").strip().lower() in ("1", "true")
-    return False
 
 
 def _text(v: object) -> str:
@@ -641,29 +605,30 @@ def _text(v: object) -> str:
 
 
 def read_unit_book(path: Path) -> UnitReturn:
-    """Read a returned unit workbook (values only, bounded); InputError when unusable."""
+    """Read a returned unit workbook (values only, bounded); InputError when unusable.
+
+    The package and every sheet python-calamine will load (`Báo cáo`, `_parc_xl`) pass
+    io/package_guard.py first; whatever calamine still refuses is `package-damaged`."""
+    from parc_xl.io.unit_scan import scan_sheet_xml
+
     path = Path(path)
-    zf = _check_package(path)
+    zf = guard.open_package(path)
     try:
-        parts = _sheet_parts(zf)
-        ret = UnitReturn(path=path, sheets=list(parts), meta={}, meta_rows=[], meta_digest="",
-                         header_row=None, header=[], rows=[], date1904=_date1904(zf))
-        report_part = parts.get(SHEET_REPORT)
+        parts = _workbook_parts(zf, path)
+        ret = UnitReturn(path=path, sheets=list(parts.sheets), meta={}, meta_rows=[], meta_digest="",
+                         header_row=None, header=[], rows=[], date1904=parts.date1904)
+        if parts.shared_strings:
+            guard.check_shared_strings(zf, path, parts.shared_strings)
+        meta_part = parts.sheets.get(SHEET_META)
+        if meta_part and meta_part in zf.namelist():  # calamine loads it too: same limits
+            scan_sheet_xml(path, guard.read_part(zf, path, meta_part), guard.SheetScan(), SHEET_META)
+        report_part = parts.sheets.get(SHEET_REPORT)
         if report_part is None or report_part not in zf.namelist():
             ret.has_report_sheet = False
         else:
-            info = zf.getinfo(report_part)
-            with zf.open(info) as fh:
-                xml = fh.read(MAX_UNCOMPRESSED_BYTES + 1)
-            if len(xml) > MAX_UNCOMPRESSED_BYTES:
-                raise _refuse(path, "too-large", f"Tệp «{path.name}» chứa dữ liệu quá lớn khi giải nén; tệp bị từ chối.")
-            from parc_xl.io.unit_scan import scan_sheet_xml
-
-            scan_sheet_xml(path, xml, ret)
-    except ET.ParseError as exc:
-        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
-    except KeyError as exc:
-        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (thiếu thành phần {exc}).") from exc
+            scan = scan_sheet_xml(path, guard.read_part(zf, path, report_part), guard.SheetScan(), SHEET_REPORT)
+            ret.formulas, ret.hidden_rows, ret.hidden_cols, ret.merged = (
+                scan.formulas, scan.hidden_rows, scan.hidden_cols, scan.merged)
     finally:
         zf.close()
 
@@ -672,7 +637,7 @@ def read_unit_book(path: Path) -> UnitReturn:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
-        raise _refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng, không đọc được ({type(exc).__name__}).") from exc
+        raise guard.damaged(path, f"bộ đọc báo lỗi {type(exc).__name__}") from exc
     try:
         if SHEET_META in wb.sheet_names:
             meta_vals = wb.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
@@ -693,6 +658,8 @@ def read_unit_book(path: Path) -> UnitReturn:
             _locate_rows(ret, values)
         else:
             ret.has_report_sheet = False
+    except Exception as exc:  # noqa: BLE001 - a sheet calamine cannot decode (bad CRC, XML, encoding)
+        raise guard.damaged(path, f"bộ đọc báo lỗi {type(exc).__name__}") from exc
     finally:
         wb.close()
     return ret

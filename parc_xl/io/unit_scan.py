@@ -1,6 +1,7 @@
-"""The raw `Báo cáo` sheet XML of a returned unit workbook: size limits, formulas, hidden
-rows and columns, merged ranges (what python-calamine's values do not tell). Used by
-`unit_book.read_unit_book`.
+"""The raw sheet XML of a returned unit workbook: size limits, formulas, hidden rows and
+columns, merged ranges (what python-calamine's values do not tell). Used by
+`unit_book.read_unit_book` for `Báo cáo` and, for its limits, `_parc_xl` (every sheet
+calamine will load passes here first: io/package_guard.py).
 
 A sheet up to `_TREE_MAX` bytes (every real return: 200 rows are ~200 KB) is parsed
 whole and only rows and cells are visited in Python; a larger one is streamed
@@ -13,13 +14,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from parc_xl.errors import InputError
-from parc_xl.io import unit_book as ub
+from parc_xl.io import package_guard as guard
+from parc_xl.io.ooxml import col_number
+from parc_xl.io.package_guard import MAX_COLS, MAX_ROWS, SheetScan
 
-_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["']([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?["']""")
-_ATTR_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
 _SPREADSHEETML = frozenset([
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -27,36 +29,34 @@ _SPREADSHEETML = frozenset([
 ])
 
 
-def _too_large(path: Path, max_row: int, max_col: int) -> InputError:
-    return ub._refuse(path, "too-large", f"Sheet «{ub.SHEET_REPORT}» của tệp «{path.name}» có {max_row} dòng, "
-                   f"{max_col} cột: vượt giới hạn {ub.MAX_ROWS} dòng, {ub.MAX_COLS} cột; tệp bị từ chối.")
+def _col(letters: str) -> int:
+    return col_number(letters.upper())
 
 
-def scan_sheet_xml(path: Path, xml: bytes, ret: ub.UnitReturn) -> None:
-    """Limits, formulas, hidden rows/columns and merges from the raw sheet XML.
+def scan_sheet_xml(path: Path, xml: bytes, ret: SheetScan, sheet: str) -> SheetScan:
+    """Limits, formulas, hidden rows/columns and merges from the raw sheet XML (`ret`).
 
-    First a cheap look at the declared extent (`<dimension>`, the last `<row>`'s number)
-    refuses an oversized sheet before parsing; then one streaming parse (lxml, no
+    A DTD is refused, then a cheap look at the declared extent (`<dimension>`, the last
+    `<row>`'s number) refuses an oversized sheet before parsing; then one parse (lxml, no
     entities, no network) reads the rest as any conforming writer may spell it: either
-    quote, any attribute order, prefixed elements, rows and cells without `r` (numbered
-    after the previous one), comments and CDATA. Formulas count only as `<f>` children
-    of a cell (`xm:f` of an x14 data validation or conditional format is not a cell's)."""
+    quote, any attribute order, padding inside tags, prefixed elements, rows and cells
+    without `r` (numbered after the previous one), comments and CDATA; it stops at the
+    first row or column past the limits. Formulas count only as `<f>` children of a cell
+    (`xm:f` of an x14 data validation or conditional format is not a cell's)."""
     from lxml import etree
 
-    max_row, max_col = 0, 0
-    m = _DIMENSION.search(xml, 0, 4096)
-    if m and m.group(4):
-        max_row, max_col = int(m.group(4)), ub.col_index(m.group(3).decode()) + 1
-    tail = max(xml.rfind(b"<row"), xml.rfind(b":row"))
-    if tail >= 0:
-        rm = _ATTR_R.search(xml, tail, xml.find(b">", tail) + 1 if xml.find(b">", tail) >= 0 else tail + 200)
-        if rm:
-            max_row = max(max_row, int(rm.group(1)))
-    if max_row > ub.MAX_ROWS or max_col > ub.MAX_COLS:
-        raise _too_large(path, max_row, max_col)
+    if guard.has_dtd(xml):
+        raise guard.unsafe(path, f"khai báo DTD trong sheet «{sheet}»")
+    max_row, max_col = guard.declared_extent(xml)
+    if max_row > MAX_ROWS or max_col > MAX_COLS:
+        raise guard.too_large_sheet(path, sheet, max_row, max_col)
+
+    def _too_large(path: Path, rows: int, cols: int) -> InputError:
+        return guard.too_large_sheet(path, sheet, rows, cols)
+
     if len(xml) <= _TREE_MAX:
-        _scan_sheet_tree(path, xml, ret, max_row, max_col)
-        return
+        _scan_sheet_tree(path, xml, ret, max_row, max_col, _too_large, sheet)
+        return ret
     import io
 
     row_no = col_no = 0
@@ -83,14 +83,14 @@ def scan_sheet_xml(path: Path, xml: bytes, ret: ub.UnitReturn) -> None:
                 r = el.get("r", "")
                 row_no = int(r) if r.isdigit() else row_no + 1
                 col_no = 0
-                if row_no > ub.MAX_ROWS:
+                if row_no > MAX_ROWS:
                     raise _too_large(path, row_no, max_col)
                 if el.get("hidden") in ("1", "true"):
                     ret.hidden_rows.add(row_no)
             elif name == "c":
                 ref = _CELL_REF.match(el.get("r", ""))
-                col_no = ub.col_index(ref.group(1).upper()) + 1 if ref else col_no + 1
-                if col_no > ub.MAX_COLS:
+                col_no = _col(ref.group(1)) if ref else col_no + 1
+                if col_no > MAX_COLS:
                     raise _too_large(path, max(max_row, row_no), col_no)
                 cell_depth = depth
             elif name == "f" and cell_depth and depth == cell_depth + 1:
@@ -98,11 +98,12 @@ def scan_sheet_xml(path: Path, xml: bytes, ret: ub.UnitReturn) -> None:
             elif name == "col" and el.get("hidden") in ("1", "true"):
                 lo, hi = el.get("min", ""), el.get("max", "")
                 if lo.isdigit() and hi.isdigit():
-                    ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), ub.MAX_COLS)))
+                    ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), MAX_COLS)))
             elif name == "mergeCell" and el.get("ref"):
                 ret.merged.append(el.get("ref", "").upper())
     except etree.XMLSyntaxError as exc:
-        raise ub._refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
+        raise guard.damaged(path, f"nội dung XML của sheet «{sheet}» không đọc được") from exc
+    return ret
 
 
 _TREE_MAX = 8 * 1024 * 1024  # sheets up to this size are parsed whole (fast, C-level); larger ones streamed
@@ -134,12 +135,13 @@ def _columns_within_limit(root: Any) -> bool:
             return False  # a cell without r: numbered by position, the loop counts
         for letters in {str(r).rstrip("0123456789") for r in refs}:  # type: ignore[union-attr]
             ok = _CELL_REF.match(letters + "1")
-            if ok is None or ub.col_index(letters.upper()) + 1 > ub.MAX_COLS:
+            if ok is None or _col(letters) > MAX_COLS:
                 return False
     return True
 
 
-def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, max_col: int) -> None:
+def _scan_sheet_tree(path: Path, xml: bytes, ret: SheetScan, max_row: int, max_col: int,
+                     _too_large: Callable[[Path, int, int], InputError], sheet: str) -> None:
     """`scan_sheet_xml` for a sheet small enough to hold: one parse, then only the elements
     that matter are visited in Python (rows, cells; formulas, hidden columns and merges are
     found by lxml). Same numbering rules as the streaming path: a row or cell without `r`
@@ -151,7 +153,7 @@ def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, m
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
-        raise ub._refuse(path, "not-xlsx", f"Tệp «{path.name}» bị hỏng (nội dung XML không đọc được).") from exc
+        raise guard.damaged(path, f"nội dung XML của sheet «{sheet}» không đọc được") from exc
     prefixes = [f"{{{ns}}}" for ns in _SPREADSHEETML] + [""]
 
     def tags(name: str) -> list[str]:
@@ -167,7 +169,7 @@ def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, m
     for row in root.iter(*row_tags):
         r = row.get("r", "")
         row_no = int(r) if r.isdigit() else row_no + 1
-        if row_no > ub.MAX_ROWS:
+        if row_no > MAX_ROWS:
             raise _too_large(path, row_no, max_col)
         if row.get("hidden") in ("1", "true"):
             ret.hidden_rows.add(row_no)
@@ -176,8 +178,8 @@ def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, m
         col_no = 0
         for cell in row.iter(*cell_tags):
             ref = cell_ref(cell.get("r", ""))
-            col_no = ub.col_index(ref.group(1).upper()) + 1 if ref else col_no + 1
-            if col_no > ub.MAX_COLS:
+            col_no = _col(ref.group(1)) if ref else col_no + 1
+            if col_no > MAX_COLS:
                 raise _too_large(path, max(max_row, row_no), col_no)
             if has_formula and any(_local(ch.tag) == "f" for ch in cell):
                 ret.formulas.add((row_no, col_no - 1))
@@ -185,7 +187,7 @@ def _scan_sheet_tree(path: Path, xml: bytes, ret: ub.UnitReturn, max_row: int, m
         if col.get("hidden") in ("1", "true"):
             lo, hi = col.get("min", ""), col.get("max", "")
             if lo.isdigit() and hi.isdigit():
-                ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), ub.MAX_COLS)))
+                ret.hidden_cols.update(range(int(lo) - 1, min(int(hi), MAX_COLS)))
     for merge in root.iter(*tags("mergeCell")):
         if merge.get("ref"):
             ret.merged.append(merge.get("ref", "").upper())

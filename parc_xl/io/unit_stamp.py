@@ -76,7 +76,7 @@ class Template:
         with zipfile.ZipFile(path) as zf:
             self.infos = zf.infolist()
             self.data = {i.filename: zf.read(i) for i in self.infos}
-            parts = ub._sheet_parts(zf)
+            parts = ub._workbook_parts(zf, path).sheets
         self.report_part, self.guide_part, self.meta_part = (
             parts[ub.SHEET_REPORT], parts[ub.SHEET_GUIDE], parts[ub.SHEET_META])
         unit = registry.unit(unit_code)

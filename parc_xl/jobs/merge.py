@@ -10,7 +10,6 @@ byte-identical) and replaced atomically after a backup; any failure leaves it as
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
 from parc_xl.io.master_lock import save_guarded
 from parc_xl.io.ooxml import XlsxPackage, col_letter
 from parc_xl.io.safe_copy import copy_atomically, sha256_of
+from parc_xl.io.package_guard import check_size
+from parc_xl.jobs._isolation import Failure, failure_problem, run_isolated, worker_count
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
 from parc_xl.jobs.validate import check_file
 
@@ -265,6 +266,14 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     # several cores), then their outcomes in the same inbox order.
     steps: list[RejectedFile | tuple[Path, str, dt.datetime]] = []
     for path in files:
+        try:
+            check_size(path)  # a `stat`: a 4 GB file is refused without being read or hashed
+        except InputError as exc:
+            refused_big = RejectedFile(file=str(path), issues=exc.problems)
+            steps.append(refused_big)
+            submissions.append(_submission_row(md, wanted.code, "", path, "", None, None, 0, 1, REJECTED,
+                                               exc.problems, mail=mail_notes.get(path, "")))
+            continue
         sha = file_sha256(path)
         if sha in known_hashes:
             result.already_merged.append(str(path))
@@ -429,43 +438,24 @@ def _on_time(md: MasterData, period: Period, received: dt.datetime | None) -> bo
     return received.date() <= md.schedule.submission_deadline(period)
 
 
-# Checking a file is ≈25 ms of pure Python; 1,000 files are worth a second core.
-# Workers are forked so they inherit the master already read (nothing pickled on the way
-# in); where fork does not exist (Windows) the files are checked in this process.
-_PARALLEL_MIN_FILES = 16
-_CHUNK = 8
-_worker_state: tuple[Any, ...] | None = None
-
-
 def _check_all(md: MasterData, items: list[tuple[Path, str, dt.datetime]], wanted: Period,
                today: dt.date, partial: bool) -> list[_Pending]:
-    """`_check` of every (path, sha256, received) item, results in the items' order."""
-    global _worker_state
-    import multiprocessing as mp
-    import os
-
+    """`_check` of every (path, sha256, received) item, results in the items' order. Each
+    file is read in a forked worker (jobs/_isolation.py; several for many files: ≈25 ms
+    each): a reader that crashes, runs out of memory or hangs on one file makes that
+    file's record, and the rest of the inbox is merged."""
     keys_of_unit = _keys_of_unit(md)
     fingerprint = plan_fingerprint(md.plan)
-    state = (md, wanted, today, partial, keys_of_unit, fingerprint)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2 or len(items) < _PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
-        return [_check(md, *item, wanted, today, partial, keys_of_unit, fingerprint) for item in items]
-    from concurrent.futures import ProcessPoolExecutor
 
-    _worker_state = state  # read by the forked workers
-    gc.freeze()  # the workers' collector then leaves the inherited heap's pages shared
-    try:
-        with ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=mp.get_context("fork")) as pool:
-            return list(pool.map(_check_in_worker, items, chunksize=_CHUNK))
-    finally:
-        gc.unfreeze()
-        _worker_state = None
+    def one(item: tuple[Path, str, dt.datetime]) -> _Pending:
+        return _check(md, *item, wanted, today, partial, keys_of_unit, fingerprint)
 
+    def failed(item: tuple[Path, str, dt.datetime], why: Failure) -> _Pending:
+        path, sha, received = item
+        return _Pending(path=path, sha256=sha, received_at=received, unit="", period=wanted.code, rows_total=0,
+                        problems=[failure_problem(str(path), why)], rows=[])
 
-def _check_in_worker(item: tuple[Path, str, dt.datetime]) -> _Pending:
-    assert _worker_state is not None
-    md, wanted, today, partial, keys_of_unit, fingerprint = _worker_state
-    return _check(md, *item, wanted, today, partial, keys_of_unit, fingerprint)
+    return run_isolated(one, items, failed, workers=worker_count(len(items)))
 
 
 def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: Period, today: dt.date,

@@ -31,6 +31,8 @@ from parc_xl.domain.problems import CATALOGUE, Problem, Severity, Where, error, 
 from parc_xl.domain.validation import FILL_FIELDS, RawRow, ReportedRow, check_row
 from parc_xl.errors import InputError
 from parc_xl.io import unit_book as ub
+from parc_xl.io.package_guard import n_vi
+from parc_xl.jobs._isolation import Failure, failure_problem, run_isolated, worker_count
 
 SHOWN_PER_FILE = 15  # problems printed per file without --json
 KNOWN_SHEETS = {ub.SHEET_GUIDE, ub.SHEET_REPORT, ub.SHEET_META, ub.SHEET_CHECK}
@@ -321,6 +323,7 @@ class _Checker:
             role, hashes = by_key[key]
             self._check_locked(rno, key, values, role, hashes.split(), tasks.get(key) if same_plan else None, period)
             self._check_content(rno, key, values, role, plan_year)
+            self._check_lengths(rno, key, values)
         for key in expected_keys:
             if key not in seen:
                 t = tasks.get(key)
@@ -340,6 +343,17 @@ class _Checker:
             if ub.plan_digest(found) != ret.meta.get("plan_digest"):
                 self.err("locked-cell-changed", "Nội dung kế hoạch (các cột nền xám) đã bị thay đổi; "
                          "hãy dùng lại mẫu gốc.")
+
+    def _check_lengths(self, rno: int, key: str, values: list[object]) -> None:
+        """A cell longer than Excel allows: the file was not saved by Excel, and the text
+        could not be stored in the master as it is (it would be cut without a word)."""
+        for i, v in enumerate(values):
+            if isinstance(v, str) and len(v) > ub.MAX_CELL_CHARS:
+                cell = ub.a1(rno, i)
+                self.err("cell-too-long", f"Ô {cell} (nhiệm vụ {key}) có {n_vi(len(v))} ký tự, vượt giới hạn "
+                         f"{n_vi(ub.MAX_CELL_CHARS)} ký tự một ô của Excel; nội dung dòng này không được nhận. Hãy "
+                         "rút gọn nội dung ô (hoặc chỉ ghi số, ký hiệu văn bản) rồi gửi lại.",
+                         cell=cell, key=key, value=v[:200])
 
     def _check_locked(self, rno: int, key: str, values: list[object], role: str, hashes: list[str],
                       task: object, period: Period | None) -> None:
@@ -452,8 +466,16 @@ def validate_files(
     """`run` without reading a master (plan and registry given directly)."""
     result = ValidateResult()
     fingerprint = plan_fingerprint(plan) if plan is not None else None
-    for f in files:
-        report = check_file(Path(f), plan, registry, as_of, fingerprint=fingerprint, mac_key=mac_key)
+
+    def one(f: Path) -> FileReport:
+        return check_file(Path(f), plan, registry, as_of, fingerprint=fingerprint, mac_key=mac_key)
+
+    def failed(f: Path, why: Failure) -> FileReport:
+        return FileReport(file=str(f), readable=False, problems=[failure_problem(str(f), why)])
+
+    # each file read in its own worker: one file that crashes the reader is that file's record
+    reports = run_isolated(one, [Path(f) for f in files], failed, workers=worker_count(len(files)))
+    for f, report in zip(files, reports, strict=True):
         result.files.append(report)
         if annotate_dir is not None and report.readable and report.problems:
             from parc_xl.io.annotate import annotate

@@ -88,7 +88,9 @@ def test_metadata_and_fast_read(book: Path) -> None:
     assert elapsed < 0.2
 
 
-def test_two_hundred_rows_read_well_under_a_fifth_of_a_second(tmp_path: Path) -> None:
+def test_two_hundred_rows_are_read_and_pass(tmp_path: Path) -> None:
+    """The functional half of the old timing test; its speed is measured by
+    benchmarks/unit_book_read.py (speed targets live in benchmarks/, not in timed tests)."""
     from parc_xl.domain.models import Deadline, Plan, Task
     from unit_books import make_registry
     from parc_xl.jobs.validate import check_file
@@ -99,11 +101,9 @@ def test_two_hundred_rows_read_well_under_a_fifth_of_a_second(tmp_path: Path) ->
              deadline_text="Quý I/2024", deadline=Deadline(kind="date", due=dt.date(2024, 3, 31)))
         for i in range(1, 201)])
     path = Path(units_generate.generate(plan, make_registry(), PERIOD, tmp_path, ["PNV"]).files[0])
-    check_file(path, plan, make_registry(), AS_OF)  # warm imports
-    start = time.perf_counter()
     report = check_file(path, plan, make_registry(), AS_OF)
-    assert time.perf_counter() - start < 0.2
     assert len(report.rows) == 200 and report.ok
+    assert [r.key for r in report.rows] == [str(i) for i in range(1, 201)]
 
 
 def _refused(path: Path) -> str:

@@ -22,7 +22,7 @@ from office import make_office  # noqa: E402
 
 from parc_xl.errors import InputError, MasterBusyError  # noqa: E402
 from parc_xl.io import master_layout as L  # noqa: E402
-from parc_xl.jobs import merge, units_generate  # noqa: E402
+from parc_xl.jobs import _isolation, merge, units_generate  # noqa: E402
 from parc_xl.samples.returns import fill_return  # noqa: E402
 
 Q1 = "2026-Q1"
@@ -338,7 +338,7 @@ def test_checking_on_several_cores_gives_the_same_merge(office: dict[str, Path],
         master = tmp_path / mode / "master.xlsx"
         master.parent.mkdir()
         shutil.copy2(merged_q1.backup, master)
-        monkeypatch.setattr(merge, "_PARALLEL_MIN_FILES", threshold)
+        monkeypatch.setattr(_isolation, "PARALLEL_MIN_ITEMS", threshold)
         result = merge.run(master, q1_inbox, Q1, as_of=AS_OF)
         data = result.to_json()
         data["master"] = data["backup"] = None
