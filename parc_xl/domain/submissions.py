@@ -4,7 +4,10 @@
 - Returns from one unit for one period are applied oldest first, so the latest
   received supersedes; every accepted change is logged, so history keeps both.
 - Two different files from one unit and period received at the same moment are a
-  conflict: neither is applied (the clerk must choose).
+  conflict: neither is applied until the clerk chooses (removes one from the inbox, or
+  the unit sends a newer one); a refused file is judged again at every merge, so the one
+  kept is then merged.
+- A receipt time after the merge's own time (a wrong clock) is capped at it (`receive`).
 - A return older than one already accepted for that unit and period is recorded but
   does not overwrite the newer values.
 - A report for an earlier period never overwrites a row already reported for a later
@@ -45,6 +48,9 @@ class Candidate(BaseModel):
 class Ordering(BaseModel):
     apply: list[Candidate]  # in the order to apply
     conflicts: list[Candidate]  # same unit, period and received time, different content
+    # conflicts older than a return of the same unit and period applied now or merged before:
+    # nothing left to choose
+    outdated_conflicts: list[Candidate] = []
     superseded_by_earlier_merge: list[Candidate]  # older than an already-accepted return
 
 
@@ -60,10 +66,15 @@ def order_candidates(candidates: Iterable[Candidate],
     apply: list[Candidate] = []
     conflicts: list[Candidate] = []
     stale: list[Candidate] = []
+    newest: dict[tuple[str, str], dt.datetime] = dict(latest_accepted)
+    for (unit, period, received), group in by_slot.items():
+        if len({c.sha256 for c in group}) == 1 and newest.get((unit, period), received) <= received:
+            newest[(unit, period)] = received
+    outdated: list[Candidate] = []
     for (unit, period, received), group in by_slot.items():
         distinct = {c.sha256 for c in group}
         if len(distinct) > 1:
-            conflicts.extend(group)
+            (outdated if newest.get((unit, period), received) > received else conflicts).extend(group)
             continue
         c = group[0]
         previous = latest_accepted.get((unit, period))
@@ -72,7 +83,7 @@ def order_candidates(candidates: Iterable[Candidate],
         else:
             apply.append(c)
     apply.sort(key=lambda c: (c.received_at, c.unit, c.file))
-    return Ordering(apply=apply, conflicts=conflicts, superseded_by_earlier_merge=stale)
+    return Ordering(apply=apply, conflicts=conflicts, superseded_by_earlier_merge=stale, outdated_conflicts=outdated)
 
 
 def comparable(value: Any) -> Any:
@@ -106,6 +117,52 @@ def receipt_time(mail_sent: dt.datetime | None, declared: dt.datetime | None,
     arrived in, a time the clerk declared (`--received`), the file's modification time
     (which a copy of the inbox resets, so it is the last resort)."""
     return mail_sent or declared or file_time
+
+
+class Receipt(BaseModel):
+    """The receipt time a merge uses for one return, and what its source claimed."""
+
+    at: dt.datetime  # used to order the unit's returns, to judge `Đúng hạn`, as `Cập nhật lúc`
+    claimed: dt.datetime  # what the e-mail, --received or the file's clock said
+
+    @property
+    def in_future(self) -> bool:
+        return self.claimed > self.at
+
+
+def receive(mail_sent: dt.datetime | None, declared: dt.datetime | None, file_time: dt.datetime,
+            now: dt.datetime) -> Receipt:
+    """The one receipt-time rule (merge, .eml `Date`, `--received`): `receipt_time`, capped
+    at `now`, the moment the merge reads the file. A time after it is a wrong clock (the
+    unit's PC, a mail server, a typo): the file was received by now at the latest. Taken as
+    claimed, it would outrank every later correction from that unit for ever ("older
+    return"); capped, any return that reaches the office after this merge is newer. The
+    clerk may still type the true time in `Nộp báo cáo` (`review_receipts`)."""
+    claimed = receipt_time(mail_sent, declared, file_time)
+    return Receipt(at=min(claimed, now), claimed=claimed)
+
+
+def latest_receipts(rows: Iterable[dict[str, Any]], now: dt.datetime, *,
+                    accepted: tuple[str, ...]) -> tuple[dict[tuple[str, str], dt.datetime], list[tuple[int, dt.datetime]]]:
+    """{(unit, period): the newest receipt time among the accepted `Nộp báo cáo` rows},
+    and the (row, time) of accepted rows whose `Nhận lúc` is after `now`: those come from
+    a wrong clock (logged before times were capped, or typed so) and rank nothing, or
+    they would freeze the unit's later corrections as older."""
+    latest: dict[tuple[str, str], dt.datetime] = {}
+    future: list[tuple[int, dt.datetime]] = []
+    for r in rows:
+        if str(r.get("outcome") or "") not in accepted:
+            continue
+        at = parse_receipt_time(r.get("received_at"))
+        if at is None:
+            continue
+        if at > now:
+            future.append((int(r.get("row") or 0), at))
+            continue
+        slot = (str(r.get("unit") or ""), str(r.get("period") or ""))
+        if slot not in latest or at > latest[slot]:
+            latest[slot] = at
+    return latest, future
 
 
 _RECEIPT_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y",

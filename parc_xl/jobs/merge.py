@@ -21,7 +21,7 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.periods import Period, plan_period
 from parc_xl.domain.problems import Problem, Severity, error, errors_first, warning
 from parc_xl.domain.submissions import (
-    receipt_time, review_receipts, parse_receipt_time, ReceiptFix,
+    latest_receipts, receive, review_receipts, parse_receipt_time, ReceiptFix,
     Candidate, changed_fields, order_candidates, period_rank, reports_nothing,
 )
 from parc_xl.errors import InputError
@@ -249,11 +249,13 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
 
     known_hashes = {str(s.get("sha256") or "") for s in md.submissions
                     if str(s.get("outcome") or "") in (ACCEPTED, PARTIAL)}
-    # A file refused before and sent again unchanged is refused again without a new log row.
+    # A file refused before and sent again unchanged is judged again (the conflict that refused it
+    # may be over), and when still refused it is refused again without a new log row.
     refused_before = {str(s.get("sha256") or ""): s for s in md.submissions
                       if str(s.get("outcome") or "") == REJECTED and s.get("sha256")}
-    latest_accepted = _latest_accepted(md)
+    latest_accepted, future_rows = latest_receipts(md.submissions, now, accepted=(ACCEPTED, PARTIAL))
     result = MergeResult(master=str(master), period=wanted.code)
+    result.problems += [_future_row_warning(md, row, at, now) for row, at in future_rows]
     files, refused, origins = _inbox_files(inbox, staging)
     result.rejected += refused
     submissions: list[list[Any]] = [
@@ -265,6 +267,8 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     # First the cheap decisions in inbox order, then the expensive checks (maybe on
     # several cores), then their outcomes in the same inbox order.
     steps: list[RejectedFile | tuple[Path, str, dt.datetime]] = []
+    again: dict[Path, dict[str, Any]] = {}  # refused before: {path: its `Nộp báo cáo` row}
+    future: dict[Path, Problem] = {}  # files whose receipt time was capped at `now`
     for path in files:
         try:
             check_size(path)  # a `stat`: a 4 GB file is refused without being read or hashed
@@ -287,18 +291,19 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
             if fixed_at is not None and (when is None or fixed_at >= when):
                 result.superseded.append(str(path))  # a corrected copy replaced it: nothing to do
                 continue
-            reason = str(before.get("note") or "").strip()
-            steps.append(RejectedFile(file=str(path), unit=slot[0],
-                                      issues=[error("already-rejected", (
-                                          f"Tệp {path.name} đã bị từ chối ở lần tổng hợp trước"
-                                          + (f" vì: {reason}" if reason else " (xem sheet Nộp báo cáo)")
-                                          + "; đơn vị cần sửa và gửi lại."),
-                                          file=str(path), value=str(before.get("received_at") or ""))]))
-            continue
+            again[path] = before
         origin = origins.get(path)
-        got = receipt_time(origin.sent_at if origin else None, received_at,
-                           dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0))
-        steps.append((path, sha, got))
+        rec = receive(origin.sent_at if origin else None, received_at,
+                      dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), now)
+        if rec.in_future:
+            source = ("ngày gửi của thư" if origin and origin.sent_at else "--received" if received_at
+                      else "thời gian sửa đổi của tệp")
+            future[path] = warning("received-in-future", (
+                f"Tệp {path.name}: thời điểm nhận theo {source} là {rec.claimed:%d/%m/%Y %H:%M}, sau lúc tổng hợp "
+                f"({now:%d/%m/%Y %H:%M}): đồng hồ của máy gửi hoặc máy chép tệp bị sai. Tệp được coi là nhận lúc "
+                f"{now:%d/%m/%Y %H:%M} (các bản sửa gửi sau vẫn là bản mới hơn); nếu biết thời điểm đúng, hãy sửa "
+                "ô «Nhận lúc» của tệp ở sheet Nộp báo cáo."), file=str(path), value=rec.claimed.isoformat(sep=" "))
+        steps.append((path, sha, rec.at))
     to_check = [s for s in steps if isinstance(s, tuple)]
     checked = iter(_check_all(md, to_check, wanted, today, partial))
     for step in steps:
@@ -311,7 +316,13 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
             mail_problems = [*origins[path].problems, *_sender_check(md, origins[path], item.unit, path)]
             item.problems = [*item.problems, *mail_problems]
             result.problems += mail_problems
+        if path in future:
+            item.problems.append(future[path])
+            result.problems.append(future[path])
         if item.problems and any(p.severity is Severity.ERROR for p in item.problems) and not item.rows:
+            if path in again:  # still refused for what it holds: one record, no second log row
+                result.rejected.append(_already_rejected(path, again[path]))
+                continue
             result.rejected.append(RejectedFile(file=str(path), unit=item.unit, issues=item.problems))
             submissions.append(_submission_row(md, item.period or wanted.code, item.unit, path, sha, got,
                                                _on_time(md, wanted, got), item.rows_total,
@@ -331,10 +342,22 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
                       f"({p.received_at:%d/%m/%Y %H:%M}); không tệp nào được áp dụng. "
                       "Hãy giữ lại một tệp đúng rồi tổng hợp lại.", file=c.file)
         result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[issue, *p.problems]))
+        if p.path in again:
+            continue  # the same conflict as at the last merge: logged then
         submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
                                            _on_time(md, wanted, p.received_at), p.rows_total,
                                            _n_errors(p.problems) + 1, REJECTED, [issue],
                                            mail=mail_notes.get(p.path, "")))
+    for c in ordering.outdated_conflicts:  # a newer return of the unit decides: nothing to choose
+        p = by_file[c.file]
+        result.superseded.append(c.file)
+        if p.path not in again:
+            note = warning("conflict", f"Tệp {p.path.name} nhận cùng lúc với một tệp khác của đơn vị {p.unit}, "
+                           "nhưng đơn vị đã có bản mới hơn nên không cần chọn; tệp không được áp dụng.", file=c.file)
+            submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
+                                               _on_time(md, wanted, p.received_at), p.rows_total,
+                                               _n_errors(p.problems), REJECTED, [note],
+                                               mail=mail_notes.get(p.path, "")))
     for c in ordering.superseded_by_earlier_merge:
         p = by_file[c.file]
         note = warning("older-return", f"Tệp cũ hơn bản của đơn vị {p.unit} đã tổng hợp trước đó; "
@@ -359,14 +382,15 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
         p = by_file[c.file]
         changed_here = _apply(md, p, rows_by_key, cell_updates, history, now, touched_rows, unchanged_rows,
                               result.problems)
-        outcome = PARTIAL if p.rejected_rows else ACCEPTED
+        dropped = bool(p.rejected_rows) or any(x.code == "partial-dropped" for x in p.problems)
+        outcome = PARTIAL if dropped else ACCEPTED
         note_problems = p.problems if p.problems else []
         submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
                                            _on_time(md, wanted, p.received_at), p.rows_total,
                                            _n_errors(p.problems), outcome, note_problems,
                                            extra=f"{changed_here} ô thay đổi", mail=mail_notes.get(p.path, "")))
         result.accepted.append(c.file)
-        if p.rejected_rows:
+        if dropped:
             result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[
                 x for x in p.problems if x.severity is Severity.ERROR]))
         if not _on_time(md, wanted, p.received_at):
@@ -418,18 +442,21 @@ def _n_errors(problems: list[Problem]) -> int:
     return sum(1 for p in problems if p.severity is Severity.ERROR)
 
 
-def _latest_accepted(md: MasterData) -> dict[tuple[str, str], dt.datetime]:
-    latest: dict[tuple[str, str], dt.datetime] = {}
-    for s in md.submissions:
-        if str(s.get("outcome") or "") not in (ACCEPTED, PARTIAL):
-            continue
-        at = parse_receipt_time(s.get("received_at"))
-        if at is None:
-            continue
-        slot = (str(s.get("unit") or ""), str(s.get("period") or ""))
-        if slot not in latest or at > latest[slot]:
-            latest[slot] = at
-    return latest
+def _already_rejected(path: Path, before: dict[str, Any]) -> RejectedFile:
+    reason = str(before.get("note") or "").strip()
+    return RejectedFile(file=str(path), unit=str(before.get("unit") or ""), issues=[error("already-rejected", (
+        f"Tệp {path.name} đã bị từ chối ở lần tổng hợp trước" + (f" vì: {reason}" if reason else
+                                                                 " (xem sheet Nộp báo cáo)")
+        + "; đơn vị cần sửa và gửi lại."), file=str(path), value=str(before.get("received_at") or ""))])
+
+
+def _future_row_warning(md: MasterData, row: int, at: dt.datetime, now: dt.datetime) -> Problem:
+    pos = md.headers.get(L.SHEET_SUBMISSIONS) or {c.id: i for i, c in enumerate(L.SUBMISSION_COLUMNS)}
+    cell = f"{col_letter(pos['received_at'] + 1)}{row}" if "received_at" in pos else ""
+    return warning("received-in-future", (
+        f"Nộp báo cáo, ô {cell}: «Nhận lúc» {at:%d/%m/%Y %H:%M} ở sau lúc tổng hợp ({now:%d/%m/%Y %H:%M}) nên "
+        "không được dùng để xét tệp nào mới hơn (nếu không, mọi bản sửa của đơn vị sẽ bị coi là cũ hơn); hãy sửa "
+        "lại đúng thời điểm nhận."), sheet=L.SHEET_SUBMISSIONS, cell=cell, value=at.isoformat(sep=" "))
 
 
 def _on_time(md: MasterData, period: Period, received: dt.datetime | None) -> bool | None:
@@ -503,10 +530,23 @@ def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: 
     else:
         rejected_rows += len(old_form.refused)
     problems += old_form.refused  # rows of dropped tasks: refused one by one, after the file's verdict
+    if partial and rows and any(p.severity is Severity.ERROR for p in problems):
+        problems.insert(0, _partial_dropped(path, problems, rejected_rows))
     for p in problems:
         p.file = p.file or str(path)
     return _Pending(path=path, sha256=sha, received_at=received, unit=unit, period=period or wanted.code,
                     rows_total=len(report.rows), problems=problems, rows=rows, rejected_rows=rejected_rows)
+
+
+def _partial_dropped(path: Path, problems: list[Problem], rejected_rows: int) -> Problem:
+    """`--partial` never reports success for what it left out: one record naming it."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    places = list(dict.fromkeys(p.cell or (f"nhiệm vụ {p.task_key}" if p.task_key else p.label) for p in errors))
+    shown = ", ".join(places[:12]) + (f" và {len(places) - 12} chỗ khác" if len(places) > 12 else "")
+    return error("partial-dropped", (
+        f"Nhận một phần (--partial): {len(errors)} lỗi không được nhận ({shown}), {rejected_rows} dòng bị bỏ; "
+        f"các dòng khác của tệp {path.name} đã được tổng hợp. Đề nghị đơn vị sửa các ô trên và gửi lại."),
+        file=str(path), value=", ".join(places))
 
 
 def _keys_of_unit(md: MasterData) -> dict[str, set[str]]:
