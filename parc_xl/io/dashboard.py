@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from parc_xl.domain.models import Status
 from parc_xl.domain.summary import StatusSummary, percent_vi
 from parc_xl.io import master_layout as L
+from parc_xl.io.master_writer import text_lines
 from parc_xl.io.status_format import add_status_formatting
 
 FONT = "Times New Roman"
@@ -61,6 +62,7 @@ CHART_COLOURS: dict[Status, str] = {
     Status.NOT_REPORTED: "F3EEDD",  # sand
 }
 N_COLS = 2 + len(STATUSES) + 1  # name, total, 7 statuses, % done
+NAME_WIDTH = 40  # column A of `Tổng hợp`: statuses, areas, "CODE – unit name"
 
 
 # Styled cells are many (one row per unit): setting font/alignment/border one by one
@@ -99,8 +101,11 @@ def _breakdown(ws: Worksheet, row: int, first_label: str, data: dict[str, dict[s
     r = row
     for name, counts in data.items():
         r += 1
-        label = f"{name} – {names[name]}" if names and names.get(name) else name
-        _cell(ws, r, 1, label or "(chưa xác định)", F_BODY, LEFT)
+        label = (f"{name} – {names[name]}" if names and names.get(name) else name) or "(chưa xác định)"
+        _cell(ws, r, 1, label, F_BODY, LEFT)
+        lines = text_lines(label, NAME_WIDTH, font_pt=10)
+        if lines > 1:  # a long unit or area name wraps: the row grows, or its lines overlap the next
+            ws.row_dimensions[r].height = lines * _BODY_LINE + 3
         total = sum(counts.values())
         _cell(ws, r, 2, total, F_BOLD)
         for j, s in enumerate(STATUSES, start=3):
@@ -150,7 +155,7 @@ def build_dashboard(ws: Worksheet, s: StatusSummary, *, issuer: str = "", year: 
 
 
 def _title(ws: Worksheet, s: StatusSummary, issuer: str, year: int) -> None:
-    widths = [40, 8, *[11] * len(STATUSES), 11]
+    widths = [NAME_WIDTH, 8, *[11] * len(STATUSES), 11]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     last_col = get_column_letter(N_COLS)
