@@ -280,6 +280,16 @@ _GUIDE_LINES = [
 _DATE_FMT = "dd/mm/yyyy"
 GUIDE_WIDTH = 68  # column A of the unit's `Hướng dẫn` (Excel units): inside A4 portrait in Excel and LibreOffice
 GUIDE_CHARS_PER_LINE = 80  # 12 pt Times New Roman in that width (≈94 measured), with a margin
+
+
+def guide_row_height(text: str) -> float:
+    """Height (points) of a `Hướng dẫn` row showing `text` wrapped in full."""
+    return 17 * max(1, -(-len(text) // GUIDE_CHARS_PER_LINE)) + 4
+
+
+def guide_unit_line(unit_name: str, unit_code: str, period: Period) -> str:
+    """The last line of the unit's `Hướng dẫn`: whose form and which period."""
+    return f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {period.label_vi}"
 _FONT = "Times New Roman"
 
 
@@ -359,10 +369,14 @@ def write_unit_book(
         c = guide.cell(row=i, column=1, value=text)
         c.font = Font(name=_FONT, size=14 if bold else 12, bold=bold)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        guide.row_dimensions[i].height = 17 * max(1, -(-len(text) // GUIDE_CHARS_PER_LINE)) + 4
+        guide.row_dimensions[i].height = guide_row_height(text)
     r = len(_GUIDE_LINES) + 2
-    guide.cell(row=r, column=1, value=f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {per.label_vi}").font = Font(
-        name=_FONT, size=12, italic=True)
+    unit_line = guide_unit_line(unit_name, unit_code, per)
+    c = guide.cell(row=r, column=1, value=unit_line)
+    c.font = Font(name=_FONT, size=12, italic=True)
+    # a long unit name wraps inside the page (cut at the right edge when on one line)
+    c.alignment = Alignment(wrap_text=True, vertical="top")
+    guide.row_dimensions[r].height = guide_row_height(unit_line)
     guide.sheet_view.showGridLines = False
     guide.page_setup.orientation = "portrait"
     guide.page_setup.paperSize = guide.PAPERSIZE_A4

@@ -64,10 +64,6 @@ def _fmt_num(x: float) -> str:
     return "%.16g" % x  # openpyxl's float spelling (118.39999999999999 → 118.4)
 
 
-def _unit_line(unit_name: str, unit_code: str, per: Period) -> str:
-    return f"Đơn vị: {unit_name} (mã {unit_code}) — Kỳ báo cáo: {per.label_vi}"
-
-
 class Template:
     """A unit workbook written by `write_unit_book`, taken apart for stamping."""
 
@@ -80,7 +76,7 @@ class Template:
         self.report_part, self.guide_part, self.meta_part = (
             parts[ub.SHEET_REPORT], parts[ub.SHEET_GUIDE], parts[ub.SHEET_META])
         unit = registry.unit(unit_code)
-        line = _unit_line(unit.name if unit else unit_code, unit_code, per)
+        line = ub.guide_unit_line(unit.name if unit else unit_code, unit_code, per)
         self.per = per
         self._rows: dict[tuple[str, str], tuple[dict[str, object], str, str]] = {}
         self._report(self.data[self.report_part].decode("utf-8"), plan, tasks, line)
@@ -164,7 +160,7 @@ class Template:
         unit_name = unit.name if unit else unit_code
         if unit_name.startswith("=") or unit_code.startswith("="):
             raise NotStampable("formula-like unit name")  # openpyxl would store a formula
-        line = _unit_line(unit_name, unit_code, self.per)
+        line = ub.guide_unit_line(unit_name, unit_code, self.per)
         rows_xml: list[str] = []
         meta_rows: list[tuple[str, str, str]] = []
         all_values: list[dict[str, object]] = []
@@ -282,6 +278,8 @@ class Template:
         a, b = self.guide_span
         xml = self.guide_xml
         row = _T.sub(lambda m: m.group(1) + escape(line) + m.group(3), xml[a:b], count=1)
+        # the line wraps: its height follows the unit's name, as the writer sets it
+        row = re.sub(r'(<row [^>]*\bht=")[^"]*"', lambda m: f'{m.group(1)}{ub.guide_row_height(line):g}"', row, count=1)
         return xml[:a] + row + xml[b:]
 
     def _meta_xml(self, pairs: list[tuple[str, str, str]], meta_rows: list[tuple[str, str, str]]) -> str:

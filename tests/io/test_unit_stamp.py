@@ -5,6 +5,7 @@ protection, print setup, hidden metadata and MAC; validate and merge accept them
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 
 from parc_xl.domain.assignments import unit_tasks, units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
-from parc_xl.domain.models import Plan, Task
+from parc_xl.domain.models import Plan, Registry, Task
 from parc_xl.domain.periods import Period
 from parc_xl.io import unit_book as ub
 from parc_xl.io.unit_stamp import NotStampable, Template
@@ -75,9 +76,9 @@ def snapshot(path: Path) -> dict[str, Any]:
     return out
 
 
-def written_and_stamped(tmp_path: Path, plan: Plan) -> list[tuple[str, Path, Path]]:
+def written_and_stamped(tmp_path: Path, plan: Plan, registry: Registry | None = None) -> list[tuple[str, Path, Path]]:
     """(unit, written by write_unit_book, stamped from the first unit's workbook) per unit."""
-    registry = make_registry()
+    registry = registry or make_registry()
     per = Period.parse(PERIOD)
     fp = plan_fingerprint(plan)
     codes = [u.code for u in registry.units if u.code in set(units_with_tasks(plan, registry))]
@@ -107,6 +108,34 @@ def test_a_stamped_book_is_the_written_book(tmp_path: Path, plan: Plan) -> None:
         a, b = snapshot(written), snapshot(stamped)
         for key in a:
             assert a[key] == b[key], f"{code}: {key} differs"
+
+
+LONG_NAME = "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện Hóc Môn, Thành phố Hồ Chí Minh"
+
+
+def test_a_long_unit_name_wraps_in_the_guide(tmp_path: Path, soffice: str) -> None:
+    """The guide's last line names the unit: with a long name it wraps inside the page (it
+    was cut at the right edge), in the written template and in every stamped book alike."""
+    base = make_registry()
+    registry = base.model_copy(update={"units": [u.model_copy(update={"name": LONG_NAME}) if u.code == "PTP" else u
+                                                 for u in base.units]})
+    pairs = written_and_stamped(tmp_path, make_plan(), registry)
+    written, stamped = next((w, s) for code, w, s in pairs if code == "PTP")
+    assert snapshot(written) == snapshot(stamped)
+    guide = load_workbook(stamped)[ub.SHEET_GUIDE]
+    last = guide.max_row
+    line = f"Đơn vị: {LONG_NAME} (mã PTP) — Kỳ báo cáo: Quý I/{YEAR}"
+    assert guide.cell(row=last, column=1).value == line and guide.cell(row=last, column=1).alignment.wrap_text
+    assert guide.row_dimensions[last].height == 2 * 17 + 4  # two lines of 12 pt
+    # and printed: the whole line is on the page
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(stamped)], check=True, capture_output=True, timeout=180)
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "PTP.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    assert " ".join(page.split()).count(f"Kỳ báo cáo: Quý I/{YEAR}") == 1
+    assert "Hồ Chí Minh (mã PTP)" in " ".join(page.split())
+    short = load_workbook(next(s for code, _, s in pairs if code != "PTP"))[ub.SHEET_GUIDE]
+    assert short.row_dimensions[short.max_row].height == 17 + 4
 
 
 def test_stamped_metadata_and_mac_are_the_writers(tmp_path: Path) -> None:
