@@ -95,9 +95,10 @@ def _print_setup(ws: Worksheet, columns: list[Column], header_row: int = 1) -> N
 
 
 def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
-                autofilter: bool = True, wrap: bool = True) -> None:
+                autofilter: bool = True, wrap: bool = True) -> list[Any]:
     """Header in row 1, data from row 2; an empty table still gets one styled blank
-    row so that rows appended later by the package patcher inherit the styles."""
+    row so that rows appended later by the package patcher inherit the styles.
+    Returns each column's body style (openpyxl `StyleArray`, without quote prefix)."""
     _style_header(ws, columns)
     body = rows or [[None] * len(columns)]
     prototypes: list[Any] = []
@@ -120,6 +121,7 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
     _print_setup(ws, columns)
     if wrap:
         fit_row_heights(ws, columns, 2, len(body) + 1)
+    return prototypes
 
 
 def _cell_value(value: Any) -> Any:
@@ -153,17 +155,23 @@ _LINE_HEIGHT = 15.0  # points per line of 11 pt Times New Roman
 def fit_row_heights(ws: Worksheet, columns: list[Column], first: int, last: int) -> None:
     """Explicit heights for wrapped rows: neither Excel nor LibreOffice auto-fits rows of a
     file they did not write, so long tasks would otherwise show as one clipped line."""
+    ncols = len(columns)
     for r in range(first, last + 1):
-        lines = 1
-        for c, col in enumerate(columns, start=1):
-            value = ws.cell(row=r, column=c).value
-            if not isinstance(value, str) or not value or col.id in L.TECHNICAL_COLUMNS:
-                continue
-            per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
-            n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
-            lines = max(lines, n)
-        if lines > 1:
-            ws.row_dimensions[r].height = min(409.0, lines * _LINE_HEIGHT)
+        height = row_height([ws.cell(row=r, column=c).value for c in range(1, ncols + 1)], columns)
+        if height is not None:
+            ws.row_dimensions[r].height = height
+
+
+def row_height(values: list[Any], columns: list[Column]) -> float | None:
+    """The explicit height `fit_row_heights` gives a row of these cell values (None: one line)."""
+    lines = 1
+    for value, col in zip(values, columns):
+        if not isinstance(value, str) or not value or col.id in L.TECHNICAL_COLUMNS:
+            continue
+        per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
+        n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+        lines = max(lines, n)
+    return min(409.0, lines * _LINE_HEIGHT) if lines > 1 else None
 
 
 def plan_sheet_rows(plan: Plan) -> list[list[Any]]:
@@ -273,8 +281,15 @@ def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
 
 
 def create_master(path: Path, plan: Plan, registry: Registry, *,
-                  schedule: PeriodSchedule | None = None) -> None:
-    """Write a new master workbook (the caller writes atomically: see jobs.plan_import)."""
+                  schedule: PeriodSchedule | None = None, stream_tracking: bool = True) -> None:
+    """Write a new master workbook (the caller writes atomically: see jobs.plan_import).
+
+    `Theo dõi` grows with units × tasks (200,000 rows at 1,000 units): openpyxl writes
+    its header and first row, the other rows are streamed into the sheet part as text
+    while openpyxl saves (`io/master_stream.py`), with the same values, styles and
+    heights it would have written. `stream_tracking=False` writes every row with
+    openpyxl (the reference the tests compare with)."""
+    from parc_xl.io.master_stream import streamable
     from parc_xl.io.calendar_sheets import period_rows
     from parc_xl.io.registry import registry_rows
     from parc_xl.io.status_format import add_status_formatting
@@ -302,7 +317,10 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
 
     ws_track = wb.create_sheet(L.SHEET_TRACKING)
     track = tracking_rows(plan, registry)
-    write_table(ws_track, L.TRACKING_COLUMNS, track)
+    streamed = stream_tracking and len(track) > 1 and streamable(track[1:])
+    track_styles = write_table(ws_track, L.TRACKING_COLUMNS, track[:1] if streamed else track)
+    if streamed:
+        ws_track.auto_filter.ref = f"A1:{get_column_letter(len(L.TRACKING_COLUMNS))}{len(track) + 1}"
     ncols = len(L.TRACKING_COLUMNS)
     status_letter = get_column_letter(L.column_index(L.TRACKING_COLUMNS, "status") + 1)
     # Cover generously beyond today's rows so rows a clerk adds still get coloured.
@@ -326,7 +344,12 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
         meta.append([k, v])
     for ws in wb.worksheets:
         ws.sheet_view.zoomScale = 100
-    wb.save(path)
+    if streamed:
+        from parc_xl.io.master_stream import save_with_rows
+
+        save_with_rows(wb, path, ws_track, L.TRACKING_COLUMNS, track_styles, track[1:], first_row=3)
+    else:
+        wb.save(path)
 
 
 def _meta_items(plan: Plan) -> dict[str, str]:
