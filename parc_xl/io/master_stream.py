@@ -49,20 +49,21 @@ def streamable(rows: list[list[Any]]) -> bool:
     rows are left to openpyxl (which then reports them as it always has)."""
     from parc_xl.io.master_writer import _cell_value
 
+    distinct: set[Any] = set()
     for values in rows:
-        for raw in values:
-            v = _cell_value(raw)
-            if v is None or type(v) in (int, float):
-                continue
-            if type(v) is str:
-                if ILLEGAL_CHARACTERS_RE.search(v):
-                    return False
-            elif type(v) is dt.datetime:
-                if v.tzinfo is not None:
-                    return False
-            elif type(v) is not dt.date:
-                return False
-    return True
+        distinct.update(values)  # a task's texts repeat in each of its units' rows
+    if True in distinct or False in distinct:  # also 1 and 0: check each value's own type
+        distinct = {(type(v), v) for values in rows for v in values}
+        return all(_encodable(_cell_value(v)) for _, v in distinct)
+    return all(_encodable(_cell_value(v)) for v in distinct)
+
+
+def _encodable(v: Any) -> bool:
+    if v is None or type(v) in (int, float, dt.date):
+        return True
+    if type(v) is str:
+        return not ILLEGAL_CHARACTERS_RE.search(v)
+    return type(v) is dt.datetime and v.tzinfo is None
 
 
 def _escape(text: str) -> str:
@@ -108,9 +109,9 @@ def _rows_text(wb: Workbook, columns: list[Column], styles: list[Any], rows: lis
                first_row: int) -> Iterator[bytes]:
     """The rows as openpyxl's worksheet writer serialises them, registering each cell's
     style in the workbook's table when the writer would (first use, row by row)."""
-    from parc_xl.io.master_writer import _cell_value, row_height
+    from parc_xl.io.master_writer import _cell_value, cell_lines, lines_height
 
-    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    ncols = len(columns)
     style_ids: dict[tuple[int, bool], str] = {}
 
     def style_id(i: int, quote: bool) -> str:
@@ -122,43 +123,54 @@ def _rows_text(wb: Workbook, columns: list[Column], styles: list[Any], rows: lis
             sid = style_ids[(i, quote)] = str(wb._cell_styles.add(arr))
         return sid
 
-    tails: dict[tuple[int, type, Any], str] = {}
-
-    def tail(i: int, v: Any) -> str:
-        """The cell after `<c r="A12`: attributes and content."""
+    def tail(i: int, raw: Any) -> tuple[str, int]:
+        """The cell after `<c r="A12` (attributes and content) and its lines of text."""
+        v = _cell_value(raw)
+        lines = cell_lines(v, columns[i])
         if v is None:
-            return f'" s="{style_id(i, False)}" t="n"/>'
+            return f'" s="{style_id(i, False)}" t="n"/>', lines
         if type(v) is str:
             s = style_id(i, looks_like_formula(v))
             if v == "":
-                return f'" s="{s}" t="inlineStr"/>'
+                return f'" s="{s}" t="inlineStr"/>', lines
             space = ' xml:space="preserve"' if v != v.strip() else ""
-            return f'" s="{s}" t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>'
+            return f'" s="{s}" t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>', lines
         if isinstance(v, dt.date):
             v = to_excel(v, wb.epoch)
-        return f'" s="{style_id(i, False)}" t="n"><v>{safe_string(v)}</v></c>'
+        return f'" s="{style_id(i, False)}" t="n"><v>{safe_string(v)}</v></c>', lines
 
-    starts = [f'<c r="{letter}' for letter in letters]
+    # The texts of one task repeat in each of its units' rows: each distinct (column,
+    # value) is encoded, escaped and measured once; its first use also registers the
+    # style at the point openpyxl's writer would.
+    tails: dict[tuple[int, type, Any], tuple[str, int]] = {}
+    starts = [f'<c r="{get_column_letter(i)}' for i in range(1, ncols + 1)]
+    heights: dict[int, str] = {}
     out: list[str] = []
     r = first_row - 1
     for raw in rows:
         r += 1
-        values = [_cell_value(raw[i] if i < len(raw) else None) for i in range(len(columns))]
         rs = str(r)
-        height = row_height(values, columns)
-        out.append(f'<row r="{rs}">' if height is None else
-                   f'<row r="{rs}" ht="{safe_string(height)}" customHeight="1">')
-        for i, v in enumerate(values):
-            # the texts of one task repeat in each of its units' rows: each distinct
-            # (column, value) is encoded and escaped once; the first occurrence also
-            # registers the style at the point openpyxl's writer would
+        lines = 1
+        cells: list[str] = []
+        for i in range(ncols):
+            v = raw[i] if i < len(raw) else None
             key = (i, type(v), v)
-            t = tails.get(key)
-            if t is None:
-                t = tail(i, v)
+            hit = tails.get(key)
+            if hit is None:
+                hit = tail(i, v)
                 if len(tails) < 200_000:
-                    tails[key] = t
-            out.append(starts[i] + rs + t)
+                    tails[key] = hit
+            if hit[1] > lines:
+                lines = hit[1]
+            cells.append(starts[i] + rs + hit[0])
+        if lines == 1:
+            out.append(f'<row r="{rs}">')
+        else:
+            ht = heights.get(lines)
+            if ht is None:
+                ht = heights[lines] = safe_string(lines_height(lines))
+            out.append(f'<row r="{rs}" ht="{ht}" customHeight="1">')
+        out += cells
         out.append("</row>")
         if len(out) > _CHUNK_PIECES:
             yield "".join(out).encode("utf-8")

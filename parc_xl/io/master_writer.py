@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from parc_xl import __version__
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.formulas import looks_like_formula
-from parc_xl.domain.models import Plan, Registry, Task
+from parc_xl.domain.models import Plan, Registry, Task, Unit
 from parc_xl.domain.periods import PeriodSchedule
 from parc_xl.domain.text import date_vi
 from parc_xl.io import master_layout as L
@@ -164,13 +164,18 @@ def fit_row_heights(ws: Worksheet, columns: list[Column], first: int, last: int)
 
 def row_height(values: list[Any], columns: list[Column]) -> float | None:
     """The explicit height `fit_row_heights` gives a row of these cell values (None: one line)."""
-    lines = 1
-    for value, col in zip(values, columns):
-        if not isinstance(value, str) or not value or col.id in L.TECHNICAL_COLUMNS:
-            continue
-        per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
-        n = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
-        lines = max(lines, n)
+    return lines_height(max([cell_lines(v, col) for v, col in zip(values, columns)], default=1))
+
+
+def cell_lines(value: Any, col: Column) -> int:
+    """Lines a cell's wrapped text takes in its column (1 for anything but text)."""
+    if not isinstance(value, str) or not value or col.id in L.TECHNICAL_COLUMNS:
+        return 1
+    per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
+    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+
+
+def lines_height(lines: int) -> float | None:
     return min(409.0, lines * _LINE_HEIGHT) if lines > 1 else None
 
 
@@ -200,6 +205,9 @@ def _target_text(task: Task) -> str:
 def tracking_rows(plan: Plan, registry: Registry) -> list[list[Any]]:
     """One row per task × lead unit (groups expanded to their members)."""
     rows: list[list[Any]] = []
+    by_code: dict[str, Unit] = {}
+    for u in registry.units:  # `Registry.unit` is a scan: 200,000 of them took ≈ 15 s
+        by_code.setdefault(u.code, u)
     for t in plan.tasks:
         area = plan.area(t.area)
         area_title = area.title if area else t.area
@@ -209,7 +217,7 @@ def tracking_rows(plan: Plan, registry: Registry) -> list[list[Any]]:
             # Not resolved to a registry unit: keep the row visible so nothing is lost.
             units = [""]
         for code in units:
-            unit = registry.unit(code)
+            unit = by_code.get(code)
             values = {"key": t.key, "stt": t.stt, "area": area_title, "task": t.task, "unit": code,
                       "unit_name": unit.name if unit else t.lead, "deadline_text": t.deadline_text, "due": due}
             rows.append([values.get(c.id) for c in L.TRACKING_COLUMNS])
