@@ -428,9 +428,10 @@ def growth_table(rows: list[dict[str, Any]], started: str) -> str:
 # Seconds per tracking row (units × tasks) of each step on this machine (2 cores shared with
 # other sessions, load average ≈ 3), from the reference and large runs of 2026-12-03; used
 # only to say up front how long a load will take. "fill" is benchmarks/office.py filling the
-# returns with openpyxl; each job run also pays ~1 s of process start.
+# returns with openpyxl; each job run also pays ~1 s of process start. "import": 12 s for
+# 200,000 rows once `Theo dõi` is streamed as text (io/master_stream.py, 2026-12-03).
 COST: dict[str, float] = {
-    "import": 0.8e-3, "generate": 0.25e-3, "fill": 1.1e-3,
+    "import": 0.07e-3, "generate": 0.25e-3, "fill": 1.1e-3,
     "validate": 0.45e-3, "merge": 0.6e-3, "status": 0.3e-3, "report": 0.8e-3,
     "floor": 0.07e-3, "baseline": 2.4e-3, "baseline_read": 1.1e-3,
 }
