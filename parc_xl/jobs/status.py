@@ -27,7 +27,7 @@ from parc_xl.domain.plan_amend import META_AMENDMENTS, amendments_of, deadline_i
 from parc_xl.domain.problems import Problem, warning
 from parc_xl.domain.status import StatusOutcome, compute_status, construct_unchecked
 from parc_xl.domain.summary import RowOutcome, StatusSummary, percent_vi, summarize
-from parc_xl.domain.targets import Target, describe, judge, parse_figure, parse_targets
+from parc_xl.domain.targets import Target, describe, judge, parse_figure, parse_targets, task_targets
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.jobs._common import JobResult, ensure_writable
@@ -94,8 +94,10 @@ def _parse_period(period: str | Period | None, as_of: dt.date, year: int) -> Per
 
 
 def _task_targets(task: Task | None, fallback_text: str) -> tuple[list[Target], list[str]]:
-    text = f"{task.task} {task.product}" if task else fallback_text
-    parsed = parse_targets(text)
+    """The task's targets as every sheet, the unit workbook and the report read them
+    (`domain.targets.task_targets`: task and product cells each on their own); a row
+    without a plan task is read from its own text."""
+    parsed = task_targets(task.task, task.product) if task else parse_targets(fallback_text)
     return parsed.targets, parsed.unparseable
 
 

@@ -158,3 +158,24 @@ def test_guide_sheet_has_the_colour_legend(master: Path) -> None:
     assert legend == {s.value: STATUS_STYLES[s].fill for s in Status}
     assert legend["Hoàn thành đúng hạn"] == "C6EFCE" and legend["Sắp đến hạn"] == "FFEB9C"
     assert legend["Quá hạn chưa hoàn thành"] == "FFC7CE"
+
+
+def test_target_text_is_read_from_task_and_product_each_on_its_own(tmp_path: Path) -> None:
+    """Issue 14 item 11: status reads a task's targets as the plan sheet, the unit workbook
+    and the report do (`domain.targets.task_targets`): the product cell's words never
+    become the label of a target written in the task cell."""
+    from parc_xl.domain import deadlines
+    from parc_xl.domain.models import Area, Plan, Registry, Task, Unit
+    from parc_xl.domain.targets import target_text
+    from parc_xl.io.master_writer import create_master
+
+    task = Task(key="1.1", stt="1.1", area="1", task="Tập huấn cho cán bộ đạt 100%",
+                product="Báo cáo kết quả; tối thiểu 20% xã", deadline_text="Quý II/2024",
+                deadline=deadlines.parse("Quý II/2024", 2024), lead_units=["VP"])
+    plan = Plan(year=2024, issuer="Sở Nội vụ", title="Kế hoạch CCHC năm 2024",
+                areas=[Area(code="1", title="Chỉ đạo, điều hành", index=1)], tasks=[task])
+    path = tmp_path / "so_theo_doi.xlsx"
+    create_master(path, plan, Registry(units=[Unit(code="VP", name="Văn phòng Sở")]))
+    outcomes, _, _ = status.compute(read_master(path), AS_OF)
+    assert [o.target for o in outcomes] == ["= 100% (tập huấn cho cán bộ); ≥ 20% (xã)"]
+    assert outcomes[0].target == target_text(task.task, task.product)
