@@ -289,6 +289,15 @@ def _overdue_height(values: list[object]) -> float:
     return lines * _BODY_LINE + 3
 
 
+def overdue_heights(rows: list[list[object]], first_row: int = 2) -> dict[int, float]:
+    """{row: height} of `Quá hạn` rows written from `first_row` (`overdue_rows`), each as
+    tall as its wrapped text; none for a list longer than `OVERDUE_FITTED_ROWS` (one line
+    per row). Used by the first status run and by the later runs that rewrite the rows in place."""
+    if len(rows) > OVERDUE_FITTED_ROWS:
+        return {}
+    return {first_row + i: _overdue_height(values) for i, values in enumerate(rows)}
+
+
 def build_overdue(ws: Worksheet, s: StatusSummary) -> bool:
     """Header, the status colours over as many rows as the list has, and either the
     rows themselves with fitted heights (True) or, for a list longer than
@@ -306,9 +315,8 @@ def build_overdue(ws: Worksheet, s: StatusSummary) -> bool:
         if fitted:
             for r, values in enumerate(rows, start=2):
                 _cell(ws, r, i, values[i - 1], F_BODY, align, fmt=DATE if col.id == "due" else None)
-    if fitted:
-        for r, values in enumerate(rows, start=2):
-            ws.row_dimensions[r].height = _overdue_height(values)
+    for r, height in overdue_heights(rows).items():
+        ws.row_dimensions[r].height = height
     ws.row_dimensions[1].height = 45  # "Số ngày quá hạn" in a 10-wide column: three lines
     last = get_column_letter(len(cols))
     n = len(s.overdue)

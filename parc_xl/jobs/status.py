@@ -235,8 +235,10 @@ def _own_cells(generated: Path, sheet: str) -> tuple[dict[str, Any], str]:
 
 
 def _write_overdue_in_place(pkg: Any, rows: list[list[Any]]) -> None:
-    """`Quá hạn` rewritten from row 2 in our columns; values the clerk put in columns
-    to the right of the list (a «Ghi chú» column, say) are put back on their rows."""
+    """`Quá hạn` rewritten from row 2 in our columns, each row as tall as its wrapped
+    text (as the first run writes it); values the clerk put in columns to the right of
+    the list (a «Ghi chú» column, say) are put back on their rows."""
+    from parc_xl.io.dashboard import overdue_heights
     from parc_xl.io.ooxml import col_letter
 
     sheet = pkg.sheet(L.SHEET_OVERDUE)
@@ -244,6 +246,7 @@ def _write_overdue_in_place(pkg: Any, rows: list[list[Any]]) -> None:
     extra = {(r, c): v for r, row in enumerate(sheet.read_values(), start=1) if r >= 2
              for c, v in enumerate(row, start=1) if c > ours and v not in (None, "")}
     sheet.write_table(2, rows, style_row=2)
+    sheet.set_row_heights(overdue_heights(rows))
     for (r, c), v in extra.items():
         sheet.set_value(f"{col_letter(c)}{r}", v)
 

@@ -70,6 +70,45 @@ def test_overdue_rows_fit_their_task_text(demo_dir: Path, tmp_path: Path) -> Non
         assert ws.cell(row=r, column=task_col).alignment.wrap_text
 
 
+def _overdue_row_heights(master: Path) -> dict[int, tuple[float, str]]:
+    """{row: (ht, task text)} of `Quá hạn` as its sheet XML has them."""
+    from lxml import etree
+
+    from parc_xl.io.ooxml import XlsxPackage
+
+    pkg = XlsxPackage.open(master)
+    root = etree.fromstring(pkg.read_part(pkg._sheet_map()[L.SHEET_OVERDUE]))
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    tasks = {r: str(row[L.column_index(L.OVERDUE_COLUMNS, "task")])
+             for r, row in enumerate(pkg.sheet(L.SHEET_OVERDUE).read_values(), start=1) if r > 1 and row}
+    out: dict[int, tuple[float, str]] = {}
+    for row in root.iterfind(".//m:sheetData/m:row", ns):
+        r = int(row.get("r"))
+        if r in tasks and tasks[r]:
+            assert row.get("customHeight") in ("1", "true"), r
+            out[r] = (float(row.get("ht", "0")), tasks[r])
+    return out
+
+
+def test_overdue_row_heights_survive_a_second_status_run(demo_dir: Path, tmp_path: Path) -> None:
+    """A repeat status run rewrites `Quá hạn` in place (same layout, the clerk's columns
+    kept): its rows keep heights that fit their wrapped task text, as the first run
+    wrote them (read from the sheet XML, what Excel and LibreOffice use)."""
+    import shutil
+
+    from parc_xl.jobs import status
+
+    master = Path(shutil.copy(demo_dir / "so_theo_doi.xlsx", tmp_path / "so_theo_doi.xlsx"))
+    status.run(master, demo.AS_OF)
+    first = _overdue_row_heights(master)
+    status.run(master, demo.AS_OF)
+    second = _overdue_row_heights(master)
+    assert second and second == first
+    assert any(len(text) > 70 for _, text in second.values())
+    for r, (height, text) in second.items():
+        assert height >= 13 * _lines(text, 61), (r, text)
+
+
 def test_tracking_print_view_is_the_readers_columns_one_page_wide(demo_dir: Path) -> None:
     ws = load_workbook(demo_dir / "so_theo_doi.xlsx")[L.SHEET_TRACKING]
     headers = [c.value for c in ws[1]]

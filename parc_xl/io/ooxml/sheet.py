@@ -323,6 +323,18 @@ class SheetPart:
         del nums[i:]
         self._touch()
 
+    def set_row_heights(self, heights: dict[int, float]) -> None:
+        """Give rows {row: height in points} (Excel's `ht` with `customHeight`): neither
+        Excel nor LibreOffice fits the height of wrapped rows in a file it did not write."""
+        if not heights:
+            return
+        for r, h in sorted(heights.items()):
+            row = self._row(r, create=True)
+            assert row is not None
+            row.set("ht", f"{h:g}")
+            row.set("customHeight", "1")
+        self._touch()
+
     def write_table(
         self,
         first_row: int,
