@@ -40,6 +40,10 @@ BODY_FONT = Font(name=FONT_NAME, size=11)
 TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
 TECHNICAL_FONT = Font(name=FONT_NAME, size=8, color="808080")  # L.TECHNICAL_COLUMNS
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+# Technical columns (L.TECHNICAL_COLUMNS: a 64-character SHA-256 in a 9-wide column) never
+# run over into the next cell, on screen or on paper: Excel's «Fill» alignment clips the
+# text at the cell's edge (such text is never shorter than the cell, so never repeated).
+CLIPPED = Alignment(horizontal="fill", vertical="top", wrap_text=False)
 # Log sheets get rows appended by later jobs, whose heights nobody fits: one line per row
 # (the full text stays in the cell) reads better than wrapped lines spilling over rows.
 ONE_LINE = Alignment(wrap_text=False, vertical="top")
@@ -74,7 +78,7 @@ def _style_header(ws: Worksheet, columns: list[Column], row: int = 1) -> None:
 def _style_body_cell(cell: Any, column_id: str, wrap: bool = True) -> None:
     cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_TOP if wrap else ONE_LINE
     if column_id in L.TECHNICAL_COLUMNS:
-        cell.font, cell.alignment = TECHNICAL_FONT, ONE_LINE
+        cell.font, cell.alignment = TECHNICAL_FONT, CLIPPED
     if column_id in _DATE_COLUMNS:
         cell.number_format = DATE_FORMAT
     elif column_id in _DATETIME_COLUMNS:
@@ -119,6 +123,11 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], *,
     if autofilter:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(2, len(rows) + 1)}"
     _print_setup(ws, columns)
+    printed = len(columns)
+    while printed and columns[printed - 1].id in L.TECHNICAL_COLUMNS:
+        printed -= 1
+    if 0 < printed < len(columns):  # technical columns are last and off the page; rows merges append stay in
+        ws.print_area = f"A1:{get_column_letter(printed)}1048576"
     if wrap:
         fit_row_heights(ws, columns, 2, len(body) + 1)
     return prototypes

@@ -126,3 +126,47 @@ def test_submission_sheet_puts_the_sha256_last_narrow_and_grey(tmp_path: Path) -
     assert ws.column_dimensions[last].width <= 10
     assert ws[f"{last}1"].font.color.rgb.endswith("808080") and ws[f"{last}2"].font.color.rgb.endswith("808080")
     assert ws[f"{last}2"].font.sz <= 8 and not ws[f"{last}2"].alignment.wrap_text
+
+
+def _merged_office(tmp_path: Path) -> Path:
+    master = make_office(tmp_path / "vp")
+    out = tmp_path / "gui"
+    units_generate.run(master, Q1, out, ["PNV", "PTP"])
+    inbox = tmp_path / "hop_thu"
+    for unit, key in (("PNV", "1.1"), ("PTP", "1.2")):
+        fill_return(out / f"{Q1}_{unit}.xlsx", inbox / f"{Q1}_{unit}.xlsx",
+                    {key: {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 13, 9, 0))
+    merge.run(master, inbox, Q1, as_of=AS_OF)
+    return master
+
+
+def test_the_sha256_never_runs_over_on_screen_or_on_paper(tmp_path: Path) -> None:
+    """Issue 14 item 20: the 64-character SHA-256 is clipped at its 9-wide cell («Fill»
+    alignment: it does not spill into the cells to its right) in every row a merge
+    appends, and the print area stops before it: the printed list ends at «Ghi chú»."""
+    master = _merged_office(tmp_path)
+    ws = load_workbook(master)[L.SHEET_SUBMISSIONS]
+    last = col_letter(ws.max_column)
+    assert ws[f"{last}1"].value == "SHA-256" and ws.max_row == 3
+    for r in (2, 3):
+        cell = ws[f"{last}{r}"]
+        assert len(str(cell.value)) == 64 and cell.alignment.horizontal == "fill" and not cell.alignment.wrap_text
+    before = col_letter(ws.max_column - 1)
+    assert ws[f"{before}1"].value == "Ghi chú"
+    assert ws.print_area == f"'{L.SHEET_SUBMISSIONS}'!$A$1:${before}$1048576"
+
+
+def test_libreoffice_prints_the_submissions_without_the_sha256(tmp_path: Path, soffice: str) -> None:
+    """The page as LibreOffice prints it: every column up to «Ghi chú», on one page, no SHA-256."""
+    import re
+
+    from tests.jobs import render
+
+    master = _merged_office(tmp_path)
+    pdf = render.to_pdf(soffice, master, tmp_path)
+    page = render.find_page(pdf, "Nhận lúc")
+    text = render.page_text(pdf, page)
+    assert "Ghi chú" in text and "Phòng Nội vụ huyện" in text and "Phòng Tư pháp huyện" in text
+    assert "SHA-256" not in text
+    # no page of the master shows a hash, whole or cut (nor one more page of it alone)
+    assert not any(re.search(r"[0-9a-f]{12}", render.page_text(pdf, p)) for p in range(1, render.page_count(pdf) + 1))
