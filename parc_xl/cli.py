@@ -175,7 +175,9 @@ def _cmd_status(a: argparse.Namespace) -> Any:
 def _cmd_report(a: argparse.Namespace) -> Any:
     from parc_xl.jobs import report
 
-    recipients = [x.strip() for x in (a.noi_nhan or "").split(";") if x.strip()]
+    from parc_xl.domain.report_content import split_recipients
+
+    recipients = split_recipients(a.noi_nhan)
     return report.run(Path(a.master), a.period, Path(a.output), as_of=a.as_of, recipients=recipients)
 
 

@@ -257,3 +257,24 @@ class ReportContent(BaseModel):
     targets: list[TargetTask] = Field(default_factory=list)
     headings: dict[str, str] = Field(default_factory=dict)  # task key → `task_heading`
     recipients: list[str] = Field(default_factory=list)  # Nơi nhận; empty: a marked blank
+
+
+# --- Nơi nhận (the report's addressees) -------------------------------------------------
+def split_recipients(text: str | None) -> list[str]:
+    """«UBND Thành phố; Sở Nội vụ» → ["UBND Thành phố", "Sở Nội vụ"] (what the clerk types,
+    on the command line or in the ribbon's question)."""
+    return [part.strip().rstrip(",.") for part in (text or "").split(";") if part.strip().rstrip(",.")]
+
+
+def default_recipients(issuer: str, remembered: str = "") -> str:
+    """What the ribbon's «Báo cáo» offers for Nơi nhận: the addressees of the last report
+    (kept in the master), else the body that collects CCHC reports: Sở Nội vụ, the
+    province's standing body for administrative reform; Sở Nội vụ itself reports to the
+    provincial People's Committee and Bộ Nội vụ."""
+    if remembered.strip():
+        return remembered.strip()
+    folded = " ".join(issuer.lower().split())
+    if "sở nội vụ" in folded or "so noi vu" in folded:
+        city = "thành phố" in folded or "tp." in folded or "tp " in folded
+        return f"Ủy ban nhân dân {'Thành phố' if city else 'tỉnh'}; Bộ Nội vụ"
+    return "Sở Nội vụ"

@@ -285,12 +285,30 @@ def status(bridge: Bridge, today: dt.date) -> Any:
     return result
 
 
+def ask_recipients(bridge: Bridge, master: Path) -> list[str]:
+    """Nơi nhận of the report (the CLI's --noi-nhan): offered as the last report's, else
+    Sở Nội vụ (`report.recipients_default`); an empty answer leaves a marked blank in the
+    report for the office to fill."""
+    from parc_xl.domain.report_content import split_recipients
+    from parc_xl.jobs.report import recipients_default
+
+    answer = bridge.ask(RECIPIENTS_PROMPT, recipients_default(master))
+    if answer is None:
+        raise Cancelled
+    return split_recipients(answer)
+
+
+RECIPIENTS_PROMPT = ("Nơi nhận báo cáo (các cơ quan cách nhau bằng dấu «;», ví dụ: UBND Thành phố; Sở Nội vụ). "
+                     "Để trống nếu chưa rõ: báo cáo để chỗ trống đánh dấu vàng.")
+
+
 def report(bridge: Bridge, output: Path, today: dt.date) -> Any:
     book = bridge.caller()
     master = saved_book(bridge, book, "lập báo cáo")
     period = ask_period(bridge, today)
+    recipients = ask_recipients(bridge, master)
     with busy(bridge, "đang lập báo cáo"), book_closed(bridge, book, master) as after:
-        result = job("report").run(master=master, period=period, output=output)
+        result = job("report").run(master=master, period=period, output=output, recipients=recipients)
     activate_first(bridge, after["book"], layout.SHEET_DASHBOARD)
     show(bridge, result)
     return result

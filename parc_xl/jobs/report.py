@@ -31,6 +31,7 @@ from parc_xl.domain.report_content import (
     ReportContent,
     Submission,
     TargetRow,
+    default_recipients,
     group_quotes,
     summarize_submissions,
     target_tasks,
@@ -136,6 +137,24 @@ def build_content(data: Any, outcomes: list[RowOutcome], period: Period,
     )
 
 
+META_RECIPIENTS = "report_recipients"  # _parc_xl key: the last report's Nơi nhận («A; B»)
+
+
+def recipients_default(master: Path) -> str:
+    """What to offer for Nơi nhận when the ribbon asks: the last report's addressees, kept
+    in the master, else `default_recipients` of the plan's issuer. Reads only `_parc_xl`."""
+    from parc_xl.io.master_layout import SHEET_META
+    from parc_xl.io.ooxml import XlsxPackage
+
+    try:
+        pkg = XlsxPackage.open(master)
+        rows = pkg.sheet(SHEET_META).read_values() if SHEET_META in pkg.sheet_names() else []
+    except InputError:
+        rows = []
+    meta = {str(r[0]): str(r[1] or "") for r in rows if len(r) > 1 and r[0]}
+    return default_recipients(meta.get("issuer", ""), meta.get(META_RECIPIENTS, ""))
+
+
 def run(master: Path, period: str, output: Path, as_of: dt.date | None = None,
         due_soon: int = DEFAULT_DUE_SOON, recipients: list[str] | None = None) -> ReportResult:
     from parc_xl.io.master import read_master
@@ -168,8 +187,9 @@ def _report(master: Path, p: Period, output: Path, as_of: dt.date | None, due_so
     day, source = (as_of, "given") if as_of else report_as_of(p, stored_as_of(data.meta))
     outcomes, summary, problems = compute(data, day, due_soon, p)
     ensure_writable(master)
+    remember = {META_RECIPIENTS: "; ".join(recipients)} if recipients else None
     backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year,
-                   positions=data.headers.get(SHEET_TRACKING))
+                   positions=data.headers.get(SHEET_TRACKING), remember=remember)
     content = build_content(data, outcomes, p, recipients)
     write_report(output, summary, content, issuer=data.plan.issuer, year=data.plan.year, period=p)
     return ReportResult(master=str(master), output=str(output), period=p.code, summary=summary,

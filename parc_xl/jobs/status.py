@@ -253,10 +253,11 @@ def _write_overdue_in_place(pkg: Any, rows: list[list[Any]]) -> None:
 
 def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
           issuer: str = "", year: int | None = None, pkg: Any = None,
-          positions: dict[str, int] | None = None) -> str | None:
+          positions: dict[str, int] | None = None, remember: dict[str, str] | None = None) -> str | None:
     """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master
     (`pkg`: the master already opened as an `XlsxPackage`, else it is opened here);
-    the summary's as-of date is kept in `_parc_xl` for the next report.
+    the summary's as-of date is kept in `_parc_xl` for the next report, with the other
+    `remember` {key: value} pairs (the report's Nơi nhận).
     Returns the backup's path."""
     from parc_xl.io.dashboard import build_sheets, overdue_rows
     from parc_xl.io.master_lock import save_guarded
@@ -281,6 +282,8 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
     has_meta = L.SHEET_META in pkg.sheet_names()
     if has_meta:
         _store_meta(pkg, META_STATUS_AS_OF, summary.as_of.isoformat())
+        for key, value in (remember or {}).items():
+            _store_meta(pkg, key, value)
     with tempfile.TemporaryDirectory(prefix="parc_dash_") as tmp:
         generated = Path(tmp) / "dashboard.xlsx"
         fitted = build_sheets(generated, summary, issuer=issuer, year=year)

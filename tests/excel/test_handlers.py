@@ -128,7 +128,7 @@ def test_unexpected_error_names_the_log_file(master: Path, tmp_path: Path, monke
 
     monkeypatch.setattr(h, "job", lambda name: BrokenJob)
     monkeypatch.setattr(h, "LOG_DIR", tmp_path / "logs")
-    fake = FakeBridge(FakeBook(master), answers=["2024-H1"])
+    fake = FakeBridge(FakeBook(master), answers=["2024-H1", "Sở Nội vụ"])
     h.dispatch("report", bridge=fake, today=TODAY, output=tmp_path / "bc.docx")
     fake.release()
     style, text = fake.alerts[-1]

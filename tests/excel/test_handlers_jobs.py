@@ -71,7 +71,7 @@ def quarter(tmp_path_factory: pytest.TempPathFactory) -> dict:
     rem.release()
     seen["remind"] = rem
 
-    rep = FakeBridge(FakeBook(master), answers=[PERIOD])
+    rep = FakeBridge(FakeBook(master), answers=[PERIOD, "UBND Thành phố; Sở Nội vụ"])
     seen["report_result"] = h.dispatch("report", bridge=rep, today=TODAY, output=root / "bao_cao.docx")
     rep.release()
     seen["report"] = rep
@@ -195,3 +195,34 @@ def test_a_master_still_open_in_excel_is_refused_by_the_job(quarter: dict, tmp_p
             status.run(master=quarter["master"], as_of=TODAY)
     finally:
         owner_file(quarter["master"]).unlink()
+
+
+def _recipients(docx_path: Path) -> list[str]:
+    """The lines of the report's «Nơi nhận» block (the signature table's left cell)."""
+    from docx import Document
+
+    cell = next(c for t in Document(str(docx_path)).tables for row in t.rows for c in row.cells
+                if c.text.startswith("Nơi nhận"))
+    return [p.text for p in cell.paragraphs][1:]
+
+
+def test_report_asks_for_the_addressees_and_remembers_them(quarter: dict, tmp_path: Path) -> None:
+    """Issue 14 item 15: the ribbon's «Báo cáo» asks for Nơi nhận (the CLI's --noi-nhan),
+    first offering Sở Nội vụ, then the addressees of the last report, kept in the master."""
+    import shutil
+
+    fake: FakeBridge = quarter["report"]
+    assert fake.questions[1] == (h.RECIPIENTS_PROMPT, "Sở Nội vụ")
+    assert _recipients(quarter["root"] / "bao_cao.docx")[:2] == ["- UBND Thành phố;", "- Sở Nội vụ;"]
+
+    master = Path(shutil.copy(quarter["master"], tmp_path / quarter["master"].name))
+    again = FakeBridge(FakeBook(master), answers=[PERIOD, ""])  # the clerk clears the box
+    h.dispatch("report", bridge=again, today=TODAY, output=tmp_path / "bao_cao_2.docx")
+    again.release()
+    assert again.questions[1] == (h.RECIPIENTS_PROMPT, "UBND Thành phố; Sở Nội vụ")
+    assert _recipients(tmp_path / "bao_cao_2.docx")[0] == "- [Tên cơ quan nhận báo cáo];"  # the marked blank
+
+    cancelled = FakeBridge(FakeBook(master), answers=[PERIOD, None])
+    assert h.dispatch("report", bridge=cancelled, today=TODAY, output=tmp_path / "bao_cao_3.docx") is None
+    cancelled.release()
+    assert not (tmp_path / "bao_cao_3.docx").exists() and cancelled.events == []

@@ -163,7 +163,8 @@ def test_merge_status_report_through_the_toolbar(office: dict) -> None:
     letters = work / "don_doc"
     day = TODAY.strftime("%d/%m/%Y")
     snap, log = _click(office, work, master, ["merge", "status", "remind", "report"], {
-        "folder": [str(inbox), str(letters)], "ask": [PERIOD, day, PERIOD, day, PERIOD], "save": [str(report)]})
+        "folder": [str(inbox), str(letters)], "ask": [PERIOD, day, PERIOD, day, PERIOD, "UBND Thành phố; Sở Nội vụ"],
+        "save": [str(report)]})
     steps = {s["command"]: s for s in snap["steps"]}
     assert all(s["open"] for s in snap["steps"]), "the master was not reopened after a command"
     messages = [e["text"] for e in log if e["kind"] == "message"]
@@ -173,6 +174,9 @@ def test_merge_status_report_through_the_toolbar(office: dict) -> None:
     # «Đôn đốc»: the units that sent nothing get a letter; the master stays open (read only)
     assert any(m.startswith("Đã tạo ") and "văn bản đôn đốc" in m for m in messages), messages
     assert sorted(letters.glob("*_don_doc.docx")) and (letters / f"{PERIOD}_don_doc_tong_hop.xlsx").is_file()
+    from docx import Document  # Nơi nhận as typed in the toolbar's question (the CLI's --noi-nhan)
+    cells = [c.text for t in Document(str(report)).tables for row in t.rows for c in row.cells]
+    assert any("- UBND Thành phố;\n- Sở Nội vụ;" in c for c in cells), cells[-4:]
     assert steps["merge"]["snapshot"]["active"] == layout.SHEET_SUBMISSIONS
 
     tracking = steps["status"]["snapshot"]["tracking"]
