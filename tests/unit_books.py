@@ -73,9 +73,9 @@ def make_registry() -> Registry:
 
 # PNV's rows in the generated workbook (header on row 4, data from row 5)
 PNV_ROWS = {"1.1": 5, "1.2": 6, "2.1": 7, "2.2": 8, "3.2": 9}
-COL = {"stt": "A", "key": "B", "task": "C", "product": "D", "role": "E", "deadline_text": "F", "due": "G",
-       "target": "H", "progress": "I", "completed_on": "J", "evidence": "K", "figure": "L",
-       "difficulties": "M", "proposals": "N"}
+COL = {"stt": "A", "task": "B", "product": "C", "role": "D", "deadline_text": "E", "due": "F",
+       "target": "G", "progress": "H", "completed_on": "I", "evidence": "J", "figure": "K",
+       "difficulties": "L", "proposals": "M", "key": "N"}
 
 
 def generate(folder: Path, unit: str = "PNV", plan: Plan | None = None) -> Path:

@@ -88,8 +88,6 @@ class Col(NamedTuple):
 
 COLUMNS: list[Col] = [
     Col("stt", "STT", 6, False),  # the number people know from the plan, in front
-    # the row's identity for the merge ("1.4#1"): kept, narrow and grey (TECHNICAL_COLS)
-    Col("key", "Khóa", 7, False),
     Col("task", "Nhiệm vụ", 46, False),
     Col("product", "Sản phẩm", 20, False),
     Col("role", "Vai trò", 10, False),
@@ -102,9 +100,18 @@ COLUMNS: list[Col] = [
     Col("figure", "Kết quả", 10, True),
     Col("difficulties", "Khó khăn, vướng mắc", 22, True),
     Col("proposals", "Đề xuất", 20, True),
+    # the row's identity for the merge ("1.4#1"): kept, out of the way: narrow, grey, last
+    # and off the printed page (TECHNICAL_COLS). Forms made when it was column B are read
+    # by header like any other, so they keep working.
+    Col("key", "Khóa", 7, False),
 ]
 TECHNICAL_COLS = {"key"}
 PLAN_COLS = [c for c in COLUMNS if not c.fill]
+# The plan columns in the order their cell hashes and the plan digest are recorded in
+# `_parc_xl` (the form's format, not its layout): kept when the display order changed
+# (Khóa moved from column B to last), so forms made before and after check alike.
+HASHED_COLS = [next(c for c in PLAN_COLS if c.id == cid) for cid in
+               ("stt", "key", "task", "product", "role", "deadline_text", "due", "target")]
 FILL_COLS = [c for c in COLUMNS if c.fill]
 COLUMN_IDS = [c.id for c in COLUMNS]
 HEADER_TO_ID = {c.header: c.id for c in COLUMNS}
@@ -199,11 +206,11 @@ def plan_values(task: Task, role: str, period: Period) -> dict[str, object]:
 
 
 def row_hashes(values: dict[str, object]) -> str:
-    return " ".join(cell_hash(values.get(c.id)) for c in PLAN_COLS)
+    return " ".join(cell_hash(values.get(c.id)) for c in HASHED_COLS)
 
 
 def plan_digest(rows: list[dict[str, object]]) -> str:
-    return sha256_text(canonical_json([[canon(r.get(c.id)) for c in PLAN_COLS] for r in rows]))
+    return sha256_text(canonical_json([[canon(r.get(c.id)) for c in HASHED_COLS] for r in rows]))
 
 
 def keys_digest(keys: list[str]) -> str:
@@ -260,8 +267,8 @@ _GUIDE_LINES = [
     ("", False),
     ("1. Mở sheet «Báo cáo». Mỗi dòng là một nhiệm vụ của đơn vị trong kế hoạch cải cách hành chính.", False),
     ("2. Các cột nền xám (STT đến Chỉ tiêu) là nội dung kế hoạch: đã khóa, không sửa, không xóa, "
-     "không chèn hoặc sắp xếp lại dòng, cột. Cột «Khóa» chữ xám nhỏ là mã dòng dùng khi tổng hợp: "
-     "không cần đọc, không sửa.", False),
+     "không chèn hoặc sắp xếp lại dòng, cột. Cột cuối «Khóa» (chữ xám nhỏ, không in ra) là mã dòng "
+     "dùng khi tổng hợp: không cần đọc, không sửa.", False),
     ("3. Các cột nền trắng do đơn vị điền:", False),
     ("   • Tiến độ: chọn trong danh sách: Chưa triển khai / Đang thực hiện / Đã hoàn thành / Đề nghị điều chỉnh.", False),
     ("   • Ngày hoàn thành: ghi ngày trước, tháng sau, dạng dd/mm/yyyy (ví dụ 15/03/{year}). "
@@ -485,8 +492,12 @@ def write_unit_book(
                 dv_fig.add(f"{ci['figure']}{rno}")
             ws.add_data_validation(dv_fig)
 
-    ws.freeze_panes = f"C{FIRST_ROW}"
+    ws.freeze_panes = f"B{FIRST_ROW}"  # STT stays in sight
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    printed = len(COLUMNS)
+    while printed > 1 and COLUMNS[printed - 1].id in TECHNICAL_COLS:
+        printed -= 1  # technical columns are last: the page stops before them
+    ws.print_area = f"A1:{col_letter(printed - 1)}{max(last_row, FIRST_ROW)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -339,7 +339,7 @@ class _Checker:
         # the plan part as a whole (covers what the per-cell hashes cannot name)
         if not any(p.code in ("locked-cell-changed", "row-deleted", "column-removed", "row-added")
                    for p in self.p) and expected_keys:
-            found = [{c.id: self._value(found_values[k], c.id) for c in ub.PLAN_COLS} for k in expected_keys]
+            found = [{c.id: self._value(found_values[k], c.id) for c in ub.HASHED_COLS} for k in expected_keys]
             if ub.plan_digest(found) != ret.meta.get("plan_digest"):
                 self.err("locked-cell-changed", "Nội dung kế hoạch (các cột nền xám) đã bị thay đổi; "
                          "hãy dùng lại mẫu gốc.")
@@ -358,7 +358,7 @@ class _Checker:
     def _check_locked(self, rno: int, key: str, values: list[object], role: str, hashes: list[str],
                       task: object, period: Period | None) -> None:
         expected_vals: dict[str, object] | None = None
-        for i, c in enumerate(ub.PLAN_COLS):
+        for i, c in enumerate(ub.HASHED_COLS):
             if c.id not in self.col or i >= len(hashes):
                 continue
             v = self._value(values, c.id)

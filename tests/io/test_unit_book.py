@@ -38,26 +38,40 @@ def test_layout_of_the_report_sheet(book: Path) -> None:
     assert ws["A1"].value == "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2024"
     assert ws["A2"].value == "Đơn vị: Phòng Nội vụ huyện (mã PNV) — Kỳ báo cáo: Quý I/2024"
     assert [c.value for c in ws[4]] == [c.header for c in COLUMNS]
-    assert [ws[f"B{r}"].value for r in range(5, 10)] == ["1.1", "1.2", "2.1", "2.2", "3.2"]
-    assert [ws[f"E{r}"].value for r in range(5, 10)] == ["Chủ trì", "Chủ trì", "Chủ trì", "Phối hợp", "Chủ trì"]
+    assert [ws[f"N{r}"].value for r in range(5, 10)] == ["1.1", "1.2", "2.1", "2.2", "3.2"]
+    assert [ws[f"D{r}"].value for r in range(5, 10)] == ["Chủ trì", "Chủ trì", "Chủ trì", "Phối hợp", "Chủ trì"]
     # Hạn: the quarterly task's instance for quý I, a real date shown dd/mm/yyyy
-    assert ws["G6"].value.date() == dt.date(2024, 3, 31) and ws["G6"].number_format == "dd/mm/yyyy"
-    assert ws["G8"].value is None  # event-driven: no fixed date
-    assert ws["H7"].value == "≥ 99%"
+    assert ws["F6"].value.date() == dt.date(2024, 3, 31) and ws["F6"].number_format == "dd/mm/yyyy"
+    assert ws["F8"].value is None  # event-driven: no fixed date
+    assert ws["G7"].value == "≥ 99%"
     # "- Kế hoạch" is text with Excel's quote prefix, not a formula
-    assert ws["D9"].value == "- Kế hoạch" and ws["D9"].data_type == "s" and ws["D9"].quotePrefix
+    assert ws["C9"].value == "- Kế hoạch" and ws["C9"].data_type == "s" and ws["C9"].quotePrefix
     # locked+shaded plan cells, unlocked fill cells
-    assert ws["C5"].protection.locked and ws["C5"].fill.fgColor.rgb.endswith("E7E6E6")
+    assert ws["B5"].protection.locked and ws["B5"].fill.fgColor.rgb.endswith("E7E6E6")
     assert all(not ws[f"{COL[f]}5"].protection.locked for f in ("progress", "completed_on", "evidence",
                                                                  "figure", "difficulties", "proposals"))
-    assert ws["J5"].number_format == "dd/mm/yyyy"
-    assert ws["C5"].font.name == "Times New Roman" and ws["C5"].alignment.wrap_text
+    assert ws["I5"].number_format == "dd/mm/yyyy"
+    assert ws["B5"].font.name == "Times New Roman" and ws["B5"].alignment.wrap_text
     assert ws.protection.sheet and wb.security.lockStructure
-    assert ws.freeze_panes == "C5"
+    assert ws.freeze_panes == "B5"
     assert ws.print_title_rows == "$4:$4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert wb[SHEET_META].sheet_state == "veryHidden"
+
+
+def test_the_row_key_is_out_of_the_way_and_stt_in_front(book: Path) -> None:
+    """Issue 14 item 20: the unit sees the STT it knows first; the key the merge uses
+    ("1.4#1") is kept but last, narrow, in small grey text and off the printed page."""
+    ws = load_workbook(book)[SHEET_REPORT]
+    headers = [c.value for c in ws[4]]
+    assert headers[0] == "STT" and headers[-1] == "Khóa" and headers[-2] == "Đề xuất"
+    assert [ws[f"A{r}"].value for r in range(5, 10)] == ["1.1", "1.2", "2.1", "2.2", "3.2"]
+    assert ws.column_dimensions["N"].width <= 8
+    for ref in ("N4", "N5", "N9"):
+        assert ws[ref].font.sz <= 8 and ws[ref].font.color.rgb.endswith("808080"), ref
+    assert ws["A5"].font.sz == 11 and not (ws["A5"].font.color and str(ws["A5"].font.color.rgb).endswith("808080"))
+    assert ws.print_area == f"'{SHEET_REPORT}'!$A$1:$M$9"  # the page ends at «Đề xuất»
 
 
 def test_data_validation_with_vietnamese_messages(book: Path) -> None:
@@ -66,9 +80,9 @@ def test_data_validation_with_vietnamese_messages(book: Path) -> None:
     assert set(dvs) == {"list", "date", "decimal"}
     lst = dvs["list"]
     assert lst.formula1 == '"Chưa triển khai,Đang thực hiện,Đã hoàn thành,Đề nghị điều chỉnh"'
-    assert str(lst.sqref) == "I5:I9" and lst.showErrorMessage and lst.errorTitle == "Tiến độ không hợp lệ"
-    assert str(dvs["date"].sqref) == "J5:J9" and "dd/mm/yyyy" in dvs["date"].error
-    assert str(dvs["decimal"].sqref) == "L7"  # only the task with a target
+    assert str(lst.sqref) == "H5:H9" and lst.showErrorMessage and lst.errorTitle == "Tiến độ không hợp lệ"
+    assert str(dvs["date"].sqref) == "I5:I9" and "dd/mm/yyyy" in dvs["date"].error
+    assert str(dvs["decimal"].sqref) == "K7"  # only the task with a target
     for dv in dvs.values():
         assert len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32 and len(dv.errorTitle) <= 32
 
@@ -162,29 +176,29 @@ def test_million_row_sheet_is_refused_quickly(tmp_path: Path, book: Path) -> Non
 def test_annotated_copy_marks_cells_and_lists_problems(tmp_path: Path, book: Path) -> None:
     fill(book, GOOD_ANSWERS)
     before = book.read_bytes()
-    problems = [error("date-invalid", "Ô J5 (Ngày hoàn thành): sai.", sheet=SHEET_REPORT, cell="J5", task_key="1.1"),
-                warning("progress-synonym", "Ô I6 (Tiến độ): hiểu là.", sheet=SHEET_REPORT, cell="I6", task_key="1.2"),
+    problems = [error("date-invalid", "Ô I5 (Ngày hoàn thành): sai.", sheet=SHEET_REPORT, cell="I5", task_key="1.1"),
+                warning("progress-synonym", "Ô H6 (Tiến độ): hiểu là.", sheet=SHEET_REPORT, cell="H6", task_key="1.2"),
                 error("row-deleted", "Dòng 1.9 đã bị xóa.", task_key="1.9")]
     dst = annotate(book, tmp_path / "out" / "danh_dau.xlsx", problems)
     assert book.read_bytes() == before  # the original is never modified
     wb = load_workbook(dst)
     assert wb.sheetnames[0] == "Kết quả kiểm tra"
     ws = wb[SHEET_REPORT]
-    assert ws["J5"].fill.fgColor.rgb.endswith("FFC7CE") and "Lỗi: Ô J5" in ws["J5"].comment.text
-    assert ws["I6"].fill.fgColor.rgb.endswith("FFEB9C") and "Cảnh báo" in ws["I6"].comment.text
+    assert ws["I5"].fill.fgColor.rgb.endswith("FFC7CE") and "Lỗi: Ô I5" in ws["I5"].comment.text
+    assert ws["H6"].fill.fgColor.rgb.endswith("FFEB9C") and "Cảnh báo" in ws["H6"].comment.text
     chk = wb["Kết quả kiểm tra"]
     assert [c.value for c in chk[4]] == ["Mức độ", "Loại", "Ô", "Nhiệm vụ", "Nội dung"]
     rows = [[c.value for c in r] for r in chk.iter_rows(min_row=5)]
-    assert rows[0][:4] == ["Lỗi", "Ngày không hợp lệ", "J5", "1.1"]  # the label, never the code
+    assert rows[0][:4] == ["Lỗi", "Ngày không hợp lệ", "I5", "1.1"]  # the label, never the code
     assert ["Lỗi", "Dòng bị xóa", None, "1.9", "Dòng 1.9 đã bị xóa."] in rows
-    assert chk["C5"].hyperlink.location == "'Báo cáo'!J5"
+    assert chk["C5"].hyperlink.location == "'Báo cáo'!I5"
     with pytest.raises(InputError):
         annotate(book, book, problems)
 
 
 def test_generated_and_annotated_books_render_in_libreoffice(tmp_path: Path, book: Path, soffice: str) -> None:
     dst = annotate(book, tmp_path / "danh_dau.xlsx",
-                   [error("date-invalid", "Ô J5: sai.", sheet=SHEET_REPORT, cell="J5", task_key="1.1")])
+                   [error("date-invalid", "Ô I5: sai.", sheet=SHEET_REPORT, cell="I5", task_key="1.1")])
     for src in (book, dst):
         subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(src)],
                        check=True, capture_output=True, timeout=120)

@@ -51,8 +51,8 @@ def test_validate_prints_each_problem_errors_first(office: Path, capsys: pytest.
     assert code == 1
     assert out[0] == "Đã kiểm tra 1 tệp: 0 đạt, 1 có lỗi. Không đọc được 1 tệp."
     assert out[1] == "2026-Q1_PGDDT.xlsx: có lỗi (2 lỗi, 0 cảnh báo)"
-    assert out[2].startswith('  Lỗi: Báo cáo!I10 — Ô I10 (Tiến độ): "Xong 50%" không có trong danh sách')
-    assert out[3].startswith('  Lỗi: Báo cáo!J10 — Ô J10 (Ngày hoàn thành): "3/25/2026" có vẻ được viết')
+    assert out[2].startswith('  Lỗi: Báo cáo!H10 — Ô H10 (Tiến độ): "Xong 50%" không có trong danh sách')
+    assert out[3].startswith('  Lỗi: Báo cáo!I10 — Ô I10 (Ngày hoàn thành): "3/25/2026" có vẻ được viết')
     assert out[4] == "khong_co.xlsx: không đọc được — Không tìm thấy tệp «khong_co.xlsx»."
     assert not any("progress-invalid" in line for line in out)  # codes stay in --json
 
@@ -81,7 +81,7 @@ def test_submission_note_shows_the_error_before_warnings(office: Path) -> None:
     header = rows[0]
     note = header.index("Ghi chú")
     refused = next(r for r in rows[1:] if "PGDDT" in str(r[header.index("Tệp")]))
-    assert str(refused[note]).startswith('I10: Ô I10 (Tiến độ): "Xong 50%" không có trong danh sách')
+    assert str(refused[note]).startswith('H10: Ô H10 (Tiến độ): "Xong 50%" không có trong danh sách')
 
 
 def test_note_order_with_a_warning_found_first(office: Path, tmp_path: Path) -> None:
@@ -90,12 +90,12 @@ def test_note_order_with_a_warning_found_first(office: Path, tmp_path: Path) -> 
 
     md = read_master(office / "so_theo_doi.xlsx", tracking=False)
     row = merge._submission_row(md, "2026-Q1", "PNV", Path("a.xlsx"), "", None, None, 3, 1, merge.REJECTED,
-                                [warning("not-reported", "Ô I5 (Tiến độ): chưa báo cáo nhiệm vụ đơn vị chủ trì.",
-                                         cell="I5"),
-                                 error("locked-cell-changed", "Ô C34 thuộc nội dung kế hoạch và không được sửa.",
-                                       cell="C34")])
+                                [warning("not-reported", "Ô H5 (Tiến độ): chưa báo cáo nhiệm vụ đơn vị chủ trì.",
+                                         cell="H5"),
+                                 error("locked-cell-changed", "Ô B34 thuộc nội dung kế hoạch và không được sửa.",
+                                       cell="B34")])
     note = row[[c.id for c in L.SUBMISSION_COLUMNS].index("note")]
-    assert note == "C34: Ô C34 thuộc nội dung kế hoạch và không được sửa.; và 1 vấn đề khác"
+    assert note == "B34: Ô B34 thuộc nội dung kế hoạch và không được sửa.; và 1 vấn đề khác"
 
 
 # --- 3. a period outside the plan year, the wrong master: refused, nothing written ---------

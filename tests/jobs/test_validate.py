@@ -48,7 +48,32 @@ def filled(tmp_path: Path) -> Path:
 def test_untouched_workbook_has_no_error_only_unreported_lead_tasks(tmp_path: Path) -> None:
     report = check(generate(tmp_path))
     assert report.ok and report.unit == "PNV" and report.period == PERIOD
-    assert flat(report) == {("not-reported", "warning", f"I{r}") for r in (5, 6, 7, 9)}
+    assert flat(report) == {("not-reported", "warning", f"H{r}") for r in (5, 6, 7, 9)}
+
+
+def test_a_form_made_when_khoa_was_column_b_still_checks_clean(tmp_path: Path, monkeypatch) -> None:
+    """Forms sent before Khóa moved to the last column (issue 14 item 20) are read by
+    their headers and their recorded cell hashes: filled right, they have no problem."""
+    from parc_xl.samples.returns import fill_return
+
+    key = next(c for c in ub.COLUMNS if c.id == "key")
+    old = [ub.COLUMNS[0], key, *[c for c in ub.COLUMNS[1:] if c.id != "key"]]
+    with monkeypatch.context() as m:
+        m.setattr(ub, "COLUMNS", old)
+        m.setattr(ub, "COLUMN_IDS", [c.id for c in old])
+        m.setattr(ub, "PLAN_COLS", [c for c in old if not c.fill])
+        m.setattr(ub, "HASHED_COLS", [c for c in old if not c.fill])  # as that version hashed them
+        src = generate(tmp_path / "gui")
+    ws = load_workbook(src)["Báo cáo"]
+    assert (ws["B4"].value, ws["N4"].value) == ("Khóa", "Đề xuất")
+    sent = fill_return(src, tmp_path / "hop_thu" / src.name, GOOD_ANSWERS, dt.datetime(2024, 3, 20, 9))
+    report = check(sent)
+    assert report.problems == []
+    by_key = {r.key: r for r in report.rows}
+    assert by_key["1.1"].completed_on == dt.date(2024, 1, 15) and by_key["2.1"].figure == 99.5
+    # and a locked cell changed in it is still named at its own place
+    edit(sent, cells(D6="Quyết định"))
+    assert flat(check(sent)) == {("locked-cell-changed", "error", "D6")}
 
 
 def test_correctly_filled_workbook_has_no_problem_at_all(filled: Path) -> None:
@@ -64,7 +89,7 @@ def test_correctly_filled_workbook_has_no_problem_at_all(filled: Path) -> None:
 def test_text_dates_in_every_day_first_form_are_accepted(filled: Path) -> None:
     def change(wb) -> None:
         ws = wb["Báo cáo"]
-        ws["J5"], ws["J6"] = "15-01-2024", "ngày 10 tháng 3 năm 2024"
+        ws["I5"], ws["I6"] = "15-01-2024", "ngày 10 tháng 3 năm 2024"
 
     report = check(edit(filled, change))
     assert report.problems == []
@@ -204,48 +229,48 @@ def xml_text(old: str, new: str) -> Callable[[Path], None]:
 
 # (id, openpyxl change or None, raw-zip change or None, expected {(code, severity, cell)})
 CORPUS: list[tuple[str, Callable | None, Callable | None, Flat]] = [
-    ("progress not in the list", cells(I5="Tốt"), None, {("progress-invalid", "error", "I5")}),
-    ("progress synonym", cells(I5="HT"), None, {("progress-synonym", "warning", "I5")}),
-    ("progress without diacritics", cells(I6="da hoan thanh"), None, {("progress-synonym", "warning", "I6")}),
-    ("done without date", cells(J5=None), None, {("completion-date-missing", "error", "J5")}),
-    ("done without evidence", cells(K6=None), None, {("evidence-missing", "error", "K6")}),
-    ("month-first date", cells(J5="3/15/2024"), None, {("date-month-first", "error", "J5")}),
-    ("impossible date", cells(J5="13/25/2024"), None, {("date-invalid", "error", "J5")}),
-    ("date as words", cells(J6="tuần trước"), None, {("date-invalid", "error", "J6")}),
-    ("date in the future", cells(J5=dt.datetime(2024, 5, 1)), None, {("date-in-future", "error", "J5")}),
-    ("last year's date", cells(J5="15/06/2023"), None, {("date-before-plan-year", "error", "J5")}),
-    ("not started but dated", cells(J9="01/03/2024"), None, {("not-started-with-date", "error", "J9")}),
-    ("in progress but dated", cells(J7="01/03/2024"), None, {("date-without-done", "warning", "J7")}),
-    ("figure in words", cells(L7="khoảng 99"), None, {("figure-invalid", "error", "L7")}),
-    ("figure as a fraction", cells(L7=0.995), None, {("figure-as-fraction", "warning", "L7")}),
-    ("formula in a fill cell", cells(L7="=99+0.5"), None, {("formula-in-fill", "error", "L7")}),
-    ("DDE-like text", text_cell("K5", "=cmd|' /C calc'!A0"), None, {("formula-like-text", "warning", "K5")}),
-    ("text starting with @", cells(M7="@Phòng Tư pháp chậm"), None, {("formula-like-text", "warning", "M7")}),
-    ("content without progress", cells(M8="Không có"), None, {("progress-missing", "error", "I8")}),
-    ("task text edited", cells(C5="Ban hành kế hoạch (đã sửa)"), None, {("locked-cell-changed", "error", "C5")}),
-    ("due date edited", cells(G6=dt.datetime(2024, 6, 30)), None, {("locked-cell-changed", "error", "G6")}),
-    ("role edited", cells(E8="Chủ trì"), None, {("locked-cell-changed", "error", "E8")}),
+    ("progress not in the list", cells(H5="Tốt"), None, {("progress-invalid", "error", "H5")}),
+    ("progress synonym", cells(H5="HT"), None, {("progress-synonym", "warning", "H5")}),
+    ("progress without diacritics", cells(H6="da hoan thanh"), None, {("progress-synonym", "warning", "H6")}),
+    ("done without date", cells(I5=None), None, {("completion-date-missing", "error", "I5")}),
+    ("done without evidence", cells(J6=None), None, {("evidence-missing", "error", "J6")}),
+    ("month-first date", cells(I5="3/15/2024"), None, {("date-month-first", "error", "I5")}),
+    ("impossible date", cells(I5="13/25/2024"), None, {("date-invalid", "error", "I5")}),
+    ("date as words", cells(I6="tuần trước"), None, {("date-invalid", "error", "I6")}),
+    ("date in the future", cells(I5=dt.datetime(2024, 5, 1)), None, {("date-in-future", "error", "I5")}),
+    ("last year's date", cells(I5="15/06/2023"), None, {("date-before-plan-year", "error", "I5")}),
+    ("not started but dated", cells(I9="01/03/2024"), None, {("not-started-with-date", "error", "I9")}),
+    ("in progress but dated", cells(I7="01/03/2024"), None, {("date-without-done", "warning", "I7")}),
+    ("figure in words", cells(K7="khoảng 99"), None, {("figure-invalid", "error", "K7")}),
+    ("figure as a fraction", cells(K7=0.995), None, {("figure-as-fraction", "warning", "K7")}),
+    ("formula in a fill cell", cells(K7="=99+0.5"), None, {("formula-in-fill", "error", "K7")}),
+    ("DDE-like text", text_cell("J5", "=cmd|' /C calc'!A0"), None, {("formula-like-text", "warning", "J5")}),
+    ("text starting with @", cells(L7="@Phòng Tư pháp chậm"), None, {("formula-like-text", "warning", "L7")}),
+    ("content without progress", cells(L8="Không có"), None, {("progress-missing", "error", "H8")}),
+    ("task text edited", cells(B5="Ban hành kế hoạch (đã sửa)"), None, {("locked-cell-changed", "error", "B5")}),
+    ("due date edited", cells(F6=dt.datetime(2024, 6, 30)), None, {("locked-cell-changed", "error", "F6")}),
+    ("role edited", cells(D8="Chủ trì"), None, {("locked-cell-changed", "error", "D8")}),
     ("row deleted", delete_rows(6), None, {("row-deleted", "error", "")}),
-    ("row added", cells(C10="Nhiệm vụ phát sinh", I10="Đã hoàn thành"), None, {("row-added", "error", "B10")}),
-    ("row duplicated", copy_row(5, 10), None, {("row-duplicated", "error", "B10")}),
-    ("rows reordered", swap_rows(5, 6), None, {("rows-reordered", "warning", "B5")}),
-    ("column removed", delete_cols(14), None, {("column-removed", "error", "N4")}),
+    ("row added", cells(B10="Nhiệm vụ phát sinh", H10="Đã hoàn thành"), None, {("row-added", "error", "N10")}),
+    ("row duplicated", copy_row(5, 10), None, {("row-duplicated", "error", "N10")}),
+    ("rows reordered", swap_rows(5, 6), None, {("rows-reordered", "warning", "N5")}),
+    ("column removed", delete_cols(13), None, {("column-removed", "error", "M4")}),
     ("column inserted", insert_col(9, "Ghi chú"), None, {("column-inserted", "warning", "I4")}),
     ("metadata edited", meta_cell("B3", "PTP"), None,
      {("metadata-tampered", "error", ""), ("unit-file-name", "warning", "")}),
     ("template version", new_template_version, None, {("template-version", "error", "")}),
     ("extra sheet", add_sheet("Ghi chú riêng"), None, {("extra-sheet", "warning", "")}),
     ("report sheet deleted", drop_sheet("Báo cáo"), None, {("sheet-missing", "error", "")}),
-    ("merged fill cells", merge("K5:K6"), None,
-     {("merged-cells", "error", "K5"), ("evidence-missing", "error", "K6")}),
-    ("merged plan cells", merge("D5:D6"), None,
-     {("merged-cells", "warning", "D5"), ("locked-cell-changed", "error", "D6")}),
+    ("merged fill cells", merge("J5:J6"), None,
+     {("merged-cells", "error", "J5"), ("evidence-missing", "error", "J6")}),
+    ("merged plan cells", merge("C5:C6"), None,
+     {("merged-cells", "warning", "C5"), ("locked-cell-changed", "error", "C6")}),
     ("hidden row", hide_row(6), None, {("hidden-rows", "warning", "A6")}),
-    ("hidden column", hide_col("M"), None, {("hidden-columns", "warning", "M4")}),
-    ("formula in the XML", None, xml_formula("M5", "1+1", "2"), {("formula-in-fill", "error", "M5")}),
+    ("hidden column", hide_col("L"), None, {("hidden-columns", "warning", "L4")}),
+    ("formula in the XML", None, xml_formula("L5", "1+1", "2"), {("formula-in-fill", "error", "L5")}),
     ("hidden row in the XML", None, xml_hidden_row(7), {("hidden-rows", "warning", "A7")}),
     ("task text edited in the XML", None, xml_text("Tuyên truyền cải cách hành chính", "Tuyên truyền"),
-     {("locked-cell-changed", "error", "C9")}),
+     {("locked-cell-changed", "error", "B9")}),
 ]
 
 
@@ -275,8 +300,8 @@ def test_deleted_row_names_the_task(filled: Path) -> None:
 
 
 def test_edited_locked_cell_message_gives_the_right_content(filled: Path) -> None:
-    report = check(edit(filled, cells(G6=dt.datetime(2024, 6, 30))))
-    assert report.problems[0].message == ("Ô G6 (cột «Hạn», nhiệm vụ 1.2) thuộc nội dung kế hoạch và không được "
+    report = check(edit(filled, cells(F6=dt.datetime(2024, 6, 30))))
+    assert report.problems[0].message == ("Ô F6 (cột «Hạn», nhiệm vụ 1.2) thuộc nội dung kế hoạch và không được "
                                           "sửa. Nội dung đúng: «31/03/2024».")
 
 
@@ -343,7 +368,7 @@ def test_unusable_files_are_records_not_exceptions(tmp_path: Path) -> None:
 def test_json_contract_exit_code_and_annotated_copies(tmp_path: Path, filled: Path) -> None:
     bad = tmp_path / "gui2"
     bad_file = fill(generate(bad), GOOD_ANSWERS)
-    edit(bad_file, cells(I5="Tốt", J6="3/15/2024"))
+    edit(bad_file, cells(H5="Tốt", I6="3/15/2024"))
     before = bad_file.read_bytes()
     result = validate.validate_files([filled, bad_file], make_plan(), make_registry(), AS_OF, tmp_path / "kt")
     out = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
@@ -352,8 +377,8 @@ def test_json_contract_exit_code_and_annotated_copies(tmp_path: Path, filled: Pa
     assert good == {"file": str(filled), "unit": "PNV", "period": PERIOD, "ok": True, "issues": []}
     assert wrong["ok"] is False and wrong["unit"] == "PNV"
     assert [(i["code"], i["severity"], i["sheet"], i["cell"], i["task_key"]) for i in wrong["issues"]] == [
-        ("progress-invalid", "error", "Báo cáo", "I5", "1.1"),
-        ("date-month-first", "error", "Báo cáo", "J6", "1.2"),
+        ("progress-invalid", "error", "Báo cáo", "H5", "1.1"),
+        ("date-month-first", "error", "Báo cáo", "I6", "1.2"),
     ]
     assert all(set(i) == {"code", "severity", "sheet", "cell", "task_key", "message"} for i in wrong["issues"])
     assert result.exit_code == 1
@@ -361,7 +386,7 @@ def test_json_contract_exit_code_and_annotated_copies(tmp_path: Path, filled: Pa
     assert bad_file.read_bytes() == before
     (annotated,) = result.annotated
     wb = load_workbook(annotated)
-    assert wb.sheetnames[0] == "Kết quả kiểm tra" and wb["Báo cáo"]["I5"].comment is not None
+    assert wb.sheetnames[0] == "Kết quả kiểm tra" and wb["Báo cáo"]["H5"].comment is not None
     ok_only = validate.validate_files([filled], make_plan(), make_registry(), AS_OF)
     assert ok_only.exit_code == 0
 
@@ -378,5 +403,5 @@ def test_libreoffice_round_trip_still_validates(tmp_path: Path, filled: Path, so
         "1.1": "Đã hoàn thành", "1.2": "Đã hoàn thành", "2.1": "Đang thực hiện", "2.2": None,
         "3.2": "Chưa triển khai"}
     # a mistake made after the round trip is still found, with its cell
-    edit(saved, cells(I5="Tốt"))
-    assert flat(check(saved)) == {("progress-invalid", "error", "I5")}
+    edit(saved, cells(H5="Tốt"))
+    assert flat(check(saved)) == {("progress-invalid", "error", "H5")}

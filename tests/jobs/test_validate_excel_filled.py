@@ -31,7 +31,7 @@ from parc_xl.jobs import validate  # noqa: E402
 
 # The filled PNV return: keys by row, the dates it holds (column J) and the due dates (G).
 ROWS = {"1.1": 5, "1.2": 6, "2.1": 7, "2.2": 8, "3.2": 9}
-DATE_CELLS = ["J5", "J6", "G5", "G6", "G7", "G9"]  # 2.2 has no due date
+DATE_CELLS = ["I5", "I6", "F5", "F6", "F7", "F9"]  # 2.2 has no due date
 
 
 @pytest.fixture(autouse=True, params=["whole-tree", "streaming"])
@@ -64,7 +64,7 @@ def _assert_read_right(report: validate.FileReport, rows: dict[str, int] = ROWS)
     assert by_key["2.1"].figure == 99.5 and by_key["2.1"].difficulties == "Hệ thống một cửa chậm"
     assert by_key["3.2"].proposals == "Lùi sang quý III"
     for key, r in rows.items():
-        assert by_key[key].cells["progress"] == f"I{r}"
+        assert by_key[key].cells["progress"] == f"H{r}"
 
 
 def _saved_by_excel(path: Path) -> Path:
@@ -101,8 +101,8 @@ def test_a_bare_date_serial_counts_in_the_workbooks_date_system(filled: Path) ->
     """A date pasted as a number (General format): in a 1904 workbook serial 43844 is
     15/01/2024, not 15/01/2020 (which was a false «before the plan year» error)."""
     date_system_1904(filled, sheet_part(filled), DATE_CELLS)
-    edit_xml(filled, sheet_part(filled), lambda x: re.sub(r'<c r="J5" s="\d+"', '<c r="J5"', x))
-    assert re.search(r'<c r="J5"[^>]*><v>43844</v>', zipfile.ZipFile(filled).read(sheet_part(filled)).decode())
+    edit_xml(filled, sheet_part(filled), lambda x: re.sub(r'<c r="I5" s="\d+"', '<c r="I5"', x))
+    assert re.search(r'<c r="I5"[^>]*><v>43844</v>', zipfile.ZipFile(filled).read(sheet_part(filled)).decode())
     _assert_read_right(check(filled))
 
 
@@ -115,13 +115,13 @@ def test_a_filled_row_the_unit_inserted_is_the_one_error(filled: Path) -> None:
     part = sheet_part(_saved_by_excel(filled))
     insert_row(filled, part, 7)
     edit_xml(filled, part, lambda x: x.replace(
-        '<c r="C7" ', '<c r="C7" t="inlineStr" ', 1).replace(
-        '<c r="C7" t="inlineStr" s="', '<c t="inlineStr" r="C7" s="', 1))
+        '<c r="B7" ', '<c r="B7" t="inlineStr" ', 1).replace(
+        '<c r="B7" t="inlineStr" s="', '<c t="inlineStr" r="B7" s="', 1))
     edit_xml(filled, part, lambda x: re.sub(
-        r'(<c t="inlineStr" r="C7" s="\d+")/>', r"\1><is><t>Nhiệm vụ phát sinh</t></is></c>", x, count=1))
+        r'(<c t="inlineStr" r="B7" s="\d+")/>', r"\1><is><t>Nhiệm vụ phát sinh</t></is></c>", x, count=1))
     report = check(filled)
-    assert problems(report) == {("row-added", "error", "B7")}
-    assert {r.key: r.cells["progress"] for r in report.rows}["3.2"] == "I10"
+    assert problems(report) == {("row-added", "error", "N7")}
+    assert {r.key: r.cells["progress"] for r in report.rows}["3.2"] == "H10"
 
 
 def test_formulas_are_found_however_the_cell_is_spelt(filled: Path) -> None:
@@ -131,16 +131,16 @@ def test_formulas_are_found_however_the_cell_is_spelt(filled: Path) -> None:
 
     def spell(x: str) -> str:
         def quoted(m: re.Match[str]) -> str:
-            return "<c s='" + (m.group(1) or "0") + "' r='M8' t='str'><f>1+1</f><v>2</v></c>"
+            return "<c s='" + (m.group(1) or "0") + "' r='L8' t='str'><f>1+1</f><v>2</v></c>"
 
         def without_r(m: re.Match[str]) -> str:
             return m.group(1) + "<c" + (m.group(2) or "") + "><f>SUM(A1:A2)</f><v>0</v></c>"
 
-        x, n = re.subn(r'<c r="M8"(?: s="(\d+)")?(?: t="n")?/>', quoted, x, count=1)
+        x, n = re.subn(r'<c r="L8"(?: s="(\d+)")?(?: t="n")?/>', quoted, x, count=1)
         assert n == 1
-        x, n = re.subn(r'(<c r="L6"[^>]*/>)<c r="M6"( s="\d+")?(?: t="n")?/>', without_r, x, count=1)
+        x, n = re.subn(r'(<c r="K6"[^>]*/>)<c r="L6"( s="\d+")?(?: t="n")?/>', without_r, x, count=1)
         assert n == 1
         return x
 
     edit_xml(filled, part, spell)
-    assert problems(check(filled)) == {("formula-in-fill", "error", "M8"), ("formula-in-fill", "error", "M6")}
+    assert problems(check(filled)) == {("formula-in-fill", "error", "L8"), ("formula-in-fill", "error", "L6")}
