@@ -403,8 +403,10 @@ def write_unit_book(
     wrap = Alignment(wrap_text=True, vertical="top")
     center = Alignment(wrap_text=True, vertical="top", horizontal="center")
     unlocked = Protection(locked=False)
-    n = len(COLUMNS)
-    last = col_letter(n - 1)
+    printed = len(COLUMNS)  # the page stops before the technical columns, which are last
+    while printed > 1 and COLUMNS[printed - 1].id in TECHNICAL_COLS:
+        printed -= 1
+    last = col_letter(printed - 1)  # the title rows span the printed width: centred on the page
 
     title = f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}"
     ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, size=14, bold=True)
@@ -494,10 +496,7 @@ def write_unit_book(
 
     ws.freeze_panes = f"B{FIRST_ROW}"  # STT stays in sight
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    printed = len(COLUMNS)
-    while printed > 1 and COLUMNS[printed - 1].id in TECHNICAL_COLS:
-        printed -= 1  # technical columns are last: the page stops before them
-    ws.print_area = f"A1:{col_letter(printed - 1)}{max(last_row, FIRST_ROW)}"
+    ws.print_area = f"A1:{last}{max(last_row, FIRST_ROW)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
