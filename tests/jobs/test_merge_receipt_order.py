@@ -166,7 +166,8 @@ def test_partial_says_what_it_dropped_and_is_not_a_success(office: dict[str, Pat
                         "1.3": {"progress": "Chưa triển khai"}}, dt.datetime(2026, 3, 10, 10))
     wb = load_workbook(path)
     ws = wb["Báo cáo"]
-    row = next(r for r in range(5, ws.max_row + 1) if str(ws.cell(r, 2).value) == "1.3")
+    key_col = [c.value for c in ws[4]].index("Khóa") + 1  # the row key's column, found by its header
+    row = next(r for r in range(5, ws.max_row + 1) if str(ws.cell(r, key_col).value) == "1.3")
     ws.delete_rows(row)
     wb.save(path)
     stamp = dt.datetime(2026, 3, 10, 10).timestamp()
