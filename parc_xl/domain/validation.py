@@ -29,19 +29,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
+from parc_xl.domain.extensions import check_request
 from parc_xl.domain.formulas import looks_like_formula
 from parc_xl.domain.models import Progress
 from parc_xl.domain.problems import Problem, Where, error, warning
 from parc_xl.domain.text import ascii_fold, clean, date_vi
 
 # Fill fields of the unit workbook, in sheet order (same ids as master_layout.REPORTED_FIELDS).
-FILL_FIELDS = ("progress", "completed_on", "evidence", "figure", "difficulties", "proposals")
-TEXT_FIELDS = ("evidence", "difficulties", "proposals")
+FILL_FIELDS = ("progress", "completed_on", "evidence", "figure", "difficulties", "proposals",
+               "proposed_due", "extension_reason")
+TEXT_FIELDS = ("evidence", "difficulties", "proposals", "extension_reason")
 
 # Synonyms clerks and unit staff type for the four Tiến độ values, keyed by their
 # ascii_fold() form. Source: returns described in issue 4 and DOMAIN.md "The people";
@@ -263,6 +266,7 @@ class RawRow:
     values: dict[str, object]  # fill field -> raw value
     cells: dict[str, str]  # fill field -> A1 reference
     formulas: frozenset[str] = field(default_factory=frozenset)  # fill fields holding a formula
+    due: dt.date | None = None  # the deadline in force for the period (the locked «Hạn»)
 
 
 class ReportedRow(BaseModel):
@@ -276,6 +280,9 @@ class ReportedRow(BaseModel):
     figure: float | None = None
     difficulties: str = ""
     proposals: str = ""
+    # an extension request (domain/extensions.py): set only when the request is valid
+    proposed_due: dt.date | None = None
+    extension_reason: str = ""
     cells: dict[str, str] = Field(default_factory=dict)
 
 
@@ -286,6 +293,8 @@ FIELD_LABELS = {
     "figure": "Kết quả",
     "difficulties": "Khó khăn, vướng mắc",
     "proposals": "Đề xuất",
+    "proposed_due": "Hạn đề nghị",
+    "extension_reason": "Lý do điều chỉnh",
 }
 
 
@@ -378,6 +387,8 @@ def check_row(
                     value=date_vi(d), **where("completed_on"),
                 ))
 
+    proposed = _proposed_due(values, plan_year, date1904, at, where, problems)
+
     # Text fields
     for f in TEXT_FIELDS:
         if f not in values:
@@ -461,7 +472,59 @@ def check_row(
             "nếu đã xong hãy chọn \"Đã hoàn thành\".",
             value=_shown(values["completed_on"]), **where("completed_on"),
         ))
+    _check_request(raw, row, values, proposed, at, where, problems)
     return row, problems
+
+
+def _proposed_due(values: dict[str, object], plan_year: int, date1904: bool, at: Any, where: Any,
+                  problems: list[Problem]) -> dt.date | None:
+    """«Hạn đề nghị» read as a date (day first, like every date cell), or a problem."""
+    if "proposed_due" not in values:
+        return None
+    res = parse_date(values["proposed_due"], date1904)
+    if res.value is None:
+        advice = "" if res.code == "date-month-first" else f" Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/09/{plan_year}."
+        problems.append(error(res.code, f"{at('proposed_due')}: {res.detail}.{advice}",
+                              value=_shown(values["proposed_due"]), **where("proposed_due")))
+    return res.value
+
+
+def _check_request(raw: RawRow, row: ReportedRow, values: dict[str, object], proposed: dt.date | None,
+                   at: Any, where: Any, problems: list[Problem]) -> None:
+    """Tiến độ «Đề nghị điều chỉnh» with «Hạn đề nghị» and «Lý do điều chỉnh» (workbooks
+    made before these columns existed have no such cells: nothing to check)."""
+    asked = "proposed_due" in values or "extension_reason" in values
+    if row.progress is not Progress.ADJUSTMENT_REQUESTED:
+        if asked and row.progress is not None:
+            f = "proposed_due" if "proposed_due" in values else "extension_reason"
+            problems.append(warning(
+                "extension-not-requested",
+                f"{at(f)}: có nội dung đề nghị điều chỉnh hạn nhưng Tiến độ là \"{row.progress.value}\"; "
+                "đề nghị không được ghi nhận. Nếu xin điều chỉnh hạn, hãy chọn \"Đề nghị điều chỉnh\".",
+                **where(f)))
+        return
+    if "proposed_due" not in raw.cells or "proposed_due" in raw.formulas:
+        return  # an older form, or a formula already reported
+    if "proposed_due" in values and proposed is None:
+        return  # unreadable date: reported by _proposed_due
+    check = check_request(proposed, row.extension_reason, raw.due)
+    if check.date_missing:
+        problems.append(error(
+            "extension-date-missing",
+            f"{at('proposed_due')}: nhiệm vụ \"Đề nghị điều chỉnh\" phải ghi hạn mới đề nghị (dd/mm/yyyy).",
+            **where("proposed_due")))
+    if check.not_after_deadline and proposed is not None and raw.due is not None:
+        problems.append(error(
+            "extension-date-not-later",
+            f"{at('proposed_due')}: hạn đề nghị {date_vi(proposed)} không sau hạn hiện tại "
+            f"{date_vi(raw.due)}; hãy ghi hạn mới muộn hơn hạn ở cột «Hạn».",
+            value=date_vi(proposed), **where("proposed_due")))
+    if check.reason_missing and "extension_reason" in raw.cells:
+        problems.append(error(
+            "extension-reason-missing",
+            f"{at('extension_reason')}: hãy ghi lý do đề nghị điều chỉnh hạn.", **where("extension_reason")))
+    if check.ok:
+        row.proposed_due = proposed
 
 
 def _visible(ch: str) -> str:

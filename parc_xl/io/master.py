@@ -22,6 +22,7 @@ from python_calamine import CalamineWorkbook
 
 from parc_xl.domain import deadlines
 from parc_xl.domain.calendar import WorkCalendar
+from parc_xl.domain.extensions import ExtensionRequest
 from parc_xl.domain.models import Deadline, DeadlineKind, Plan, Registry, Task
 from parc_xl.domain.periods import PeriodSchedule
 from parc_xl.domain.problems import Problem
@@ -115,6 +116,8 @@ class MasterData:
     headers: dict[str, dict[str, int]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # «Đề nghị điều chỉnh» (none in masters made before extension requests existed)
+    requests: list[ExtensionRequest] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -258,12 +261,18 @@ def read_master(path: Path, *, tracking: bool = True) -> MasterData:
     submissions = [dict(rec, row=n)
                    for n, rec in sheet_records(book, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, headers)]
     missing = [dict(rec, row=n) for n, rec in sheet_records(book, L.SHEET_MISSING, L.MISSING_COLUMNS, headers)]
+    from parc_xl.io.extension_sheet import read_requests
+
+    requests, request_problems = read_requests(
+        sheet_records(book, L.SHEET_REQUESTS, L.REQUEST_COLUMNS, headers), headers.get(L.SHEET_REQUESTS, {}),
+        path.name)
+    problems += request_problems
     if L.SHEET_HISTORY in book.sheet_names:  # only its header: history can be long
         first = book.get_sheet_by_name(L.SHEET_HISTORY).to_python(nrows=1)
         headers[L.SHEET_HISTORY] = _header_index(first[0] if first else [], L.HISTORY_COLUMNS)
     return MasterData(path=path, plan=plan, registry=registry, schedule=schedule, calendar=calendar,
                       tracking=rows, submissions=submissions, missing=missing, headers=headers,
-                      meta=meta, problems=problems)
+                      meta=meta, problems=problems, requests=requests)
 
 
 def _codes(v: Any) -> list[str]:

@@ -28,6 +28,7 @@ SHEET_HISTORY = "Lịch sử"
 SHEET_DASHBOARD = "Tổng hợp"
 SHEET_OVERDUE = "Quá hạn"
 SHEET_MISSING = "Chưa nộp"  # units that sent nothing for a period (rewritten by merge)
+SHEET_REQUESTS = "Đề nghị điều chỉnh"  # extension requests: merge lists them, the clerk decides
 SHEET_LONG_TEXT = "Văn bản dài"  # only when a plan cell exceeds Excel's 32,767 characters
 SHEET_META = "_parc_xl"  # very hidden: plan year, issuer, fingerprint, template version
 
@@ -156,8 +157,29 @@ OVERDUE_COLUMNS = [
     Column("email", "Thư điện tử", 28),
 ]
 
+# «Đề nghị điều chỉnh» (domain/extensions.py): one row per request; the merge appends,
+# the clerk writes «Quyết định» and «Hạn được duyệt» (never overwritten), status reads them.
+REQUEST_COLUMNS = [
+    Column("n", "STT", 6),
+    Column("task", "Nhiệm vụ", 45),
+    Column("unit_name", "Đơn vị", 24),
+    Column("current_due", "Hạn hiện tại", 12),
+    Column("proposed_due", "Hạn đề nghị", 12),
+    Column("reason", "Lý do", 36),
+    Column("received_at", "Ngày nhận", 16),
+    Column("decision", "Quyết định", 14),
+    Column("approved_due", "Hạn được duyệt", 13),
+    Column("note", "Ghi chú", 30),
+    # for the machine: which row of Theo dõi the request is about, and what Lịch sử recorded
+    Column("period", "Kỳ", 9),
+    Column("unit", "Mã đơn vị", 10),
+    Column("key", "Khóa", 8),
+    Column("logged", "Đã ghi lịch sử", 14),
+]
+REQUEST_PRINTED = 10
+
 # Columns for the machine, not for people: narrow, small grey text, last in their sheet.
-TECHNICAL_COLUMNS = {"sha256"}
+TECHNICAL_COLUMNS = {"sha256", "logged"}
 
 # Sheets the tool owns and rewrites; every other sheet belongs to the clerk.
 OWNED_SHEETS = [

@@ -59,6 +59,7 @@ from parc_xl.domain.text import clean
 from parc_xl.io import package_guard as guard
 from parc_xl.io.ooxml import col_letter as _col_letter
 from parc_xl.io.ooxml import col_number
+from parc_xl.io.unit_guide import GUIDE_LINES as _GUIDE_LINES, guide_lines  # noqa: F401 - re-exported
 
 TEMPLATE_VERSION = "1"
 FORMAT_ID = "parc-xl/unit-workbook"
@@ -100,6 +101,10 @@ COLUMNS: list[Col] = [
     Col("figure", "Kết quả", 10, True),
     Col("difficulties", "Khó khăn, vướng mắc", 22, True),
     Col("proposals", "Đề xuất", 20, True),
+    # an extension request (Tiến độ «Đề nghị điều chỉnh»): domain/extensions.py; workbooks
+    # made before these columns are read without them (their `columns` metadata says so)
+    Col("proposed_due", "Hạn đề nghị", 13, True),
+    Col("extension_reason", "Lý do điều chỉnh", 24, True),
     # the row's identity for the merge ("1.4#1"): kept, out of the way: narrow, grey, last
     # and off the printed page (TECHNICAL_COLS). Forms made when it was column B are read
     # by header like any other, so they keep working.
@@ -257,33 +262,6 @@ def set_value(cell: Any, value: object) -> None:
         cell.data_type = "s"
         cell.quotePrefix = True
 
-def guide_lines(year: int) -> list[tuple[str, bool]]:
-    """The `Hướng dẫn` lines; dates in the examples are in the plan's year."""
-    return [(text.replace("{year}", str(year)), bold) for text, bold in _GUIDE_LINES]
-
-
-_GUIDE_LINES = [
-    ("HƯỚNG DẪN ĐIỀN BÁO CÁO", True),
-    ("", False),
-    ("1. Mở sheet «Báo cáo». Mỗi dòng là một nhiệm vụ của đơn vị trong kế hoạch cải cách hành chính.", False),
-    ("2. Các cột nền xám (STT đến Chỉ tiêu) là nội dung kế hoạch: đã khóa, không sửa, không xóa, "
-     "không chèn hoặc sắp xếp lại dòng, cột. Cột cuối «Khóa» (chữ xám nhỏ, không in ra) là mã dòng "
-     "dùng khi tổng hợp: không cần đọc, không sửa.", False),
-    ("3. Các cột nền trắng do đơn vị điền:", False),
-    ("   • Tiến độ: chọn trong danh sách: Chưa triển khai / Đang thực hiện / Đã hoàn thành / Đề nghị điều chỉnh.", False),
-    ("   • Ngày hoàn thành: ghi ngày trước, tháng sau, dạng dd/mm/yyyy (ví dụ 15/03/{year}). "
-     "Bắt buộc khi Tiến độ là «Đã hoàn thành»; để trống nếu chưa hoàn thành.", False),
-    ("   • Văn bản / sản phẩm: số, ký hiệu, ngày của văn bản chứng minh (ví dụ: Quyết định số "
-     "42/QĐ-UBND ngày 15/01/{year}). Bắt buộc khi đã hoàn thành.", False),
-    ("   • Kết quả: chỉ điền ở nhiệm vụ có chỉ tiêu; ghi số (ví dụ 99,5 cho 99,5%).", False),
-    ("   • Khó khăn, vướng mắc và Đề xuất: ghi ngắn gọn nếu có.", False),
-    ("4. Vai trò «Chủ trì»: đơn vị phải báo cáo. Vai trò «Phối hợp»: báo cáo nếu có nội dung phối hợp.", False),
-    ("5. Cột «Hạn» là hạn hoàn thành áp dụng cho kỳ báo cáo này (với nhiệm vụ định kỳ: hạn của kỳ).", False),
-    ("6. Không dùng công thức, không gộp ô, không ẩn dòng. Không đổi tên tệp; lưu dạng .xlsx và gửi lại "
-     "cho cơ quan tổng hợp.", False),
-    ("7. Tệp được kiểm tra tự động: ô sai sẽ được tô màu và ghi chú trong bản trả lại.", False),
-]
-
 _DATE_FMT = "dd/mm/yyyy"
 GUIDE_WIDTH = 68  # column A of the unit's `Hướng dẫn` (Excel units): inside A4 portrait in Excel and LibreOffice
 GUIDE_CHARS_PER_LINE = 80  # 12 pt Times New Roman in that width (≈94 measured), with a margin
@@ -306,8 +284,8 @@ def _style_body_cell(cell: Any, c: Col, bold: bool, body: Any, border: Any, shad
     cell.border = border
     if c.fill:
         cell.protection = unlocked
-        cell.alignment = center if c.id in ("completed_on", "figure", "progress") else wrap
-        if c.id == "completed_on":
+        cell.alignment = center if c.id in ("completed_on", "proposed_due", "figure", "progress") else wrap
+        if c.id in ("completed_on", "proposed_due"):
             cell.number_format = _DATE_FMT
         elif c.id == "figure":
             cell.number_format = "General"  # "0.##" would show 0,995 as "1" and 99 as "99,"
@@ -482,6 +460,17 @@ def write_unit_book(
         dv_date.add(f"{ci['completed_on']}{FIRST_ROW}:{ci['completed_on']}{last_row}")
         ws.add_data_validation(dv_progress)
         ws.add_data_validation(dv_date)
+        dv_ask = DataValidation(
+            type="date", operator="between", formula1=f"DATE({plan.year},1,1)",
+            formula2=f"DATE({plan.year + 1},12,31)", allow_blank=True,
+            showErrorMessage=True, errorStyle="stop", errorTitle="Ngày không hợp lệ",
+            error=f"Nhập ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/09/{plan.year}.",
+            showInputMessage=True, promptTitle="Hạn đề nghị",
+            prompt="Chỉ ghi khi Tiến độ là «Đề nghị điều chỉnh»: hạn mới đơn vị đề nghị, sau cột «Hạn».",
+        )
+        if "proposed_due" in ci:
+            dv_ask.add(f"{ci['proposed_due']}{FIRST_ROW}:{ci['proposed_due']}{last_row}")
+            ws.add_data_validation(dv_ask)
         if target_rows:
             dv_fig = DataValidation(
                 type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,

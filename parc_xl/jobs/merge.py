@@ -26,6 +26,7 @@ from parc_xl.domain.submissions import (
 )
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
+from parc_xl.io.extension_sheet import add_requests, request_values
 from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
 from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
 from parc_xl.io.master_lock import save_guarded
@@ -68,6 +69,8 @@ class MergeResult(JobResult):
     backup: str | None = None
     # luu_tru/ entries of accepted files that were missing or damaged and were rewritten
     archive_repaired: list[str] = Field(default_factory=list)
+    # new rows of «Đề nghị điều chỉnh»: {"unit", "key", "proposed_due" (ISO), "file"}
+    extension_requests: list[dict[str, str]] = Field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -92,6 +95,7 @@ class MergeResult(JobResult):
             "fields_changed": self.fields_changed,
             "backup": self.backup,
             "archive_repaired": self.archive_repaired,
+            "extension_requests": self.extension_requests,
             "warnings": [_issue_json(p) for p in self.problems],
         }
 
@@ -110,6 +114,9 @@ class MergeResult(JobResult):
             lines.append(f"Theo «Nhận lúc» đã sửa ở Nộp báo cáo (dòng {f.row}): {f.unit} – {Path(f.file).name} "
                          f"nhận {f.received_at:%d/%m/%Y %H:%M} → {ON_TIME if f.on_time else LATE}"
                          + (f" (trước: {f.was})." if f.was else "."))
+        if self.extension_requests:
+            lines.append(f"Có {len(self.extension_requests)} đề nghị điều chỉnh hạn mới: xem và ghi quyết định ở "
+                         "sheet «Đề nghị điều chỉnh».")
         if self.late_units:
             lines.append(f"Nộp trễ hạn: {', '.join(self.late_units)}.")
         if self.missing_units:
@@ -378,8 +385,10 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     history: list[list[Any]] = []
     touched_rows: set[int] = set()
     unchanged_rows: set[int] = set()
+    request_rows: list[list[Any]] = []
     for c in ordering.apply:
         p = by_file[c.file]
+        request_rows += _new_requests(md, p, result)
         changed_here = _apply(md, p, rows_by_key, cell_updates, history, now, touched_rows, unchanged_rows,
                               result.problems)
         dropped = bool(p.rejected_rows) or any(x.code == "partial-dropped" for x in p.problems)
@@ -415,7 +424,7 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     if not submissions and not history and not cell_updates and not receipt_cells:
         return result  # nothing new (e.g. the same inbox merged twice): the master is untouched
     result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units,
-                           receipt_cells)
+                           receipt_cells, request_rows=request_rows)
     return result
 
 
@@ -522,7 +531,9 @@ def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: 
             continue
         rows.append({"key": r.key, "progress": r.progress.value if r.progress else "",
                      "completed_on": r.completed_on, "evidence": r.evidence, "figure": r.figure,
-                     "difficulties": r.difficulties, "proposals": r.proposals})
+                     "difficulties": r.difficulties, "proposals": r.proposals,
+                     # a valid extension request (set by check_row only then): «Đề nghị điều chỉnh»
+                     "proposed_due": r.proposed_due, "extension_reason": r.extension_reason})
     has_error = file_level_error or any(p.severity is Severity.ERROR for p in problems)
     if file_level_error or (has_error and not partial):
         rejected_rows = len(report.rows)
@@ -686,7 +697,7 @@ def _review_receipts(md: MasterData, result: MergeResult,
 
 def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tuple[int, str], Any],
            submissions: list[list[Any]], history: list[list[Any]], missing: list[str],
-           receipt_cells: dict[str, Any] | None = None) -> str | None:
+           receipt_cells: dict[str, Any] | None = None, *, request_rows: list[list[Any]] | None = None) -> str | None:
     pkg = XlsxPackage.open(master)
     if receipt_cells:
         sheet = pkg.sheet(L.SHEET_SUBMISSIONS)
@@ -703,6 +714,7 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
                         [_as_row(_ordered(md, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, r)) for r in submissions])
     if history:
         pkg.append_rows(L.SHEET_HISTORY, _in_file_order(md, L.SHEET_HISTORY, L.HISTORY_COLUMNS, history))
+    add_requests(pkg, md.headers.get(L.SHEET_REQUESTS), request_rows or [])
     if L.SHEET_MISSING in pkg.sheet_names():
         deadline = md.schedule.submission_deadline(period)
         keep = [[r.get(c.id) for c in L.MISSING_COLUMNS] for r in md.missing
@@ -715,6 +727,39 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
         pkg.sheet(L.SHEET_MISSING).write_table(2, rows, style_row=2)
     saved = save_guarded(pkg, master, master.parent / BACKUP_DIR)
     return str(saved) if saved else None
+
+
+def _new_requests(md: MasterData, p: _Pending, result: MergeResult) -> list[list[Any]]:
+    """Rows for «Đề nghị điều chỉnh» from the valid requests of an applied file. A request
+    already listed (same task, unit and proposed date, e.g. the unit's corrected copy) is
+    not listed again: the clerk's decision on it stays the only one."""
+    from parc_xl.domain.extensions import ExtensionRequest, approvals
+    from parc_xl.io.unit_book import due_in_period
+
+    known = {r.identity() for r in md.requests}
+    granted = approvals(md.requests)
+    tasks = {t.key: t for t in md.plan.tasks}
+    period = Period.parse(p.period)
+    out: list[list[Any]] = []
+    for reported in p.rows:
+        proposed = reported.get("proposed_due")
+        task = tasks.get(reported["key"])
+        if proposed is None or task is None:
+            continue
+        u = md.registry.unit(p.unit)
+        before = granted.get((task.key, p.unit))
+        req = ExtensionRequest(key=task.key, unit=p.unit, unit_name=u.name if u else p.unit, period=p.period,
+                               current_due=before.due if before else due_in_period(task, period),
+                               proposed_due=proposed, reason=str(reported.get("extension_reason") or ""),
+                               received_at=p.received_at)
+        if req.identity() in known:
+            continue
+        known.add(req.identity())
+        md.requests.append(req)
+        out.append(request_values(req, len(md.requests), f"{task.stt} {task.task}".strip()))
+        result.extension_requests.append({"unit": p.unit, "key": task.key, "proposed_due": proposed.isoformat(),
+                                          "file": str(p.path)})
+    return out
 
 
 def _archive(master: Path, period: Period, items: list[_Pending],

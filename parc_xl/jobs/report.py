@@ -44,7 +44,7 @@ from parc_xl.domain.targets import target_text
 from parc_xl.errors import InputError
 from parc_xl.io.master_layout import SHEET_TRACKING
 from parc_xl.jobs._common import JobResult, ensure_writable
-from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, stored_as_of, write
+from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, extension_effects, stored_as_of, write
 
 
 class ReportResult(JobResult):
@@ -189,7 +189,8 @@ def _report(master: Path, p: Period, output: Path, as_of: dt.date | None, due_so
     ensure_writable(master)
     remember = {META_RECIPIENTS: "; ".join(recipients)} if recipients else None
     backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year,
-                   positions=data.headers.get(SHEET_TRACKING), remember=remember)
+                   positions=data.headers.get(SHEET_TRACKING), remember=remember,
+                   extensions=extension_effects(data, day, p))
     content = build_content(data, outcomes, p, recipients)
     write_report(output, summary, content, issuer=data.plan.issuer, year=data.plan.year, period=p)
     return ReportResult(master=str(master), output=str(output), period=p.code, summary=summary,

@@ -20,7 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from parc_xl.domain import deadlines
+from parc_xl.domain.extensions import Approval, ExtensionRequest, approvals, decisions_to_log, history_text
 from parc_xl.domain.models import Deadline, DeadlineKind, Task
 from parc_xl.domain.periods import Period, all_periods
 from parc_xl.domain.plan_amend import META_AMENDMENTS, amendments_of, deadline_in_force, retired_of
@@ -124,11 +127,18 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
     meta = getattr(data, "meta", {}) or {}
     retired = retired_of(meta)
     amendments = amendments_of(meta) if meta.get(META_AMENDMENTS) else []
+    granted = approvals(getattr(data, "requests", []) or [])
     for r in data.tracking:
         if retired and (r.key, r.unit) in retired:
             continue  # «Đã bãi bỏ»: kept visible in Theo dõi, out of every count
         task = tasks.get(r.key)
         deadline: Deadline | None = task.deadline if task else None
+        approval = granted.get((r.key, r.unit)) if granted else None
+        if approval is not None and deadline is not None and deadline.kind is not DeadlineKind.RECURRING:
+            # an approved extension (domain/extensions.py): judged against the granted date
+            ekey: tuple[dt.date | None, str] = (approval.due, "\x00extension")
+            deadline = row_deadlines.get(ekey) or row_deadlines.setdefault(
+                ekey, Deadline(kind=DeadlineKind.DATE, due=approval.due, first_due=approval.due))
         if amendments and r.completed_on is not None:
             before = deadline_in_force(r.key, r.completed_on, amendments)
             if before is not None:  # done before the amendment moved the deadline: judged by the old one
@@ -146,6 +156,8 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
             if id(deadline) not in instance_cache:
                 instance_cache[id(deadline)] = deadlines.instance_due(deadline, judged)
             inst = instance_cache[id(deadline)]
+            if approval is not None and approval.period == judged.code:
+                inst = approval.due  # the extension moves this period's instance only
         received_on = r.received_at.date() if r.received_at else None
         skey = (r.progress, r.completed_on, received_on, r.period, id(deadline), inst)
         outcome = status_cache.get(skey)
@@ -190,6 +202,65 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
         unparseable_targets=unparseable,
     )
     return outcomes, summary, problems
+
+
+class ExtensionEffects(BaseModel):
+    """What approved extensions change in the master besides the statuses: a note on the
+    status cell of each row judged against a granted deadline, and the decisions that
+    `Lịch sử` has not recorded yet."""
+
+    notes: dict[int, str] = {}  # Theo dõi row → note text
+    decisions: list[ExtensionRequest] = []
+    positions: dict[str, int] | None = None  # «Đề nghị điều chỉnh» header positions
+
+
+def _extension_applies(approval: Approval, deadline: Deadline | None, judged: str) -> bool:
+    if deadline is None:
+        return False
+    return approval.period == judged if deadline.kind is DeadlineKind.RECURRING else True
+
+
+def extension_effects(data: Any, as_of: dt.date, period: str | Period | None = None) -> ExtensionEffects:
+    """`ExtensionEffects` of a read master (see `compute` for which rows an approval moves)."""
+    requests = getattr(data, "requests", []) or []
+    if not requests:
+        return ExtensionEffects()
+    judged = _parse_period(period, as_of, data.plan.year).code
+    granted = approvals(requests)
+    tasks = {t.key: t for t in data.plan.tasks}
+    retired = retired_of(getattr(data, "meta", {}) or {})
+    notes: dict[int, str] = {}
+    for r in data.tracking:
+        a = granted.get((r.key, r.unit))
+        task = tasks.get(r.key)
+        if a is None or task is None or (r.key, r.unit) in retired:
+            continue
+        if _extension_applies(a, task.deadline, judged):
+            notes[r.row] = a.note()
+    return ExtensionEffects(notes=notes, decisions=decisions_to_log(requests),
+                            positions=getattr(data, "headers", {}).get(L.SHEET_REQUESTS))
+
+
+def _write_extensions(pkg: Any, effects: ExtensionEffects, status_col: int | None) -> None:
+    """Notes on the status cells, one `Lịch sử` row per new decision, and the mark that
+    it was recorded (so the next run does not record it again)."""
+    from parc_xl.io.extension_sheet import mark_logged
+    from parc_xl.io.ooxml import col_letter
+    from parc_xl.io.ooxml.notes import set_notes
+
+    if status_col is not None:
+        letter = col_letter(status_col)
+        set_notes(pkg, L.SHEET_TRACKING, {f"{letter}{row}": text for row, text in effects.notes.items()},
+                  {status_col})
+    if not effects.decisions:
+        return
+    now = dt.datetime.now().replace(microsecond=0)
+    rows = [[now, r.period, r.unit, r.key, "Điều chỉnh hạn",
+             f"{r.current_due:%d/%m/%Y}" if r.current_due else "", history_text(r),
+             f"{L.SHEET_REQUESTS} (dòng {r.row})"] for r in effects.decisions]
+    if L.SHEET_HISTORY in pkg.sheet_names():
+        pkg.append_rows(L.SHEET_HISTORY, rows)
+    mark_logged(pkg, effects.positions, {r.row: r.signature() for r in effects.decisions})
 
 
 META_STATUS_AS_OF = "status_as_of"  # _parc_xl key: the date of the last status update (ISO)
@@ -253,7 +324,8 @@ def _write_overdue_in_place(pkg: Any, rows: list[list[Any]]) -> None:
 
 def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
           issuer: str = "", year: int | None = None, pkg: Any = None,
-          positions: dict[str, int] | None = None, remember: dict[str, str] | None = None) -> str | None:
+          positions: dict[str, int] | None = None, remember: dict[str, str] | None = None,
+          extensions: ExtensionEffects | None = None) -> str | None:
     """Patch `Theo dõi` and transplant fresh `Tổng hợp` / `Quá hạn` into the master
     (`pkg`: the master already opened as an `XlsxPackage`, else it is opened here);
     the summary's as-of date is kept in `_parc_xl` for the next report, with the other
@@ -279,6 +351,8 @@ def write(master: Path, outcomes: list[RowOutcome], summary: StatusSummary, *,
         "target_result": {o.row: o.target_result or None for o in outcomes},
     }
     pkg.set_columns(L.SHEET_TRACKING, {col[cid]: v for cid, v in values.items() if cid in col})
+    if extensions is not None:
+        _write_extensions(pkg, extensions, col.get("status"))
     has_meta = L.SHEET_META in pkg.sheet_names()
     if has_meta:
         _store_meta(pkg, META_STATUS_AS_OF, summary.as_of.isoformat())
@@ -352,6 +426,7 @@ def _run_job(master: Path, as_of: dt.date, due_soon: int, period: str | None,
     outcomes, summary, problems = compute(data, as_of, due_soon, period)
     ensure_writable(master)
     backup = write(master, outcomes, summary, issuer=data.plan.issuer, year=data.plan.year, pkg=pkg,
-                   positions=data.headers.get(L.SHEET_TRACKING))
+                   positions=data.headers.get(L.SHEET_TRACKING),
+                   extensions=extension_effects(data, as_of, period))
     return StatusResult(master=str(master), summary=summary, rows_written=len(outcomes),
                         backup=backup, problems=[*data.problems, *problems])

@@ -28,7 +28,7 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan, Registry
 from parc_xl.domain.periods import Period
 from parc_xl.domain.problems import CATALOGUE, Problem, Severity, Where, error, errors_first, has_errors, warning
-from parc_xl.domain.validation import FILL_FIELDS, RawRow, ReportedRow, check_row
+from parc_xl.domain.validation import FILL_FIELDS, RawRow, ReportedRow, check_row, parse_date
 from parc_xl.errors import InputError
 from parc_xl.io import unit_book as ub
 from parc_xl.io.package_guard import n_vi
@@ -387,8 +387,10 @@ class _Checker:
             if (rno, self.col[f]) in self.ret.formulas:
                 formulas.add(f)
         target = ub.canon(self._value(values, "target"))
+        due = self._value(values, "due")  # the locked «Hạn»: an extension must ask for a later date
         raw = RawRow(key=key, role=role, target=target, values=fill_values, cells=cells,
-                     formulas=frozenset(formulas))
+                     formulas=frozenset(formulas),
+                     due=None if due in ("", None) else parse_date(due, self.ret.date1904).value)
         row, problems = check_row(raw, plan_year=plan_year, as_of=self.as_of, sheet=ub.SHEET_REPORT,
                                   lead_role=ROLE_LEAD, date1904=self.ret.date1904)
         for p in problems:

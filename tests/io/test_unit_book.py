@@ -77,12 +77,15 @@ def test_the_row_key_is_out_of_the_way_and_stt_in_front(book: Path) -> None:
 
 def test_data_validation_with_vietnamese_messages(book: Path) -> None:
     ws = load_workbook(book)[SHEET_REPORT]
-    dvs = {dv.type: dv for dv in ws.data_validations.dataValidation}
-    assert set(dvs) == {"list", "date", "decimal"}
+    dvs = {dv.promptTitle if dv.type == "date" else dv.type: dv for dv in ws.data_validations.dataValidation}
+    assert set(dvs) == {"list", "Ngày hoàn thành", "Hạn đề nghị", "decimal"}
     lst = dvs["list"]
     assert lst.formula1 == '"Chưa triển khai,Đang thực hiện,Đã hoàn thành,Đề nghị điều chỉnh"'
     assert str(lst.sqref) == "H5:H9" and lst.showErrorMessage and lst.errorTitle == "Tiến độ không hợp lệ"
-    assert str(dvs["date"].sqref) == "I5:I9" and "dd/mm/yyyy" in dvs["date"].error
+    assert str(dvs["Ngày hoàn thành"].sqref) == "I5:I9" and "dd/mm/yyyy" in dvs["Ngày hoàn thành"].error
+    # the extension request's proposed deadline (columns N «Hạn đề nghị», O «Lý do điều chỉnh»)
+    assert str(dvs["Hạn đề nghị"].sqref) == "N5:N9" and "dd/mm/yyyy" in dvs["Hạn đề nghị"].error
+    assert [ws.cell(row=4, column=c).value for c in (14, 15)] == ["Hạn đề nghị", "Lý do điều chỉnh"]
     assert str(dvs["decimal"].sqref) == "K7"  # only the task with a target
     for dv in dvs.values():
         assert len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32 and len(dv.errorTitle) <= 32

@@ -1,0 +1,183 @@
+"""The master's «Đề nghị điều chỉnh» sheet: extension requests the merge lists and the
+clerk decides on (domain/extensions.py says what the rows mean).
+
+The sheet is added by the first merge that receives a request (masters made before it
+existed simply have none), generated with openpyxl and transplanted into the master;
+later merges append rows through the package layer. The clerk's columns «Quyết định»,
+«Hạn được duyệt» and «Ghi chú» are never written by the tool; status only writes the
+technical «Đã ghi lịch sử» cell of a row whose decision it recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from parc_xl.domain.extensions import Decision, ExtensionRequest, parse_decision
+from parc_xl.domain.problems import Problem, warning
+from parc_xl.io import master_layout as L
+from parc_xl.io.calendar_sheets import to_date
+
+LAST_ROW_VALIDATED = 3000  # the decision dropdown and date check cover rows 2..this
+_DATE_IDS = ("current_due", "proposed_due", "approved_due")
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _datetime(v: Any) -> dt.datetime | None:
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime.combine(v, dt.time())
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 < v < 2958466:
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).replace(microsecond=0)
+    if isinstance(v, str) and v.strip():
+        try:
+            return dt.datetime.fromisoformat(v.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _date(v: Any) -> dt.date | None:
+    try:
+        return to_date(v)
+    except ValueError:
+        return None
+
+
+def read_requests(records: list[tuple[int, dict[str, Any]]], positions: dict[str, int],
+                  file: str = "") -> tuple[list[ExtensionRequest], list[Problem]]:
+    """Requests from the sheet's records (`io.master.sheet_records`); a decision or an
+    approved date the tool cannot read is a warning naming the cell (the row then
+    counts as undecided)."""
+    from parc_xl.io.ooxml import col_letter
+
+    def cell(cid: str, row: int) -> str:
+        return f"{col_letter(positions[cid] + 1)}{row}" if cid in positions else ""
+
+    out: list[ExtensionRequest] = []
+    problems: list[Problem] = []
+    for n, rec in records:
+        key, unit = _text(rec.get("key")), _text(rec.get("unit"))
+        if not key or not unit:
+            continue  # a line the clerk added (a total, a remark): not a request
+        decision_text = _text(rec.get("decision"))
+        decision, readable = parse_decision(decision_text)
+        raw_approved = rec.get("approved_due")
+        approved = _date(raw_approved)
+        if not readable:
+            problems.append(warning(
+                "extension-decision-unreadable",
+                f"{L.SHEET_REQUESTS}, ô {cell('decision', n)}: «{decision_text}» không phải quyết định; hãy chọn "
+                f"«{Decision.APPROVED.value}» hoặc «{Decision.REFUSED.value}». Nhiệm vụ {key} của {unit} vẫn theo "
+                "hạn cũ.", file=file, sheet=L.SHEET_REQUESTS, cell=cell("decision", n), task_key=key,
+                value=decision_text))
+        if raw_approved not in (None, "") and approved is None:
+            problems.append(warning(
+                "extension-decision-unreadable",
+                f"{L.SHEET_REQUESTS}, ô {cell('approved_due', n)}: «{_text(raw_approved)}» không phải ngày; hãy ghi "
+                "ngày trước, tháng sau, ví dụ 15/09/2026."
+                + (" Tạm lấy hạn đơn vị đề nghị." if decision is Decision.APPROVED else ""),
+                file=file, sheet=L.SHEET_REQUESTS, cell=cell("approved_due", n), task_key=key,
+                value=_text(raw_approved)))
+        out.append(ExtensionRequest(
+            row=n, key=key, unit=unit, unit_name=_text(rec.get("unit_name")), period=_text(rec.get("period")),
+            current_due=_date(rec.get("current_due")), proposed_due=_date(rec.get("proposed_due")),
+            reason=_text(rec.get("reason")), received_at=_datetime(rec.get("received_at")),
+            decision_text=decision_text if readable else "", approved_due=approved,
+            approved_text=_text(raw_approved) if approved is None else "", logged=_text(rec.get("logged"))))
+    return out, problems
+
+
+def request_values(r: ExtensionRequest, n: int, task_label: str) -> list[Any]:
+    """One new row, in `REQUEST_COLUMNS` order (the clerk's columns empty)."""
+    values = {"n": n, "task": task_label, "unit_name": r.unit_name, "current_due": r.current_due,
+              "proposed_due": r.proposed_due, "reason": r.reason, "received_at": r.received_at,
+              "decision": None, "approved_due": None, "note": None, "period": r.period, "unit": r.unit,
+              "key": r.key, "logged": None}
+    return [values[c.id] for c in L.REQUEST_COLUMNS]
+
+
+def build_sheet(path: Path, rows: list[list[Any]]) -> Path:
+    """A workbook holding only the «Đề nghị điều chỉnh» sheet with `rows`: header, the
+    «Quyết định» dropdown and the «Hạn được duyệt» date check, printed columns set."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from parc_xl.io.master_writer import DATE_FORMAT, write_table
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.SHEET_REQUESTS
+    write_table(ws, L.REQUEST_COLUMNS, rows)
+    pos = {c.id: i + 1 for i, c in enumerate(L.REQUEST_COLUMNS)}
+    for r in range(2, max(2, len(rows) + 1) + 1):
+        for cid in _DATE_IDS:
+            ws.cell(row=r, column=pos[cid]).number_format = DATE_FORMAT
+    decision = get_column_letter(pos["decision"])
+    approved = get_column_letter(pos["approved_due"])
+    dv = DataValidation(
+        type="list", formula1=f'"{Decision.APPROVED.value},{Decision.REFUSED.value}"', allow_blank=True,
+        showErrorMessage=True, errorStyle="stop", errorTitle="Quyết định không hợp lệ",
+        error=f"Chọn «{Decision.APPROVED.value}» hoặc «{Decision.REFUSED.value}».",
+        showInputMessage=True, promptTitle="Quyết định",
+        prompt="Văn phòng ghi: Đồng ý hoặc Không đồng ý. Đồng ý mà để trống «Hạn được duyệt» là duyệt hạn đơn vị "
+               "đề nghị.")
+    dv.add(f"{decision}2:{decision}{LAST_ROW_VALIDATED}")
+    ws.add_data_validation(dv)
+    dv_date = DataValidation(
+        type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+        showErrorMessage=True, errorStyle="stop", errorTitle="Ngày không hợp lệ",
+        error="Nhập ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/09/2026.",
+        showInputMessage=True, promptTitle="Hạn được duyệt",
+        prompt="Hạn mới văn phòng đồng ý (dd/mm/yyyy); nhiệm vụ được theo dõi theo hạn này.")
+    dv_date.add(f"{approved}2:{approved}{LAST_ROW_VALIDATED}")
+    ws.add_data_validation(dv_date)
+    ws.print_area = f"A1:{get_column_letter(L.REQUEST_PRINTED)}{max(2, len(rows) + 1)}"
+    wb.save(path)
+    return path
+
+
+def add_requests(pkg: Any, positions: dict[str, int] | None, rows: list[list[Any]]) -> None:
+    """Append new request rows to the master's sheet (in the file's own column order), or
+    add the sheet, after `Nộp báo cáo`, when the master has none yet."""
+    if not rows:
+        return
+    names = pkg.sheet_names()
+    if L.SHEET_REQUESTS not in names:
+        after = names.index(L.SHEET_SUBMISSIONS) + 1 if L.SHEET_SUBMISSIONS in names else None
+        with tempfile.TemporaryDirectory(prefix="parc_dndc_") as tmp:
+            generated = build_sheet(Path(tmp) / "de_nghi.xlsx", rows)
+            pkg.replace_sheet_from(generated, L.SHEET_REQUESTS, position=after)
+        return
+    pos = positions or {c.id: i for i, c in enumerate(L.REQUEST_COLUMNS)}
+    laid: list[list[Any]] = []
+    for r in rows:
+        mapping = {pos[c.id]: v for c, v in zip(L.REQUEST_COLUMNS, r, strict=True) if c.id in pos}
+        width = max(mapping) + 1 if mapping else 0
+        laid.append([mapping.get(i) for i in range(width)])
+    pkg.append_rows(L.SHEET_REQUESTS, laid)
+
+
+def mark_logged(pkg: Any, positions: dict[str, int] | None, logged: dict[int, str]) -> None:
+    """Write «Đã ghi lịch sử» (the decision's signature) on the rows status recorded."""
+    from parc_xl.io.ooxml import col_letter
+
+    if not logged or L.SHEET_REQUESTS not in pkg.sheet_names():
+        return
+    pos = positions or {c.id: i for i, c in enumerate(L.REQUEST_COLUMNS)}
+    if "logged" not in pos:
+        return  # the clerk removed the column: nothing to keep the mark in
+    sheet = pkg.sheet(L.SHEET_REQUESTS)
+    for row, signature in logged.items():
+        sheet.set_value(f"{col_letter(pos['logged'] + 1)}{row}", signature, quote_formula_like=False)
