@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from parc_xl.domain.mail_text import address_problems
 from parc_xl.domain.models import Registry, Unit, UnitGroup
 from parc_xl.domain.problems import Problem, Where, error, warning
 from parc_xl.domain.text import clean, match_key
@@ -136,6 +137,7 @@ def read_registry(path: Path, book: Any = None) -> tuple[Registry, list[Problem]
         registry.groups.append(UnitGroup(code=code, name=name, phrases=phrases))
 
     group_codes = {g.code.upper(): g.code for g in registry.groups}
+    emails: list[tuple[str, str, Where]] = []  # checked together: duplicates across units
     rows = sheets[SHEET_UNITS]
     pos = _header_map(rows, UNIT_COLUMNS, SHEET_UNITS, path)
     for r in range(1, len(rows)):
@@ -168,6 +170,9 @@ def read_registry(path: Path, book: Any = None) -> tuple[Registry, list[Problem]
             elif known not in groups:
                 groups.append(known)
         registry.units.append(Unit(code=code, name=name, groups=groups, aliases=aliases, email=email))
+        if email and "email" in pos:
+            emails.append((code, email, Where(file=file, sheet=SHEET_UNITS, cell=f"{col_letter(pos['email'] + 1)}{r + 1}")))
+    problems += address_problems(emails)
     return registry, problems
 
 

@@ -131,7 +131,7 @@ class MergeResult(JobResult):
             lines.append(f"Đã bổ sung lại {len(self.archive_repaired)} tệp lưu trữ bị thiếu hoặc hỏng "
                          "trong thư mục luu_tru.")
         for p in self.problems:
-            if p.code == "archive-missing":
+            if p.code == "archive-missing" or p.code.startswith("email-"):
                 lines.append(p.message)
         return "\n".join(lines)
 
@@ -263,6 +263,8 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     latest_accepted, future_rows = latest_receipts(md.submissions, now, accepted=(ACCEPTED, PARTIAL))
     result = MergeResult(master=str(master), period=wanted.code)
     result.problems += [_future_row_warning(md, row, at, now) for row, at in future_rows]
+    # the registry's addresses (format, duplicates) decide the sender check: said again here
+    result.problems += [p for p in md.problems if p.code.startswith("email-")]
     files, refused, origins = _inbox_files(inbox, staging)
     result.rejected += refused
     submissions: list[list[Any]] = [

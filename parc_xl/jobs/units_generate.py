@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from parc_xl.domain.assignments import ROLE_LEAD, tasks_by_unit, units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
-from parc_xl.domain.mail_text import address_problem, unit_form_mail
+from parc_xl.domain.mail_text import address_problem, split_addresses, unit_form_mail
 from parc_xl.domain.models import Plan, Registry
 from parc_xl.domain.periods import Period, plan_period
 from parc_xl.errors import InputError
@@ -124,8 +124,10 @@ def run(master: Path, period: str, out_dir: Path, units: list[str] | None = None
         deadline = data.schedule.submission_deadline(per)
         for g in result.generated:
             unit = data.registry.unit(g.unit)
-            address = (unit.email if unit else "").strip()
-            why = address_problem(address)
+            # one cell may hold several addresses ("a@x.vn; b@x.vn"): the draft goes to all of them
+            addresses = split_addresses(unit.email if unit else "")
+            why = next((w for w in map(address_problem, addresses) if w), "") if addresses else address_problem("")
+            address = ", ".join(addresses)
             if why:
                 result.no_address.append(NoAddress(unit=g.unit, reason=why))
                 continue
