@@ -1,4 +1,4 @@
-"""Saved e-mails (.eml) in the inbox: the returns they carry and when they were sent.
+"""Saved e-mails (.eml, and Outlook .msg through io/outlook_msg.py) in the inbox: the returns they carry and when they were sent.
 
 Offices work through their own mail client; a clerk who saves the unit's message instead
 of its attachment still hands the merge a return. The message's `Date` is the receipt time
@@ -39,7 +39,12 @@ class SavedMail(BaseModel):
 
 
 def read_saved_mail(path: Path) -> SavedMail:
-    """Parse one .eml file; never raises for what the file holds."""
+    """Parse one saved message (.eml, or Outlook's .msg: io/outlook_msg.py); never raises
+    for what the file holds."""
+    if path.suffix.lower() == ".msg":
+        from parc_xl.io.outlook_msg import read_outlook_msg
+
+        return read_outlook_msg(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -75,6 +80,11 @@ def read_saved_mail(path: Path) -> SavedMail:
         mail.problem = ("thư không đính kèm mẫu báo cáo .xlsx"
                         + (f" (chỉ có: {others})" if others else ""))
     return mail
+
+
+def sent_at(header: str) -> dt.datetime | None:
+    """A `Date` header as a naive Vietnam time (None when absent or unreadable)."""
+    return _sent_at(header)
 
 
 def _sent_at(header: str) -> dt.datetime | None:

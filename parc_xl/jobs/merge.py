@@ -155,7 +155,7 @@ class _MailOrigin(BaseModel):
 
 
 def _inbox_files(inbox: Path, staging: Path) -> tuple[list[Path], list[RejectedFile], dict[Path, _MailOrigin]]:
-    """Every .xlsx under the inbox, and those attached to saved e-mails (.eml, written
+    """Every .xlsx under the inbox, and those attached to saved e-mails (.eml, .msg, written
     to `staging`); other spreadsheet-like files are refused by name."""
     files: list[Path] = []
     refused: list[RejectedFile] = []
@@ -166,7 +166,7 @@ def _inbox_files(inbox: Path, staging: Path) -> tuple[list[Path], list[RejectedF
         suffix = p.suffix.lower()
         if suffix == ".xlsx":
             files.append(p)
-        elif suffix == ".eml":
+        elif suffix in (".eml", ".msg"):
             _take_mail(p, staging, files, refused, origins)
         elif suffix in (".xlsm", *OTHER_SPREADSHEETS):
             why = ("tệp có macro (.xlsm) không được nhận" if suffix == ".xlsm"
@@ -339,6 +339,7 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
                                                mail=mail_notes.get(path, "")))
             continue
         pending.append(item)
+    pending = _refuse_twins(md, wanted, pending, origins, result, submissions, mail_notes)
     _refuse_wrong_master(master, md, result, pending)
 
     ordering = order_candidates(
@@ -428,6 +429,39 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units,
                            receipt_cells, request_rows=request_rows)
     return result
+
+
+def _refuse_twins(md: MasterData, wanted: Period, pending: list[_Pending], origins: dict[Path, _MailOrigin],
+                  result: MergeResult, submissions: list[list[Any]], mail_notes: dict[Path, str]) -> list[_Pending]:
+    """Two workbooks of the same unit attached to one message: they carry the same sent
+    time, so which one the unit meant cannot be told; neither is applied, each is refused
+    with a record naming the message (identical copies count once: same SHA-256)."""
+    groups: dict[tuple[Path, str], list[_Pending]] = {}
+    for p in pending:
+        origin = origins.get(p.path)
+        if origin is not None and p.unit:
+            groups.setdefault((origin.eml, p.unit), []).append(p)
+    twins = {(mail, unit): g for (mail, unit), g in groups.items() if len(g) > 1}
+    if not twins:
+        return pending
+    kept: list[_Pending] = []
+    for p in pending:
+        origin = origins.get(p.path)
+        group = twins.get((origin.eml, p.unit)) if origin is not None else None
+        if group is None or origin is None:
+            kept.append(p)
+            continue
+        names = ", ".join(q.path.name for q in group)
+        issue = error("mail-two-workbooks", (
+            f"{len(group)} mẫu báo cáo của đơn vị {p.unit} trong cùng thư {origin.eml.name} ({names}): không biết "
+            "đơn vị muốn nộp tệp nào nên không tệp nào được áp dụng. Đề nghị đơn vị gửi lại thư chỉ kèm một tệp."),
+            file=str(p.path))
+        result.rejected.append(RejectedFile(file=str(p.path), unit=p.unit, issues=[issue, *p.problems]))
+        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
+                                           _on_time(md, wanted, p.received_at), p.rows_total,
+                                           _n_errors(p.problems) + 1, REJECTED, [issue],
+                                           mail=mail_notes.get(p.path, "")))
+    return kept
 
 
 _OTHER_PLAN = ("wrong-year", "fingerprint-mismatch")
@@ -772,8 +806,9 @@ def _archive(master: Path, period: Period, items: list[_Pending],
         if sha256_of(dest) != p.sha256:  # absent, or truncated by an earlier crash
             copy_atomically(p.path, dest)
         origin = (origins or {}).get(p.path)
-        if origin is not None and not (folder / f"{p.sha256}.eml").exists():
-            copy_atomically(origin.eml, folder / f"{p.sha256}.eml")  # the e-mail stays beside its workbook
+        kept = folder / f"{p.sha256}{origin.eml.suffix.lower()}" if origin is not None else None
+        if origin is not None and kept is not None and not kept.exists():
+            copy_atomically(origin.eml, kept)  # the e-mail (.eml or .msg) stays beside its workbook
 
 
 def _repair_archive(master: Path, md: MasterData, period: Period, result: MergeResult, fresh: set[str]) -> None:
