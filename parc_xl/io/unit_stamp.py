@@ -257,7 +257,7 @@ class Template:
         for letter, m in sorted(self.dvs.items(), key=lambda kv: kv[1].start()):
             out.append(tail[pos:m.start()])
             pos = m.end()
-            if letter in (ci["progress"], ci["completed_on"]):
+            if letter in (ci["progress"], ci["completed_on"], ci.get("proposed_due")):  # whole fill columns
                 sq = f"{letter}{ub.FIRST_ROW}:{letter}{last_row}"
             elif letter == ci["figure"]:
                 if not target_rows:
