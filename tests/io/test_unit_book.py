@@ -38,7 +38,7 @@ def test_layout_of_the_report_sheet(book: Path) -> None:
     assert ws["A1"].value == "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2024"
     assert ws["A2"].value == "Đơn vị: Phòng Nội vụ huyện (mã PNV) — Kỳ báo cáo: Quý I/2024"
     assert [c.value for c in ws[4]] == [c.header for c in COLUMNS]
-    assert [ws[f"N{r}"].value for r in range(5, 10)] == ["1.1", "1.2", "2.1", "2.2", "3.2"]
+    assert [ws[f"P{r}"].value for r in range(5, 10)] == ["1.1", "1.2", "2.1", "2.2", "3.2"]  # Khóa, last (after the two request columns)
     assert [ws[f"D{r}"].value for r in range(5, 10)] == ["Chủ trì", "Chủ trì", "Chủ trì", "Phối hợp", "Chủ trì"]
     # Hạn: the quarterly task's instance for quý I, a real date shown dd/mm/yyyy
     assert ws["F6"].value.date() == dt.date(2024, 3, 31) and ws["F6"].number_format == "dd/mm/yyyy"
@@ -65,14 +65,14 @@ def test_the_row_key_is_out_of_the_way_and_stt_in_front(book: Path) -> None:
     ("1.4#1") is kept but last, narrow, in small grey text and off the printed page."""
     ws = load_workbook(book)[SHEET_REPORT]
     headers = [c.value for c in ws[4]]
-    assert headers[0] == "STT" and headers[-1] == "Khóa" and headers[-2] == "Đề xuất"
+    assert headers[0] == "STT" and headers[-1] == "Khóa" and headers[-2] == "Lý do điều chỉnh"
     assert [ws[f"A{r}"].value for r in range(5, 10)] == ["1.1", "1.2", "2.1", "2.2", "3.2"]
-    assert ws.column_dimensions["N"].width <= 8
-    for ref in ("N4", "N5", "N9"):
+    assert ws.column_dimensions["P"].width <= 8
+    for ref in ("P4", "P5", "P9"):
         assert ws[ref].font.sz <= 8 and ws[ref].font.color.rgb.endswith("808080"), ref
     assert ws["A5"].font.sz == 11 and not (ws["A5"].font.color and str(ws["A5"].font.color.rgb).endswith("808080"))
-    assert ws.print_area == f"'{SHEET_REPORT}'!$A$1:$M$1048576"  # the page ends at «Đề xuất»
-    assert {str(m) for m in ws.merged_cells.ranges} == {"A1:M1", "A2:M2", "A3:M3"}  # titles centred on the page
+    assert ws.print_area == f"'{SHEET_REPORT}'!$A$1:$O$1048576"  # the page ends at «Lý do điều chỉnh»
+    assert {str(m) for m in ws.merged_cells.ranges} == {"A1:O1", "A2:O2", "A3:O3"}  # titles centred on the page
 
 
 def test_data_validation_with_vietnamese_messages(book: Path) -> None:

@@ -110,7 +110,7 @@ def cells(**values: object) -> Callable:
 def swap_rows(a: int, b: int) -> Callable:
     def change(wb) -> None:
         ws = wb["Báo cáo"]
-        for col in range(1, 15):
+        for col in range(1, ws.max_column + 1):
             x, y = ws.cell(a, col), ws.cell(b, col)
             x.value, y.value = y.value, x.value
     return change
@@ -119,7 +119,7 @@ def swap_rows(a: int, b: int) -> Callable:
 def copy_row(src: int, dst: int) -> Callable:
     def change(wb) -> None:
         ws = wb["Báo cáo"]
-        for col in range(1, 15):
+        for col in range(1, ws.max_column + 1):
             ws.cell(dst, col).value = ws.cell(src, col).value
     return change
 
@@ -251,9 +251,9 @@ CORPUS: list[tuple[str, Callable | None, Callable | None, Flat]] = [
     ("due date edited", cells(F6=dt.datetime(2024, 6, 30)), None, {("locked-cell-changed", "error", "F6")}),
     ("role edited", cells(D8="Chủ trì"), None, {("locked-cell-changed", "error", "D8")}),
     ("row deleted", delete_rows(6), None, {("row-deleted", "error", "")}),
-    ("row added", cells(B10="Nhiệm vụ phát sinh", H10="Đã hoàn thành"), None, {("row-added", "error", "N10")}),
-    ("row duplicated", copy_row(5, 10), None, {("row-duplicated", "error", "N10")}),
-    ("rows reordered", swap_rows(5, 6), None, {("rows-reordered", "warning", "N5")}),
+    ("row added", cells(B10="Nhiệm vụ phát sinh", H10="Đã hoàn thành"), None, {("row-added", "error", "P10")}),
+    ("row duplicated", copy_row(5, 10), None, {("row-duplicated", "error", "P10")}),
+    ("rows reordered", swap_rows(5, 6), None, {("rows-reordered", "warning", "P5")}),
     ("column removed", delete_cols(13), None, {("column-removed", "error", "M4")}),
     ("column inserted", insert_col(9, "Ghi chú"), None, {("column-inserted", "warning", "I4")}),
     ("metadata edited", meta_cell("B3", "PTP"), None,

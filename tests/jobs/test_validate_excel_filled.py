@@ -120,7 +120,7 @@ def test_a_filled_row_the_unit_inserted_is_the_one_error(filled: Path) -> None:
     edit_xml(filled, part, lambda x: re.sub(
         r'(<c t="inlineStr" r="B7" s="\d+")/>', r"\1><is><t>Nhiệm vụ phát sinh</t></is></c>", x, count=1))
     report = check(filled)
-    assert problems(report) == {("row-added", "error", "N7")}
+    assert problems(report) == {("row-added", "error", "P7")}
     assert {r.key: r.cells["progress"] for r in report.rows}["3.2"] == "H10"
 
 
