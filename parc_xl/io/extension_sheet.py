@@ -19,6 +19,7 @@ from parc_xl.domain.extensions import Decision, ExtensionRequest, parse_decision
 from parc_xl.domain.problems import Problem, warning
 from parc_xl.io import master_layout as L
 from parc_xl.io.calendar_sheets import to_date
+from parc_xl.io.workbook_values import cell_datetime
 
 LAST_ROW_VALIDATED = 3000  # the decision dropdown and date check cover rows 2..this
 _DATE_IDS = ("current_due", "proposed_due", "approved_due")
@@ -32,19 +33,6 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _datetime(v: Any) -> dt.datetime | None:
-    if isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, dt.date):
-        return dt.datetime.combine(v, dt.time())
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 < v < 2958466:
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).replace(microsecond=0)
-    if isinstance(v, str) and v.strip():
-        try:
-            return dt.datetime.fromisoformat(v.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _date(v: Any) -> dt.date | None:
@@ -92,7 +80,7 @@ def read_requests(records: list[tuple[int, dict[str, Any]]], positions: dict[str
         out.append(ExtensionRequest(
             row=n, key=key, unit=unit, unit_name=_text(rec.get("unit_name")), period=_text(rec.get("period")),
             current_due=_date(rec.get("current_due")), proposed_due=_date(rec.get("proposed_due")),
-            reason=_text(rec.get("reason")), received_at=_datetime(rec.get("received_at")),
+            reason=_text(rec.get("reason")), received_at=cell_datetime(rec.get("received_at")),
             decision_text=decision_text if readable else "", approved_due=approved,
             approved_text=_text(raw_approved) if approved is None else "", logged=_text(rec.get("logged"))))
     return out, problems

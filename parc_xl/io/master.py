@@ -31,7 +31,7 @@ from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.calendar_sheets import to_date
 from parc_xl.io.master_layout import Column
-from parc_xl.io.workbook_values import open_values
+from parc_xl.io.workbook_values import cell_datetime, open_values
 
 TEMPLATE_VERSION = "1"
 #: Row of the master's very hidden `_parc_xl` sheet holding the secret that signs unit
@@ -155,19 +155,6 @@ def _date(v: Any) -> dt.date | None:
         return None
 
 
-def _datetime(v: Any) -> dt.datetime | None:
-    if isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, dt.date):
-        return dt.datetime.combine(v, dt.time())
-    if isinstance(v, (int, float)) and 1 < v < 2958466:
-        return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))
-    if isinstance(v, str) and v.strip():
-        try:
-            return dt.datetime.fromisoformat(v.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _number(v: Any) -> float | None:
@@ -294,7 +281,7 @@ def _int(v: Any) -> int | None:
 
 # How each `Theo dõi` column is read; text is the default.
 _TRACKING_CONVERTERS: dict[str, Any] = {
-    "due": _date, "completed_on": _date, "figure": _number, "received_at": _datetime, "days_overdue": _int,
+    "due": _date, "completed_on": _date, "figure": _number, "received_at": cell_datetime, "days_overdue": _int,
 }
 
 

@@ -9,8 +9,9 @@ records; it moves here in phase 2 of issue 17.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parc_xl.errors import InputError
 
@@ -34,3 +35,22 @@ def open_values(path: Path, what: str = "") -> CalamineWorkbook:
         raise InputError(
             f"Không đọc được tệp {path.name}: đây không phải sổ Excel (.xlsx) hoặc tệp đã bị hỏng."
         ) from exc
+
+
+def cell_datetime(v: Any) -> dt.datetime | None:
+    """A date-time cell as calamine gives it (datetime, date, an Excel serial when the cell
+    lost its date format, or ISO text) → datetime to the nearest second; None otherwise."""
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime.combine(v, dt.time())
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 < v < 2958466:
+        # 1900 date system (Excel's 1900 leap-year bug makes day 0 = 1899-12-30); rounded to the
+        # second so 10:00 stored as 0.41666… is 10:00:00, not 09:59:59.999
+        return dt.datetime(1899, 12, 30) + dt.timedelta(seconds=round(float(v) * 86400))
+    if isinstance(v, str) and v.strip():
+        try:
+            return dt.datetime.fromisoformat(v.strip())
+        except ValueError:
+            return None
+    return None

@@ -113,9 +113,9 @@ class RemindResult(JobResult):
 def _submissions(data: Any, period: Period) -> list[Any]:
     from parc_xl.domain.report_content import Submission
     from parc_xl.jobs.merge import ACCEPTED, PARTIAL
-    from parc_xl.jobs.report import received_time
+    from parc_xl.io.workbook_values import cell_datetime
 
-    return [Submission(unit=str(r.get("unit") or ""), received_at=received_time(r.get("received_at")),
+    return [Submission(unit=str(r.get("unit") or ""), received_at=cell_datetime(r.get("received_at")),
                        accepted=str(r.get("outcome") or "") in (ACCEPTED, PARTIAL))
             for r in data.submissions if str(r.get("period") or "") == period.code]
 

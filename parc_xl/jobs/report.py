@@ -43,6 +43,7 @@ from parc_xl.domain.summary import RowOutcome, StatusSummary
 from parc_xl.domain.targets import target_text
 from parc_xl.errors import InputError
 from parc_xl.io.master_layout import SHEET_TRACKING
+from parc_xl.io.workbook_values import cell_datetime
 from parc_xl.jobs._common import JobResult, ensure_writable
 from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, extension_effects, stored_as_of, write
 
@@ -85,17 +86,6 @@ def report_as_of(period: Period, stored: dt.date | None, today: dt.date | None =
     return default_as_of(period, today), "cut-off"
 
 
-def received_time(v: Any) -> dt.datetime | None:
-    if isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, dt.date):
-        return dt.datetime.combine(v, dt.time())
-    if isinstance(v, str) and v.strip():
-        try:
-            return dt.datetime.fromisoformat(v.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def build_content(data: Any, outcomes: list[RowOutcome], period: Period,
@@ -107,7 +97,7 @@ def build_content(data: Any, outcomes: list[RowOutcome], period: Period,
     tasks = {t.key: t for t in plan.tasks}
     names = {u.code: u.name for u in registry.units}
     expected = [(code, names.get(code, code)) for code in units_with_tasks(plan, registry)]
-    subs = [Submission(unit=str(r.get("unit") or ""), received_at=received_time(r.get("received_at")),
+    subs = [Submission(unit=str(r.get("unit") or ""), received_at=cell_datetime(r.get("received_at")),
                        accepted=str(r.get("outcome") or "") in (ACCEPTED, PARTIAL),
                        on_time={ON_TIME: True, LATE: False}.get(str(r.get("on_time") or "")))
             for r in data.submissions if str(r.get("period") or "") == period.code]
