@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from mail_files import VN, save_eml  # noqa: E402
 from office import make_office  # noqa: E402
 
 from parc_xl.domain.submissions import receipt_time  # noqa: E402
@@ -23,32 +22,12 @@ from parc_xl.samples.returns import fill_return  # noqa: E402
 
 Q1 = "2026-Q1"
 AS_OF = dt.date(2026, 3, 25)
-VN = dt.timezone(dt.timedelta(hours=7))
-AFTER_DEADLINE = dt.datetime(2026, 3, 20, 9, 0).timestamp()  # the inbox was copied on 20/3
+AFTER_DEADLINE = dt.datetime(2026, 3, 20, 9, 0)  # the inbox was copied on 20/3
 
 
 def table(master: Path, sheet: str) -> list[dict[str, object]]:
     rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
     return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
-
-
-def save_mail(path: Path, sender: str, sent: dt.datetime | None,
-              attachments: list[tuple[str, bytes]]) -> Path:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = "vanphong@example.gov.vn"
-    msg["Subject"] = "Báo cáo CCHC quý I/2026"
-    if sent is not None:
-        msg["Date"] = format_datetime(sent)
-    msg.set_content("Kính gửi Văn phòng, đơn vị gửi báo cáo.")
-    for name, data in attachments:
-        maintype, subtype = (("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-                             if name.endswith(".xlsx") else ("application", "pdf"))
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(msg.as_bytes())
-    os.utime(path, (AFTER_DEADLINE, AFTER_DEADLINE))
-    return path
 
 
 def test_receipt_time_prefers_the_mail_then_the_clerk_then_the_file() -> None:
@@ -64,23 +43,25 @@ def test_inbox_of_mails_copied_after_the_deadline_is_on_time_by_message_date(tmp
     units_generate.run(master, Q1, out, ["PNV", "PTP", "VP", "PTCKH"])
     work = tmp_path / "lam"
     pnv = fill_return(out / f"{Q1}_PNV.xlsx", work / f"{Q1}_PNV.xlsx",
-                      {"1.1": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 20))
+                     {"1.1": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 20))
     ptp = fill_return(out / f"{Q1}_PTP.xlsx", work / f"{Q1}_PTP.xlsx",
-                      {"1.2": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 20))
-    vp = fill_return(out / f"{Q1}_VP.xlsx", work / f"{Q1}_VP.xlsx",
                      {"1.2": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 20))
+    vp = fill_return(out / f"{Q1}_VP.xlsx", work / f"{Q1}_VP.xlsx",
+                    {"1.2": {"progress": "Đang thực hiện"}}, dt.datetime(2026, 3, 20))
     inbox = tmp_path / "hop_thu"
     # 13/3 22:30 in Hà Nội is 13/3 15:30 UTC: on time however the mail client wrote the zone
-    save_mail(inbox / "pnv.eml", "Phòng Nội vụ <pnv@example.gov.vn>",
-              dt.datetime(2026, 3, 13, 15, 30, tzinfo=dt.timezone.utc), [(pnv.name, pnv.read_bytes())])
+    save_eml(inbox / "pnv.eml", "Phòng Nội vụ <pnv@example.gov.vn>",
+             dt.datetime(2026, 3, 13, 15, 30, tzinfo=dt.timezone.utc), [(pnv.name, pnv.read_bytes())],
+             file_time=AFTER_DEADLINE)
     # sent after the deadline (16/3: the first working day after the Saturday 14/3 cut-off): late
-    save_mail(inbox / "ptp.eml", "ptp@example.gov.vn", dt.datetime(2026, 3, 17, 8, 0, tzinfo=VN),
-              [(ptp.name, ptp.read_bytes()), ("bien_ban.pdf", b"%PDF-1.4 not a workbook")])
+    save_eml(inbox / "ptp.eml", "ptp@example.gov.vn", dt.datetime(2026, 3, 17, 8, 0, tzinfo=VN),
+             [(ptp.name, ptp.read_bytes()), ("bien_ban.pdf", b"%PDF-1.4 not a workbook")],
+             file_time=AFTER_DEADLINE)
     # forged sender: the workbook's metadata decides the unit, the clerk is warned
-    save_mail(inbox / "vp.eml", "ke_gia@example.com", dt.datetime(2026, 3, 12, 9, 0, tzinfo=VN),
-              [(vp.name, vp.read_bytes())])
-    save_mail(inbox / "khong_dinh_kem.eml", "ptckh@example.gov.vn", dt.datetime(2026, 3, 12, tzinfo=VN),
-              [("ghi_chu.pdf", b"%PDF-1.4")])
+    save_eml(inbox / "vp.eml", "ke_gia@example.com", dt.datetime(2026, 3, 12, 9, 0, tzinfo=VN),
+             [(vp.name, vp.read_bytes())], file_time=AFTER_DEADLINE)
+    save_eml(inbox / "khong_dinh_kem.eml", "ptckh@example.gov.vn", dt.datetime(2026, 3, 12, tzinfo=VN),
+             [("ghi_chu.pdf", b"%PDF-1.4")], file_time=AFTER_DEADLINE)
     (inbox / "hong.eml").write_bytes(b"\x00\x01\x02 this is not a message \xff\xfe")
 
     result = merge.run(master, inbox, Q1, as_of=AS_OF)
@@ -115,7 +96,7 @@ def test_a_refused_file_replaced_by_a_corrected_copy_is_superseded(tmp_path: Pat
     units_generate.run(master, Q1, out, ["PNV", "PTP"])
     inbox = tmp_path / "hop_thu"
     bad = fill_return(out / f"{Q1}_PNV.xlsx", inbox / "pnv_sai.xlsx", {"1.1": {"progress": "Đang thực hiện"}},
-                      dt.datetime(2026, 3, 10, 9))
+                     dt.datetime(2026, 3, 10, 9))
     wb = load_workbook(bad)
     ws = wb["Báo cáo"]
     task_col = next(c.column for c in ws[4] if c.value == "Nhiệm vụ")
@@ -130,7 +111,7 @@ def test_a_refused_file_replaced_by_a_corrected_copy_is_superseded(tmp_path: Pat
     assert {Path(r.file).name for r in first.rejected} == {"pnv_sai.xlsx", "ptp_sai.xlsx"}
 
     fill_return(out / f"{Q1}_PNV.xlsx", inbox / "pnv_sua.xlsx", {"1.1": {"progress": "Đang thực hiện"}},
-                dt.datetime(2026, 3, 12, 9))
+               dt.datetime(2026, 3, 12, 9))
     second = merge.run(master, inbox, Q1, as_of=AS_OF)
     assert [Path(f).name for f in second.accepted] == ["pnv_sua.xlsx"]
     # PTP has not corrected its file: still refused, and the reason is said again
