@@ -222,6 +222,11 @@ class Problem(BaseModel):
             return f"{self.sheet}!{self.cell}"
         return self.sheet or self.cell
 
+    def to_json(self) -> dict[str, str]:
+        """The one JSON shape of a problem (validate's and merge's `--json` "issues", "warnings")."""
+        return {"code": self.code, "severity": self.severity.value, "sheet": self.sheet, "cell": self.cell,
+                "task_key": self.task_key, "message": self.message}
+
     def __str__(self) -> str:
         prefix = f"{self.severity.label_vi} ({self.label})"
         return f"{prefix} {self.where}: {self.message}" if self.where else f"{prefix}: {self.message}"

@@ -82,7 +82,7 @@ class MergeResult(JobResult):
             "period": self.period,
             "accepted": self.accepted,
             "rejected": [{"file": r.file, "unit": r.unit,
-                          "issues": [_issue_json(p) for p in r.issues]} for r in self.rejected],
+                          "issues": [p.to_json() for p in r.issues]} for r in self.rejected],
             "already_merged": self.already_merged,
             "superseded": self.superseded,
             "receipts_corrected": [{"row": f.row, "unit": f.unit, "period": f.period, "file": f.file,
@@ -96,7 +96,7 @@ class MergeResult(JobResult):
             "backup": self.backup,
             "archive_repaired": self.archive_repaired,
             "extension_requests": self.extension_requests,
-            "warnings": [_issue_json(p) for p in self.problems],
+            "warnings": [p.to_json() for p in self.problems],
         }
 
     def summary_vi(self) -> str:
@@ -134,11 +134,6 @@ class MergeResult(JobResult):
             if p.code == "archive-missing" or p.code.startswith("email-"):
                 lines.append(p.message)
         return "\n".join(lines)
-
-
-def _issue_json(p: Problem) -> dict[str, Any]:
-    return {"code": p.code, "severity": p.severity.value, "sheet": p.sheet, "cell": p.cell,
-            "task_key": p.task_key, "message": p.message}
 
 
 class _MailOrigin(BaseModel):

@@ -65,11 +65,7 @@ class FileReport(BaseModel):
             "unit": self.unit,
             "period": self.period,
             "ok": self.ok,
-            "issues": [
-                {"code": p.code, "severity": p.severity.value, "sheet": p.sheet, "cell": p.cell,
-                 "task_key": p.task_key, "message": p.message}
-                for p in self.problems
-            ],
+            "issues": [p.to_json() for p in self.problems],
         }
 
 

@@ -95,3 +95,11 @@ def test_errors_come_first_in_found_order() -> None:
     ps = [warning("not-reported", "w1"), error("date-invalid", "e1"), warning("figure-missing", "w2"),
           error("evidence-missing", "e2")]
     assert [p.message for p in errors_first(ps)] == ["e1", "e2", "w1", "w2"]
+
+
+def test_one_json_shape_for_a_problem() -> None:
+    """validate's "issues" and merge's "issues"/"warnings" are this record, key for key."""
+    p = warning("progress-synonym", "m", file="a.xlsx", sheet="Báo cáo", cell="H7", task_key="K1", value="xong")
+    assert p.to_json() == {"code": "progress-synonym", "severity": "warning", "sheet": "Báo cáo", "cell": "H7",
+                           "task_key": "K1", "message": "m"}
+    assert list(p.to_json()) == ["code", "severity", "sheet", "cell", "task_key", "message"]
