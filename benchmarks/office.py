@@ -55,7 +55,7 @@ CACHE = HERE / ".cache"
 # Bump GENERATOR_VERSION when the plan or registry generation changes (new master and
 # blank workbooks), FILL_VERSION when only the way units fill their returns changes.
 GENERATOR_VERSION = 1
-FILL_VERSION = 2
+FILL_VERSION = 3
 
 # --- vocabulary (from the seed appendices 000 / 003 in /work/shared/seeds) -------------
 
@@ -162,7 +162,12 @@ DIFFICULTIES = ["Thiếu nhân sự làm công tác CCHC", "Kinh phí chưa đư
 PROPOSALS = ["Đề nghị bổ sung kinh phí", "Đề nghị tập huấn nghiệp vụ",
              "Đề nghị điều chỉnh thời gian hoàn thành sang quý III"]
 
-FILL_HEADERS = {c.id: c.header for c in TRACKING_COLUMNS}
+REASONS = ["Chờ hướng dẫn của cấp trên", "Thiếu kinh phí thực hiện trong quý",
+           "Phần mềm chưa được bàn giao"]
+
+# The unit form's two extension-request columns are not `Theo dõi` columns.
+FILL_HEADERS = {**{c.id: c.header for c in TRACKING_COLUMNS},
+                "proposed_due": "Hạn đề nghị", "extension_reason": "Lý do điều chỉnh"}
 
 
 @dataclass(frozen=True)
@@ -366,6 +371,16 @@ def fill_one(src: Path, dst: Path, rng: random.Random, fate: str, year: int,
             has_target = "target_result" in cols and ws.cell(r, cols["target_result"]).value
             if "figure" in cols and has_target and rng.random() < 0.9:
                 ws.cell(r, cols["figure"]).value = f"{rng.randint(90, 100)},{rng.randint(0, 9)}%"
+        elif prog == "Đề nghị điều chỉnh":
+            # a request the merge accepts: a new date after the row's «Hạn» and a reason
+            # (without them every such row refused its file: 56 of 57 at reference)
+            due = ws.cell(r, cols["due"]).value if "due" in cols else None
+            base = due.date() if isinstance(due, dt.datetime) else due if isinstance(due, dt.date) else cutoff
+            if "proposed_due" in cols:
+                later = base + dt.timedelta(days=rng.randint(30, 90))
+                ws.cell(r, cols["proposed_due"]).value = dt.datetime.combine(later, dt.time())
+            if "extension_reason" in cols:
+                ws.cell(r, cols["extension_reason"]).value = rng.choice(REASONS)
         elif prog and rng.random() < 0.15:
             if "difficulties" in cols:
                 ws.cell(r, cols["difficulties"]).value = rng.choice(DIFFICULTIES)

@@ -65,3 +65,12 @@ def test_unit_file_jobs_have_floor_and_baseline(bench: dict[str, Any], job: str)
     assert entry["baseline_seconds"] > 0, entry.get("baseline_error")
     if "seconds" in entry:
         assert entry["ratio_floor"] == pytest.approx(entry["seconds"] / entry["floor_seconds"])
+
+
+def test_merge_accepts_the_returns_units_filled_correctly(bench: dict[str, Any]) -> None:
+    # A filler that sends invalid rows in "good" returns would time a merge that writes
+    # almost nothing (the extension requests without a date once refused 56 of 57 files).
+    returns = bench["returns"]
+    result = bench["jobs"]["merge"]["result"]
+    assert result["accepted"] == returns.get("ok", 0) + returns.get("late", 0)
+    assert result["rejected"] == returns.get("wrong", 0)
