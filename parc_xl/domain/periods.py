@@ -125,7 +125,8 @@ class PeriodSchedule(BaseModel):
 
     def submission_deadline(self, period: Period | str) -> dt.date:
         p = period if isinstance(period, Period) else Period.parse(period)
-        return self.deadlines.get(p.code, p.default_submission_deadline)
+        fixed = self.deadlines.get(p.code)
+        return p.default_submission_deadline if fixed is None else fixed  # the default only when needed
 
     def with_deadline(self, period: Period | str, deadline: dt.date) -> PeriodSchedule:
         """A copy with one period's deadline set (an office's own rule)."""
