@@ -14,7 +14,9 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
@@ -285,41 +287,63 @@ _TRACKING_CONVERTERS: dict[str, Any] = {
 }
 
 
+def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
+    """A sheet's rows from A1, each padded as `to_python(skip_empty_area=False)` pads it,
+    one list at a time: 200,000 rows held as Python lists at once were ≈0.5 GB of the
+    large merge's peak. calamine's `iter_rows` starts at row 1 but at the first used
+    column; a sheet whose column A is empty takes the whole-sheet read."""
+    if sheet.start is None or sheet.start[1] != 0:
+        yield from sheet.to_python(skip_empty_area=False)
+        return
+    yield from sheet.iter_rows()
+
+
 def read_tracking(book: CalamineWorkbook, headers: dict[str, dict[str, int]]) -> list[TrackingRow]:
     """`Theo dõi` rows. The sheet can hold 200,000 rows (1,000 units × 200 tasks), so the
-    columns are mapped once and each cell goes through one small converter; the values
-    are already typed, so the models are built without re-validation."""
+    columns are mapped once, each cell goes through one small converter and each row is
+    built positionally from the sheet's list (no dict, no keyword parsing); the values
+    are already typed, so the rows are built without re-validation."""
     if L.SHEET_TRACKING not in book.sheet_names:
         return []
-    rows = book.get_sheet_by_name(L.SHEET_TRACKING).to_python(skip_empty_area=False)
-    if not rows:
+    rows = _sheet_rows(book.get_sheet_by_name(L.SHEET_TRACKING))
+    first = next(rows, None)
+    if not first:
         return []
-    index = _header_index(rows[0], L.TRACKING_COLUMNS)
+    index = _header_index(first, L.TRACKING_COLUMNS)
     headers[L.SHEET_TRACKING] = index
     key_at = index.get("key")
     if key_at is None:
         return []
     memo: dict[str, str] = {}
+    remember = memo.get
 
     def text(v: Any) -> str:
         # a task's text repeats once per unit (1,000 times in a large office): clean it once
-        if v == "" or v is None:
-            return ""
-        if isinstance(v, str):
-            done = memo.get(v)
+        if type(v) is str:
+            done = remember(v)
             if done is None:
                 done = memo[v] = _text(v)
             return done
         return _text(v)
 
-    readers = [(cid, i, _TRACKING_CONVERTERS.get(cid, text)) for cid, i in index.items()]
+    # One (cell index, converter) per TrackingRow field after `row`, in field order; a
+    # column the file lacks gives the field's default whatever the cell.
+    readers: list[tuple[int, Any]] = []
+    for f in dataclass_fields(TrackingRow)[1:]:
+        if f.name in index:
+            readers.append((index[f.name], _TRACKING_CONVERTERS.get(f.name, text)))
+        else:
+            readers.append((0, lambda _v, default=f.default: default))
+    width = max(index.values()) + 1
+    pad: list[Any] = [None] * width
     out: list[TrackingRow] = []
-    for n, raw in enumerate(rows[1:], start=2):
+    append = out.append
+    for n, raw in enumerate(rows, start=2):
         if key_at >= len(raw) or raw[key_at] in ("", None):
             continue  # a row without a task key is not a tracking row (blank or a clerk's note)
-        width = len(raw)
-        values = {cid: convert(raw[i]) if i < width else convert(None) for cid, i, convert in readers}
-        out.append(TrackingRow(row=n, **values))
+        if len(raw) < width:
+            raw = raw + pad[len(raw):]
+        append(TrackingRow(n, *[convert(raw[i]) for i, convert in readers]))
     return out
 
 
