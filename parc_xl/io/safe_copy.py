@@ -86,6 +86,48 @@ def copy_atomically(src: Path, dest: Path) -> Path:
     return dest
 
 
+def copy_many_atomically(pairs: list[tuple[Path, Path]]) -> None:
+    """`copy_atomically` for each (src, dest), with the same guarantee per file (whole or
+    absent under its name) but the waits shared: every copy is written first, the
+    temporary files are fsynced together (a journaling file system commits concurrent
+    fsyncs at once), then renamed, and each folder is fsynced once. A merge archives
+    one file per accepted return: 2 fsyncs each, one after the other, were ≈0.4 s of a
+    60-file merge. On any failure no temporary file is left; the renamed ones are whole."""
+    if len(pairs) <= 1:
+        for src, dest in pairs:
+            copy_atomically(src, dest)
+        return
+    temps: list[tuple[Path, Path, Path]] = []  # (src, tmp, dest)
+    try:
+        for src, dest in pairs:
+            src, dest = Path(src), Path(dest)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{dest.name}.", dir=dest.parent)
+            temps.append((src, Path(tmp_name), dest))
+            with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
+                shutil.copyfileobj(inp, out, 1 << 20)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(8, len(temps))) as pool:
+            list(pool.map(lambda t: _fsync_file(t[1]), temps))  # fsync releases the GIL
+        while temps:
+            src, tmp, dest = temps[0]
+            shutil.copystat(src, tmp)
+            os.replace(tmp, dest)
+            temps.pop(0)
+    except BaseException:
+        for _, tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    for folder in dict.fromkeys(Path(dest).parent for _, dest in pairs):
+        _fsync_dir(folder)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "r+b") as f:  # a write handle: Windows flushes only those (_commit)
+        os.fsync(f.fileno())
+
+
 def sha256_of(path: Path) -> str | None:
     """The file's SHA-256 (hex), None when it cannot be read."""
     digest = hashlib.sha256()

@@ -31,7 +31,7 @@ from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
 from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
 from parc_xl.io.master_lock import save_guarded
 from parc_xl.io.ooxml import XlsxPackage, col_letter
-from parc_xl.io.safe_copy import copy_atomically, sha256_of
+from parc_xl.io.safe_copy import copy_atomically, copy_many_atomically, sha256_of
 from parc_xl.io.package_guard import check_size
 from parc_xl.jobs._isolation import Failure, failure_problem, run_isolated, worker_count
 from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
@@ -796,14 +796,16 @@ def _new_requests(md: MasterData, p: _Pending, result: MergeResult) -> list[list
 def _archive(master: Path, period: Period, items: list[_Pending],
              origins: dict[Path, _MailOrigin] | None = None) -> None:
     folder = master.parent / ARCHIVE_DIR / period.code
+    copies: list[tuple[Path, Path]] = []
     for p in items:
         dest = folder / f"{p.sha256}.xlsx"
         if sha256_of(dest) != p.sha256:  # absent, or truncated by an earlier crash
-            copy_atomically(p.path, dest)
+            copies.append((p.path, dest))
         origin = (origins or {}).get(p.path)
         kept = folder / f"{p.sha256}{origin.eml.suffix.lower()}" if origin is not None else None
         if origin is not None and kept is not None and not kept.exists():
-            copy_atomically(origin.eml, kept)  # the e-mail (.eml or .msg) stays beside its workbook
+            copies.append((origin.eml, kept))  # the e-mail (.eml or .msg) stays beside its workbook
+    copy_many_atomically(copies)
 
 
 def _repair_archive(master: Path, md: MasterData, period: Period, result: MergeResult, fresh: set[str]) -> None:
