@@ -1,4 +1,4 @@
-"""The text of the unit workbook's `Hướng dẫn` sheet (io/unit_book.py writes it)."""
+"""The text of the unit workbook's `Hướng dẫn` sheet (io/unit_book/write.py writes it)."""
 
 from __future__ import annotations
 

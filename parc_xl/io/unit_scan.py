@@ -1,7 +1,7 @@
 """The raw sheet XML of a returned unit workbook: size limits, formulas, hidden rows and
 columns, merged ranges (what python-calamine's values do not tell). Used by
-`unit_book.read_unit_book` for `Báo cáo` and, for its limits, `_parc_xl` (every sheet
-calamine will load passes here first: io/package_guard.py).
+`read_unit_book` (io/unit_book/read.py) for `Báo cáo` and, for its limits, `_parc_xl`
+(every sheet calamine will load passes here first: io/package_guard.py).
 
 A sheet up to `_TREE_MAX` bytes (every real return: 200 rows are ~200 KB) is parsed
 whole and only rows and cells are visited in Python; a larger one is streamed

@@ -9,7 +9,7 @@ rewritten as text, every other part is copied as it is.
 What differs, and how it is stamped:
 
 * `Báo cáo`: the unit line (row 2), the task rows from `FIRST_ROW` (values, row heights
-  as `_row_height` gives them, each cell with the style index the template's writer gave
+  as `row_height` gives them, each cell with the style index the template's writer gave
   the same column, role and quote prefix), the `<dimension>`, and the `sqref` of the data
   validations (Tiến độ and Ngày hoàn thành over the rows, Kết quả on the target rows;
   dropped when the unit has no target row);
@@ -72,7 +72,7 @@ class Template:
         with zipfile.ZipFile(path) as zf:
             self.infos = zf.infolist()
             self.data = {i.filename: zf.read(i) for i in self.infos}
-            parts = ub._workbook_parts(zf, path).sheets
+            parts = ub.workbook_parts(zf, path).sheets
         self.report_part, self.guide_part, self.meta_part = (
             parts[ub.SHEET_REPORT], parts[ub.SHEET_GUIDE], parts[ub.SHEET_META])
         unit = registry.unit(unit_code)
@@ -95,8 +95,9 @@ class Template:
         self.report_head = head
         self.report_row2 = m.span()
         self.styles: dict[tuple[str, bool, bool], str] = {}
-        letters = [ub.col_letter(i) for i in range(len(ub.COLUMNS))]
-        by_letter = dict(zip(letters, ub.COLUMNS))
+        columns = ub.layout.COLUMNS  # read when stamping, like the writer: tests vary it
+        letters = [ub.col_letter(i) for i in range(len(columns))]
+        by_letter = dict(zip(letters, columns))
         for offset, (task, role) in enumerate(tasks):
             rno = ub.FIRST_ROW + offset
             row = re.search(_ROW.format(r=rno), body, re.S)
@@ -116,7 +117,7 @@ class Template:
                 raise NotStampable("template validations")
             dvs[letter.group(0)] = dv
         self.dvs = dvs
-        ci = {c.id: letters[i] for i, c in enumerate(ub.COLUMNS)}
+        ci = {c.id: letters[i] for i, c in enumerate(columns)}
         self.ci = ci
         if ci["progress"] not in dvs or ci["completed_on"] not in dvs:
             raise NotStampable("template validations")
@@ -177,27 +178,12 @@ class Template:
             raise NotStampable("no task")
         last_row = ub.FIRST_ROW + len(tasks) - 1
         report = self._report_xml(line, "".join(rows_xml), last_row, target_rows)
-        keys = [k for k, _, _ in meta_rows]
-        meta = {
-            "format": ub.FORMAT_ID,
-            "template_version": template_version,
-            "unit": unit_code,
-            "unit_name": unit_name,
-            "period": self.per.code,
-            "period_label": self.per.label_vi,
-            "plan_year": str(plan.year),
-            "plan_fingerprint": fingerprint,
-            "generated_at": generated_at.isoformat(),
-            "header_row": str(ub.HEADER_ROW),
-            "first_row": str(ub.FIRST_ROW),
-            "columns": ",".join(ub.COLUMN_IDS),
-            "plan_digest": ub.plan_digest(all_values),
-            "keys_digest": ub.keys_digest(keys),
-        }
-        pairs: list[tuple[str, str, str]] = [(k, meta[k], self.meta_styles["B"]) for k in ub.META_KEYS]
-        pairs.append(("meta_digest", ub.meta_digest(meta, meta_rows), self.meta_styles["B_digest"]))
-        if mac_key:
-            pairs.append(("mac", ub.meta_mac(mac_key, meta, meta_rows), self.meta_styles["B_digest"]))
+        meta = ub.unit_meta(unit_code=unit_code, unit_name=unit_name, period=self.per, plan_year=plan.year,
+                            fingerprint=fingerprint, template_version=template_version, generated_at=generated_at,
+                            rows=all_values, keys=[k for k, _, _ in meta_rows])
+        n_meta = len(ub.META_KEYS)  # then the digest and the MAC, in the writer's General format
+        pairs = [(k, v, self.meta_styles["B" if i < n_meta else "B_digest"])
+                 for i, (k, v) in enumerate(ub.meta_pairs(meta, meta_rows, mac_key))]
         parts = {
             self.report_part: report,
             self.guide_part: self._guide_xml(line),
@@ -222,7 +208,7 @@ class Template:
             return cached
         values = ub.plan_values(task, role, self.per)
         cells = []
-        for letter, col in zip(self.letters, ub.COLUMNS):
+        for letter, col in zip(self.letters, ub.layout.COLUMNS):
             v = None if col.fill else values[col.id]
             s = self.styles.get(self._style_key(col, role, v))
             if s is None:
@@ -240,7 +226,7 @@ class Template:
                 cells.append(f"{head}><v>{_fmt_num(v)}</v></c>")
             else:
                 raise NotStampable(f"value type {type(v).__name__}")
-        ht = _fmt_num(ub._row_height(values))
+        ht = _fmt_num(ub.row_height(values))
         row = (values, ub.row_hashes(values), f'<row r="\x00" ht="{ht}" customHeight="1">{"".join(cells)}</row>')
         self._rows[(task.key, role)] = row
         return row

@@ -2,14 +2,15 @@
 way it can fail: absent, password-protected, not a readable .xlsx.
 
 python-calamine raises its own error types for broken files (and new ones across
-versions), so the one broad `except` of every calamine reader of a whole file lives here.
-The unit-workbook reader (`io/unit_book.py`) still has its own, with its own refusal
-records; it moves here in phase 2 of issue 17.
+versions), so the broad `except` of every calamine reader lives here: opening a workbook
+(`open_values`) and decoding one of its sheets (`sheet_values`) fail alike. A reader with
+its own refusal record (the unit-workbook reader: `package-damaged`) passes `refuse`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,23 +19,42 @@ from parc_xl.errors import InputError
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
 
+#: Makes the refusal of a workbook calamine could not open or decode, from its error.
+Refuse = Callable[[Exception], InputError]
 
-def open_values(path: Path, what: str = "") -> CalamineWorkbook:
+
+def open_values(path: Path, what: str = "", *, refuse: Refuse | None = None) -> CalamineWorkbook:
     """The workbook at `path`, opened for values; InputError when it is absent ("Không tìm
-    thấy tệp <what>: …"), has a password, or is not an .xlsx calamine can read."""
-    from python_calamine import CalamineWorkbook, PasswordError
+    thấy tệp <what>: …"), has a password, or is not an .xlsx calamine can read (the one
+    `refuse` makes, when given)."""
+    from python_calamine import CalamineWorkbook
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp {what + ': ' if what else ''}{path}")
     try:
         return CalamineWorkbook.from_path(str(path))
-    except PasswordError as exc:
-        raise InputError(f"Tệp {path.name} có mật khẩu; hãy bỏ mật khẩu rồi chạy lại.") from exc
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
-        raise InputError(
-            f"Không đọc được tệp {path.name}: đây không phải sổ Excel (.xlsx) hoặc tệp đã bị hỏng."
-        ) from exc
+        raise _unreadable(path, exc, refuse) from exc
+
+
+def sheet_values(book: CalamineWorkbook, sheet: str, path: Path, *, refuse: Refuse | None = None) -> list[list[Any]]:
+    """Every row of `sheet` from A1, empty cells kept; a sheet calamine cannot decode (bad
+    CRC, XML, encoding) is refused as `open_values` refuses the workbook."""
+    try:
+        return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken parts
+        raise _unreadable(Path(path), exc, refuse) from exc
+
+
+def _unreadable(path: Path, exc: Exception, refuse: Refuse | None) -> InputError:
+    from python_calamine import PasswordError
+
+    if refuse is not None:
+        return refuse(exc)
+    if isinstance(exc, PasswordError):
+        return InputError(f"Tệp {path.name} có mật khẩu; hãy bỏ mật khẩu rồi chạy lại.")
+    return InputError(f"Không đọc được tệp {path.name}: đây không phải sổ Excel (.xlsx) hoặc tệp đã bị hỏng.")
 
 
 def cell_datetime(v: Any) -> dt.datetime | None:

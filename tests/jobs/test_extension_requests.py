@@ -194,8 +194,8 @@ def test_an_older_unit_workbook_without_request_columns_is_still_read(office: tu
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     master, _ = office
     old_columns = [c for c in ub.COLUMNS if c.id not in ("proposed_due", "extension_reason")]
-    monkeypatch.setattr(ub, "COLUMNS", old_columns)
-    monkeypatch.setattr(ub, "COLUMN_IDS", [c.id for c in old_columns])
+    monkeypatch.setattr(ub.layout, "COLUMNS", old_columns)
+    monkeypatch.setattr(ub.layout, "COLUMN_IDS", [c.id for c in old_columns])
     old_out = tmp_path / "mau_cu"
     units_generate.run(master, Q1, old_out, ["PNV"])
     monkeypatch.undo()

@@ -59,10 +59,10 @@ def test_a_form_made_when_khoa_was_column_b_still_checks_clean(tmp_path: Path, m
     key = next(c for c in ub.COLUMNS if c.id == "key")
     old = [ub.COLUMNS[0], key, *[c for c in ub.COLUMNS[1:] if c.id != "key"]]
     with monkeypatch.context() as m:
-        m.setattr(ub, "COLUMNS", old)
-        m.setattr(ub, "COLUMN_IDS", [c.id for c in old])
-        m.setattr(ub, "PLAN_COLS", [c for c in old if not c.fill])
-        m.setattr(ub, "HASHED_COLS", [c for c in old if not c.fill])  # as that version hashed them
+        m.setattr(ub.layout, "COLUMNS", old)
+        m.setattr(ub.layout, "COLUMN_IDS", [c.id for c in old])
+        m.setattr(ub.layout, "PLAN_COLS", [c for c in old if not c.fill])
+        m.setattr(ub.layout, "HASHED_COLS", [c for c in old if not c.fill])  # as that version hashed them
         src = generate(tmp_path / "gui")
     ws = load_workbook(src)["Báo cáo"]
     assert (ws["B4"].value, ws["N4"].value) == ("Khóa", "Đề xuất")

@@ -185,3 +185,22 @@ def _resolve(source_part: str, target: str) -> str:
 
 def _relative(source_part: str, target_part: str) -> str:
     return posixpath.relpath(target_part, posixpath.dirname(source_part) or ".")
+
+
+# --- the workbook part -------------------------------------------------------------------
+def sheet_parts(workbook: etree._Element, rels: etree._Element | None, workbook_part: str) -> dict[str, str]:
+    """Every sheet of the workbook part, in tab order: its name → the part its relationship
+    points at ("" when it has none). The one sheet map of the package layer and of the
+    unit-workbook reader (io/unit_book/read.py)."""
+    targets: dict[str, str] = {}
+    for rel in [] if rels is None else rels:
+        targets[rel.get("Id", "")] = _resolve(workbook_part, rel.get("Target", ""))
+    sheets = _child(workbook, "sheets")
+    return {sheet.get("name", ""): targets.get(sheet.get(_R + "id", ""), "")
+            for sheet in ([] if sheets is None else _children(sheets, "sheet"))}
+
+
+def counts_from_1904(workbook: etree._Element) -> bool:
+    """True when the workbook counts date serials from 1904 (old Mac Excel)."""
+    pr = _child(workbook, "workbookPr")
+    return pr is not None and pr.get("date1904", "0").strip().lower() in ("1", "true")

@@ -21,7 +21,6 @@ from parc_xl.io.ooxml.base import (
     _M,
     _PARSER,
     _PR,
-    _R,
     _WB_ORDER,
     MAX_ENTRIES,
     MAX_UNCOMPRESSED_BYTES,
@@ -39,6 +38,8 @@ from parc_xl.io.ooxml.base import (
     _relative,
     _rels_path,
     _resolve,
+    counts_from_1904,
+    sheet_parts,
 )
 from parc_xl.io.ooxml.cells import _rich_text
 from parc_xl.io.ooxml.sheet import SheetPart
@@ -355,17 +356,8 @@ class XlsxPackage:
         return [] if sheets is None else _children(sheets, "sheet")
 
     def _sheet_map(self) -> dict[str, str]:
-        rels = self._rels(self.workbook_part)
-        targets: dict[str, str] = {}
-        if rels is not None:
-            for rel in rels:
-                targets[rel.get("Id", "")] = _resolve(self.workbook_part, rel.get("Target", ""))
-        result: dict[str, str] = {}
-        for sheet in self._sheet_elements():
-            rid = sheet.get(_R + "id", "")
-            if rid in targets:
-                result[sheet.get("name", "")] = targets[rid]
-        return result
+        sheets = sheet_parts(self._workbook, self._rels(self.workbook_part), self.workbook_part)
+        return {name: part for name, part in sheets.items() if part}
 
     def sheet_names(self) -> list[str]:
         """Every sheet's name, in tab order (worksheets, chart sheets...)."""
@@ -480,8 +472,7 @@ class XlsxPackage:
     def date1904(self) -> bool:
         """True when the workbook counts dates from 1904 (old Mac Excel)."""
         if self._date1904 is None:
-            pr = _child(self._workbook, "workbookPr")
-            self._date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+            self._date1904 = counts_from_1904(self._workbook)
         return self._date1904
 
     def _styles(self) -> _Styles:
