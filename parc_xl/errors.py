@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from parc_xl.domain.problems import Problem
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a ribbon click imports this module before any job: no pydantic here
+    from parc_xl.domain.problems import Problem
 
 
 class ParcError(Exception):

@@ -12,7 +12,6 @@ from parc_xl.domain.problems import Problem, error, has_errors, warning
 from parc_xl.domain.units import bootstrap_registry, plan_cells, resolve_plan
 from parc_xl.errors import DataError, InputError
 from parc_xl.io import master as master_io
-from parc_xl.io.master_writer import create_master
 from parc_xl.io.plan_reader import read_appendix
 from parc_xl.io.registry import read_registry
 from parc_xl.jobs._common import JobResult, backup, ensure_writable, write_atomically
@@ -179,6 +178,9 @@ def _import(source: Path, year: int, output: Path, units: Path | None) -> Import
     ensure_writable(output)
     guard_unchanged(output)
     previous = backup(output) if output.exists() else None
+    # openpyxl (with numpy) costs ~0.2 s to import: only once the plan is read and checked
+    from parc_xl.io.master_writer import create_master
+
     write_atomically(output, lambda tmp: create_master(tmp, plan, registry))
     note_written(output)
     return ImportResult(master=str(output), plan=plan, registry=registry,
