@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.text import ascii_fold, clean
 
 
@@ -57,7 +57,7 @@ def parse_decision(value: object) -> tuple[Decision | None, bool]:
     return found, found is not None
 
 
-class RequestCheck(BaseModel):
+class RequestCheck(Record):
     """What is wrong with one request as the unit wrote it (codes of problems.CATALOGUE)."""
 
     date_missing: bool = False
@@ -78,7 +78,7 @@ def check_request(proposed: dt.date | None, reason: str, current_due: dt.date | 
     )
 
 
-class ExtensionRequest(BaseModel):
+class ExtensionRequest(Record):
     """One row of the master's «Đề nghị điều chỉnh» sheet."""
 
     row: int = 0  # sheet row (1-based), 0 for a request not written yet
@@ -118,7 +118,7 @@ class ExtensionRequest(BaseModel):
         return f"{decision.value}|{granted.isoformat() if granted else ''}"
 
 
-class Approval(BaseModel):
+class Approval(Record):
     """The approved deadline of one task × unit and where it came from."""
 
     key: str

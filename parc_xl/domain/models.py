@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from parc_xl.domain.record import Record
 
 
 class DeadlineKind(StrEnum):
@@ -26,14 +28,14 @@ class Recurrence(StrEnum):
     ANNUAL = "annual"
 
 
-class Milestone(BaseModel):
+class Milestone(Record):
     """A labelled step inside one deadline cell ("Ban hành kế hoạch: Quý I")."""
 
     label: str
     due: dt.date
 
 
-class Deadline(BaseModel):
+class Deadline(Record):
     """What a "Thời gian" cell means; produced by `domain.deadlines.parse`."""
 
     kind: DeadlineKind
@@ -55,7 +57,7 @@ class Deadline(BaseModel):
     span_end: dt.date | None = None
 
 
-class Area(BaseModel):
+class Area(Record):
     """A reform area (lĩnh vực): the grouping rows of the appendix."""
 
     code: str  # as printed: "1" or "I"
@@ -63,7 +65,7 @@ class Area(BaseModel):
     index: int  # 1-based order in the plan
 
 
-class Task(BaseModel):
+class Task(Record):
     key: str  # stable: printed STT when unique, "<parent>#<n>" for unnumbered sub-tasks
     stt: str  # as printed, "" for unnumbered sub-rows
     area: str  # Area.code
@@ -79,7 +81,7 @@ class Task(BaseModel):
     source_row: int | None = None  # line (text) or row (sheet/table) it came from
 
 
-class Plan(BaseModel):
+class Plan(Record):
     issuer: str = ""
     title: str = ""
     year: int
@@ -95,7 +97,7 @@ class Plan(BaseModel):
         return next((t for t in self.tasks if t.key == key), None)
 
 
-class Unit(BaseModel):
+class Unit(Record):
     code: str
     name: str
     groups: list[str] = Field(default_factory=list)  # UnitGroup codes
@@ -103,13 +105,13 @@ class Unit(BaseModel):
     email: str = ""
 
 
-class UnitGroup(BaseModel):
+class UnitGroup(Record):
     code: str
     name: str
     phrases: list[str] = Field(default_factory=list)  # how plans name the group
 
 
-class Registry(BaseModel):
+class Registry(Record):
     """The office's danh mục đơn vị. Unit and group codes share one namespace."""
 
     model_config = ConfigDict(frozen=False)

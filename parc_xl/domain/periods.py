@@ -24,8 +24,9 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.calendar import WorkCalendar
 
 PeriodKind = Literal["Q1", "H1", "Q3", "Y"]
@@ -53,7 +54,7 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
-class Period(BaseModel):
+class Period(Record):
     """One reporting period of a year."""
 
     code: str
@@ -117,7 +118,7 @@ def all_periods(year: int) -> list[Period]:
     return [Period.parse(f"{year}-{kind}") for kind in _KIND_ORDER]
 
 
-class PeriodSchedule(BaseModel):
+class PeriodSchedule(Record):
     """Submission deadlines per period code; periods not listed use the default (the first
     working day after the cut-off)."""
 

@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.models import Deadline, Plan, Task
 from parc_xl.domain.submissions import period_rank
 from parc_xl.domain.text import match_key
@@ -99,13 +100,13 @@ def similarity(a: _View, b: _View) -> float:
             + _W_AREA * (1.0 if a.area == b.area else 0.0))
 
 
-class TaskRef(BaseModel):
+class TaskRef(Record):
     key: str
     stt: str
     task: str
 
 
-class TaskChange(BaseModel):
+class TaskChange(Record):
     key: str
     stt: str  # the new printed number
     fields: list[str]
@@ -113,13 +114,13 @@ class TaskChange(BaseModel):
     new: dict[str, str] = Field(default_factory=dict)  # field -> text after
 
 
-class Renumbered(BaseModel):
+class Renumbered(Record):
     key: str
     old_stt: str
     new_stt: str
 
 
-class Uncertain(BaseModel):
+class Uncertain(Record):
     """A possible match the clerk must confirm (`accept`) or reject (`separate`)."""
 
     key: str  # the master's task
@@ -130,7 +131,7 @@ class Uncertain(BaseModel):
     score: float
 
 
-class Ambiguous(BaseModel):
+class Ambiguous(Record):
     """One task of the master matched equally by several tasks of the amendment."""
 
     key: str
@@ -139,7 +140,7 @@ class Ambiguous(BaseModel):
     candidates: list[TaskRef]
 
 
-class AmendmentDiff(BaseModel):
+class AmendmentDiff(Record):
     """What an amendment does to the master's plan. `plan` is the amended plan, its
     matched tasks carrying the master's keys and its new tasks fresh, unused keys."""
 
@@ -363,7 +364,7 @@ class _Matching:
 # --------------------------------------------------------------------------- after applying
 
 
-class AmendmentRecord(BaseModel):
+class AmendmentRecord(Record):
     """One applied amendment, kept in the master (`_parc_xl`, key `amendments`): what
     later jobs need to honour it."""
 
@@ -397,7 +398,7 @@ def deadline_in_force(key: str, completed_on: dt.date | None,
     return None
 
 
-class OldForm(BaseModel):
+class OldForm(Record):
     """A unit form made from the plan before one or more amendments."""
 
     amendments: list[AmendmentRecord]  # those applied since the form was made, oldest first
@@ -469,7 +470,7 @@ def retired_of(meta: dict[str, str]) -> set[tuple[str, str]]:
 RETIRED = "Đã bãi bỏ"
 
 
-class TrackingPlan(BaseModel):
+class TrackingPlan(Record):
     """What applying an amendment does to `Theo dõi`, row by row (sheet row numbers)."""
 
     keep: list[int] = Field(default_factory=list)  # active rows of matched tasks and units

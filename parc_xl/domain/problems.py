@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypedDict, Unpack
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import ConfigDict, field_validator
+
+from parc_xl.domain.record import Record
 
 
 class Severity(StrEnum):
@@ -192,7 +194,7 @@ def label(code: str) -> str:
     return kind.label if kind else code
 
 
-class Problem(BaseModel):
+class Problem(Record):
     model_config = ConfigDict(extra="forbid")
 
     code: str  # stable slug from CATALOGUE, e.g. "date-month-first"

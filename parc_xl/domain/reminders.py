@@ -27,15 +27,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.models import Status
 from parc_xl.domain.report_content import Submission, task_number
 from parc_xl.domain.status import Calendar, working_days_after
 from parc_xl.domain.summary import RowOutcome
 
 
-class ChaseTask(BaseModel):
+class ChaseTask(Record):
     key: str
     number: str  # the STT people know
     task: str
@@ -44,14 +45,14 @@ class ChaseTask(BaseModel):
     days_left: int | None = None  # working days until due, due-soon tasks
 
 
-class MissingReturn(BaseModel):
+class MissingReturn(Record):
     deadline: dt.date
     late: bool  # the deadline has passed
     days_late: int = 0  # working days after the deadline
     refused_at: dt.datetime | None = None  # the unit sent a file, every one was refused
 
 
-class Reminder(BaseModel):
+class Reminder(Record):
     unit: str
     unit_name: str
     overdue: list[ChaseTask] = Field(default_factory=list)

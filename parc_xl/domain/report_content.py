@@ -27,8 +27,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.models import Status
 from parc_xl.domain.status import DONE_STATUSES
 from parc_xl.domain.targets import ACHIEVED, NOT_ACHIEVED
@@ -59,7 +60,7 @@ def task_heading(key: str, stt: str, task: str) -> str:
 # ---------------------------------------------------------------- submissions
 
 
-class Submission(BaseModel):
+class Submission(Record):
     """One `Nộp báo cáo` row of the period, as the report needs it."""
 
     unit: str
@@ -68,13 +69,13 @@ class Submission(BaseModel):
     on_time: bool | None = None
 
 
-class UnitSubmission(BaseModel):
+class UnitSubmission(Record):
     unit: str
     unit_name: str
     received_at: dt.datetime | None = None
 
 
-class SubmissionSummary(BaseModel):
+class SubmissionSummary(Record):
     deadline: dt.date | None = None
     expected: int = 0
     on_time: list[UnitSubmission] = Field(default_factory=list)
@@ -114,7 +115,7 @@ def summarize_submissions(expected: list[tuple[str, str]], submissions: Iterable
 # ---------------------------------------------------------------- quotes
 
 
-class NoteRow(BaseModel):
+class NoteRow(Record):
     """A `Theo dõi` row's text field reported for the period."""
 
     area: str
@@ -124,17 +125,17 @@ class NoteRow(BaseModel):
     text: str
 
 
-class Quote(BaseModel):
+class Quote(Record):
     text: str  # exactly as written
     tasks: list[str]
 
 
-class UnitQuotes(BaseModel):
+class UnitQuotes(Record):
     unit_name: str
     quotes: list[Quote]
 
 
-class AreaQuotes(BaseModel):
+class AreaQuotes(Record):
     area: str
     units: list[UnitQuotes]
 
@@ -163,7 +164,7 @@ def group_quotes(rows: Iterable[NoteRow], area_order: list[str], unit_order: lis
 # ---------------------------------------------------------------- per-unit table
 
 
-class UnitRow(BaseModel):
+class UnitRow(Record):
     label: str
     counts: dict[str, int]  # UNIT_COLUMNS → rows
 
@@ -198,13 +199,13 @@ def unit_rows(rows: Iterable[tuple[str, str, Status, bool]], unit_order: list[st
 # ---------------------------------------------------------------- targets
 
 
-class TargetUnit(BaseModel):
+class TargetUnit(Record):
     unit_name: str
     figure: float
     result: str  # "Đạt" | "Không đạt" | "" (figure given, cannot be judged)
 
 
-class TargetTask(BaseModel):
+class TargetTask(Record):
     key: str
     heading: str  # "3.2. Giải quyết hồ sơ …"
     target: str  # `targets.target_text`
@@ -217,7 +218,7 @@ class TargetTask(BaseModel):
         return self.rows - len(self.units)
 
 
-class TargetRow(BaseModel):
+class TargetRow(Record):
     key: str
     heading: str
     target: str
@@ -247,7 +248,7 @@ def target_tasks(rows: Iterable[TargetRow]) -> list[TargetTask]:
     return list(tasks.values())
 
 
-class ReportContent(BaseModel):
+class ReportContent(Record):
     """Everything of the report that is not a status count (`StatusSummary`)."""
 
     submissions: SubmissionSummary

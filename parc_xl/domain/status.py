@@ -51,6 +51,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.models import Deadline, DeadlineKind, Progress, Status
 
 
@@ -60,7 +61,7 @@ class Calendar(Protocol):
     def is_working_day(self, d: dt.date) -> bool: ...
 
 
-class StatusOutcome(BaseModel):
+class StatusOutcome(Record):
     status: Status
     due: dt.date | None = None  # the date judged (instance / milestone / final)
     days_overdue: int | None = None  # working days; None when not late

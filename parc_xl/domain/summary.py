@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.models import Status
 from parc_xl.domain.status import (
     DONE_STATUSES,
@@ -31,7 +32,7 @@ ACHIEVED = "Đạt"
 NOT_ACHIEVED = "Không đạt"
 
 
-class RowOutcome(BaseModel):
+class RowOutcome(Record):
     """One `Theo dõi` row after status: what is written back and aggregated."""
 
     row: int
@@ -49,7 +50,7 @@ class RowOutcome(BaseModel):
     target_result: str = ""  # "Đạt" | "Không đạt" | ""
 
 
-class OverdueItem(BaseModel):
+class OverdueItem(Record):
     status: Status
     days_overdue: int | None
     unit: str
@@ -60,7 +61,7 @@ class OverdueItem(BaseModel):
     email: str = ""
 
 
-class TargetItem(BaseModel):
+class TargetItem(Record):
     key: str
     stt: str
     task: str
@@ -71,7 +72,7 @@ class TargetItem(BaseModel):
     result: str  # "Đạt" | "Không đạt" | "" (no figure / cannot judge)
 
 
-class StatusSummary(BaseModel):
+class StatusSummary(Record):
     as_of: dt.date
     period: str  # "2024-Q1"
     period_label: str  # "Quý I/2024"

@@ -31,8 +31,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.text import clean
 
 Comparator = Literal[">=", ">", "<=", "<", "=="]
@@ -77,7 +77,7 @@ _PERCENT = re.compile(_NUMBER + r"\s*%")
 _RANGE = re.compile(_NUMBER + r"\s*%?\s*(?:-|–|đến|tới)\s*" + _NUMBER + r"\s*%")
 
 
-class Target(BaseModel):
+class Target(Record):
     comparator: Comparator
     value: float
     unit: str = "%"
@@ -106,7 +106,7 @@ class Target(BaseModel):
         }[self.comparator]
 
 
-class TargetParse(BaseModel):
+class TargetParse(Record):
     targets: list[Target]
     unparseable: list[str]  # phrases with a % we could not read with certainty
 

@@ -43,8 +43,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.models import Plan, Registry, Unit, UnitGroup
 from parc_xl.domain.problems import Problem, warning
 from parc_xl.domain.text import ascii_fold, clean, match_key
@@ -134,7 +135,7 @@ def _fold(key: str) -> str:
 # Splitting
 # ---------------------------------------------------------------------------------------
 
-class ParsedCell(BaseModel):
+class ParsedCell(Record):
     """A lead/coordination cell taken apart (see module docstring)."""
 
     main: list[str] = Field(default_factory=list)  # fragments naming units
@@ -332,7 +333,7 @@ def code_for(name: str, taken: set[str]) -> str:
 # Index and resolution
 # ---------------------------------------------------------------------------------------
 
-class Resolution(BaseModel):
+class Resolution(Record):
     codes: list[str] = Field(default_factory=list)  # unit/group codes named by the cell
     unresolved: list[str] = Field(default_factory=list)  # fragments not in the registry
     coordination: list[str] = Field(default_factory=list)  # codes named after "phối hợp"

@@ -14,7 +14,8 @@ from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
-from pydantic import BaseModel
+from parc_xl.domain.record import Record
+
 
 # Deadlines are Vietnamese calendar days: a message sent 23:30 UTC on the 13th arrived on the 14th.
 VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
@@ -22,12 +23,12 @@ WORKBOOK_SUFFIXES = (".xlsx",)
 OTHER_SPREADSHEETS = (".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 
 
-class MailAttachment(BaseModel):
+class MailAttachment(Record):
     filename: str
     data: bytes
 
 
-class SavedMail(BaseModel):
+class SavedMail(Record):
     """What the merge needs from one saved message; `problem` set when it cannot be used."""
 
     path: Path

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.problems import Problem, Severity
 
 from parc_xl.io.safe_copy import ARCHIVE_DIR, BACKUP_DIR, TMP_PREFIX, replace_whole
@@ -15,7 +16,7 @@ from parc_xl.io.safe_copy import ARCHIVE_DIR, BACKUP_DIR, TMP_PREFIX, replace_wh
 __all__ = ["ARCHIVE_DIR", "BACKUP_DIR", "JobResult", "backup", "ensure_writable", "write_atomically"]
 
 
-class JobResult(BaseModel):
+class JobResult(Record):
     """Base of every job's result: problems found in the user's data, exit code."""
 
     problems: list[Problem] = Field(default_factory=list)

@@ -20,8 +20,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain import plan_amend as A
 from parc_xl.domain.plan_amend import META_AMENDMENTS, META_RETIRED, amendments_of, retired_of
 from parc_xl.domain.fingerprint import plan_fingerprint
@@ -401,7 +402,7 @@ def _recompute_status(master: Path, md: MasterData, day: dt.date) -> dt.date | N
     return as_of
 
 
-class OldFormVerdict(BaseModel):
+class OldFormVerdict(Record):
     """How merge treats a return made on a form from before an amendment."""
 
     problems: list[Problem]  # the file's problems, the plan-version error replaced

@@ -23,8 +23,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.assignments import units_with_tasks
 from parc_xl.domain.mail_text import address_problem, reminder_mail
 from parc_xl.domain.periods import Period, plan_period
@@ -38,7 +39,7 @@ from parc_xl.jobs.status import DEFAULT_DUE_SOON, compute
 SUMMARY_NAME = "{period}_don_doc_tong_hop.xlsx"
 
 
-class Letter(BaseModel):
+class Letter(Record):
     unit: str
     unit_name: str
     file: str
@@ -52,7 +53,7 @@ class Letter(BaseModel):
                 "overdue": r["overdue"], "due_soon": r["due_soon"], "missing_return": r["missing_return"]}
 
 
-class Skipped(BaseModel):
+class Skipped(Record):
     unit: str
     reason: str
 

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
 
+from parc_xl.domain.record import Record
 from parc_xl.domain import deadlines
 from parc_xl.domain.extensions import Approval, ExtensionRequest, approvals, decisions_to_log, history_text
 from parc_xl.domain.models import Deadline, DeadlineKind, Task
@@ -204,7 +204,7 @@ def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
     return outcomes, summary, problems
 
 
-class ExtensionEffects(BaseModel):
+class ExtensionEffects(Record):
     """What approved extensions change in the master besides the statuses: a note on the
     status cell of each row judged against a granted deadline, and the decisions that
     `Lịch sử` has not recorded yet."""

@@ -14,8 +14,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.assignments import ROLE_LEAD, tasks_by_unit, units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.mail_text import address_problem, split_addresses, unit_form_mail
@@ -43,7 +44,7 @@ def _stamp(templates: list[Template], path: Path, plan: Plan, registry: Registry
     return False
 
 
-class GeneratedUnit(BaseModel):
+class GeneratedUnit(Record):
     unit: str
     name: str
     file: str
@@ -51,18 +52,18 @@ class GeneratedUnit(BaseModel):
     coord_tasks: int
 
 
-class MailDraft(BaseModel):
+class MailDraft(Record):
     unit: str
     to: str
     eml: str
 
 
-class NoAddress(BaseModel):
+class NoAddress(Record):
     unit: str
     reason: str
 
 
-class GenerateResult(BaseModel):
+class GenerateResult(Record):
     period: str
     out_dir: str
     fingerprint: str

@@ -14,8 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from parc_xl.domain.record import Record
 from parc_xl.domain.models import Unit
 from parc_xl.domain.text import match_key
 from parc_xl.domain.communes import commune_group, commune_units, split_commune_list
@@ -23,7 +24,7 @@ from parc_xl.errors import InputError
 from parc_xl.jobs._common import BACKUP_DIR, JobResult, ensure_writable
 
 
-class AddedUnit(BaseModel):
+class AddedUnit(Record):
     code: str
     name: str
     group: str

@@ -20,7 +20,7 @@ HEAVY = ["pandas", "numpy", "openpyxl", "docx", "lxml", "python_calamine", "holi
 
 # job -> heavy libraries its module may import (what the job itself always uses)
 ALLOWED: dict[str, set[str]] = {
-    "plan_import": {"openpyxl", "numpy", "lxml", "python_calamine"},  # writes the master with openpyxl
+    "plan_import": {"lxml", "python_calamine"},  # openpyxl only once the plan is read and checked
     "plan_amend": {"lxml", "python_calamine"},
     "units_generate": {"lxml"},
     "validate": {"lxml"},
@@ -39,6 +39,35 @@ def loaded_after(code: str) -> list[str]:
 
 def test_handler_module_imports_no_heavy_library() -> None:
     assert loaded_after("import parc_xl.excel.handlers") == []
+
+
+def test_handler_module_imports_no_pydantic() -> None:
+    # the install check and every handler's questions run before any job is imported
+    probe = "import parc_xl.excel.handlers, sys\nprint('pydantic' in sys.modules)"
+    p = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.strip() == "False"
+
+
+BUILT_AT_IMPORT = """
+import sys
+from parc_xl.domain.record import Record
+def subclasses(c):
+    for s in c.__subclasses__():
+        yield s
+        yield from subclasses(s)
+print(json.dumps(sorted(f"{c.__module__}.{c.__qualname__}" for c in set(subclasses(Record))
+                        if c.__pydantic_complete__)))
+"""
+
+
+@pytest.mark.parametrize("job", sorted(ALLOWED))
+def test_clicked_job_builds_no_record_schema(job: str) -> None:
+    # building a pydantic schema costs ~1-5 ms a model; a click imports dozens it may never use
+    code = f"import json\nimport parc_xl.excel.handlers as h\nh.job({job!r})\n{BUILT_AT_IMPORT}"
+    p = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout.strip().splitlines()[-1]) == []
 
 
 @pytest.mark.parametrize("job", sorted(ALLOWED))
