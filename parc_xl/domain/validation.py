@@ -4,7 +4,7 @@ Pure: the reader (`io/unit_book.py`) hands over raw cell values (as python-calam
 gives them: str, float, int, bool, date, datetime, or "" for an empty cell) with their
 A1 references; this module says what each value means (`ReportedRow`) and what is wrong
 with it (`Problem`s, Vietnamese, naming the cell). Structure checks (rows, columns,
-metadata) live in the job `jobs/validate.py`.
+metadata) live in `domain/return_checks.py`, which calls `check_row` for each row.
 
 Decisions (documented here because users will ask):
 - Dates are day first, always (DOMAIN.md; NĐ 30/2020 writes "ngày 15 tháng 3 năm 2024").
@@ -29,11 +29,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from pydantic import BaseModel, Field
 
 from parc_xl.domain.extensions import check_request
 from parc_xl.domain.formulas import looks_like_formula
@@ -256,7 +253,7 @@ def parse_figure(value: object, percent_target: bool) -> FigureResult:
 # --- rows ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     """One data row as read from the sheet: raw fill values and where they are."""
 
@@ -269,8 +266,10 @@ class RawRow:
     due: dt.date | None = None  # the deadline in force for the period (the locked «Hạn»)
 
 
-class ReportedRow(BaseModel):
-    """What a unit reported for one task, normalised."""
+@dataclass(slots=True)
+class ReportedRow:
+    """What a unit reported for one task, normalised (a plain record: one per row of every
+    return, so it is built without validation; its fields are set by `check_row` only)."""
 
     key: str
     role: str = ""
@@ -283,7 +282,7 @@ class ReportedRow(BaseModel):
     # an extension request (domain/extensions.py): set only when the request is valid
     proposed_due: dt.date | None = None
     extension_reason: str = ""
-    cells: dict[str, str] = Field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
 
 
 FIELD_LABELS = {
@@ -298,6 +297,28 @@ FIELD_LABELS = {
 }
 
 
+@dataclass(slots=True)
+class _Row:
+    """One row being checked: its cells as read, the filled values, what they mean so
+    far and what is wrong; each step of `check_row` reads and adds to it."""
+
+    raw: RawRow
+    sheet: str
+    row: ReportedRow
+    values: dict[str, object] = field(default_factory=dict)  # fill field -> non-blank, non-formula value
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, f: str) -> Where:
+        return {"sheet": self.sheet, "cell": self.raw.cells.get(f, ""), "task_key": self.raw.key}
+
+    def at(self, f: str) -> str:
+        return f"Ô {self.raw.cells.get(f, '?')} ({FIELD_LABELS[f]})"
+
+    def given(self, f: str) -> bool:
+        """The unit put something in the cell: a value or a formula (already reported)."""
+        return f in self.values or f in self.raw.formulas
+
+
 def check_row(
     raw: RawRow,
     *,
@@ -308,200 +329,214 @@ def check_row(
     date1904: bool = False,
 ) -> tuple[ReportedRow, list[Problem]]:
     """Normalise one row and list its problems (every one, not the first); `date1904`:
-    the workbook's date system, for dates given as bare serials."""
-    problems: list[Problem] = []
-    row = ReportedRow(key=raw.key, role=raw.role, cells=dict(raw.cells))
+    the workbook's date system, for dates given as bare serials. Problems come in the
+    order of the steps below (cells, then each field, then the fields together)."""
+    r = _Row(raw=raw, sheet=sheet, row=ReportedRow(key=raw.key, role=raw.role, cells=dict(raw.cells)))
+    _read_cells(r)
+    _read_progress(r)
+    _read_completion_date(r, plan_year, as_of, date1904)
+    proposed = _proposed_due(r, plan_year, date1904)
+    _read_texts(r)
+    _read_figure(r)
+    _check_progress_given(r, lead_role)
+    _check_against_progress(r)
+    _check_request(r, proposed)
+    return r.row, r.problems
 
-    def where(f: str) -> Where:
-        return {"sheet": sheet, "cell": raw.cells.get(f, ""), "task_key": raw.key}
 
-    def at(f: str) -> str:
-        return f"Ô {raw.cells.get(f, '?')} ({FIELD_LABELS[f]})"
-
-    values: dict[str, object] = {}
+def _read_cells(r: _Row) -> None:
+    """The filled cells: a formula is an error (its value is not what the unit typed)."""
+    raw = r.raw
     for f in FILL_FIELDS:
         v = raw.values.get(f)
         if f in raw.formulas:
-            problems.append(error(
+            r.problems.append(error(
                 "formula-in-fill",
-                f"{at(f)} chứa công thức; hãy nhập trực tiếp giá trị (dán dạng giá trị), không dùng công thức.",
-                value=None if is_blank(v) else _shown(v), **where(f),
+                f"{r.at(f)} chứa công thức; hãy nhập trực tiếp giá trị (dán dạng giá trị), không dùng công thức.",
+                value=None if is_blank(v) else _shown(v), **r.where(f),
             ))
             continue
         if not is_blank(v):
-            values[f] = v
+            r.values[f] = v
 
-    # Tiến độ
-    if "progress" in values:
-        progress, how = parse_progress(values["progress"])
-        shown = clean(values["progress"])
-        if progress is None:
-            problems.append(error(
-                "progress-invalid",
-                f"{at('progress')}: \"{shown}\" không có trong danh sách; hãy chọn một trong: "
-                + ", ".join(p.value for p in Progress) + ".",
-                value=shown, **where("progress"),
-            ))
-        else:
-            row.progress = progress
-            if how == "loose":
-                problems.append(warning(
-                    "progress-synonym",
-                    f"{at('progress')}: \"{shown}\" được hiểu là \"{progress.value}\"; "
-                    "lần sau hãy chọn từ danh sách.",
-                    value=shown, **where("progress"),
-                ))
 
-    # Ngày hoàn thành
-    if "completed_on" in values:
-        raw_date = values["completed_on"]
-        res = parse_date(raw_date, date1904)
-        if res.value is None:
-            advice = "" if res.code == "date-month-first" else f" Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/{plan_year}."
-            problems.append(error(
-                res.code, f"{at('completed_on')}: {res.detail}.{advice}",
-                value=_shown(raw_date), **where("completed_on"),
-            ))
-        else:
-            d = res.value
-            row.completed_on = d
-            if as_of is not None and d > as_of:
-                problems.append(error(
-                    "date-in-future",
-                    f"{at('completed_on')}: ngày {date_vi(d)} sau ngày kiểm tra {date_vi(as_of)}; "
-                    "ngày hoàn thành không thể ở tương lai.",
-                    value=date_vi(d), **where("completed_on"),
-                ))
-            if d < dt.date(plan_year - 1, 12, 15):
-                problems.append(error(
-                    "date-before-plan-year",
-                    f"{at('completed_on')}: ngày {date_vi(d)} trước năm của kế hoạch ({plan_year}); "
-                    "hãy kiểm tra lại năm.",
-                    value=date_vi(d), **where("completed_on"),
-                ))
-            elif d.year < plan_year:
-                problems.append(warning(
-                    "date-before-plan-year",
-                    f"{at('completed_on')}: ngày {date_vi(d)} thuộc năm {d.year}, trước năm của kế hoạch "
-                    f"({plan_year}) nhưng trong kỳ số liệu quý I; đã chấp nhận.",
-                    value=date_vi(d), **where("completed_on"),
-                ))
-
-    proposed = _proposed_due(values, plan_year, date1904, at, where, problems)
-
-    # Text fields
-    for f in TEXT_FIELDS:
-        if f not in values:
-            continue
-        v = values[f]
-        text = _shown(v) if not isinstance(v, str) else v
-        if looks_like_formula(text):
-            problems.append(warning(
-                "formula-like-text",
-                f"{at(f)} bắt đầu bằng ký tự \"{_visible(text[0])}\" mà Excel có thể hiểu là công thức; "
-                "nội dung được giữ nguyên dạng văn bản.",
-                value=clean(text), **where(f),
-            ))
-        setattr(row, f, clean(text, keep_newlines=True))
-
-    # Kết quả
-    percent = "%" in raw.target
-    if "figure" in values:
-        res_f = parse_figure(values["figure"], percent)
-        if res_f.value is None:
-            problems.append(error(
-                res_f.code, f"{at('figure')}: {res_f.detail}. Hãy nhập một số, ví dụ 99,5.",
-                value=_shown(values["figure"]), **where("figure"),
-            ))
-        else:
-            row.figure = res_f.value
-            if res_f.scaled:
-                problems.append(warning(
-                    "figure-as-fraction",
-                    f"{at('figure')}: {_shown(values['figure'])} được hiểu là {fmt_number(res_f.value)}% "
-                    f"(chỉ tiêu: {raw.target}).",
-                    value=_shown(values["figure"]), **where("figure"),
-                ))
-
-    # Consistency between fields
-    filled_other = [f for f in values if f != "progress"]
-    if row.progress is None and "progress" not in values and "progress" not in raw.formulas:
-        if filled_other:
-            problems.append(error(
-                "progress-missing",
-                f"{at('progress')} còn trống trong khi dòng đã có nội dung; hãy chọn Tiến độ.",
-                **where("progress"),
-            ))
-        elif raw.role == lead_role:
-            problems.append(warning(
-                "not-reported",
-                f"{at('progress')}: chưa báo cáo nhiệm vụ đơn vị chủ trì.",
-                **where("progress"),
-            ))
-    if row.progress is Progress.DONE:
-        if "completed_on" not in values and "completed_on" not in raw.formulas:
-            problems.append(error(
-                "completion-date-missing",
-                f"{at('completed_on')}: nhiệm vụ \"Đã hoàn thành\" phải có ngày hoàn thành (dd/mm/yyyy).",
-                **where("completed_on"),
-            ))
-        if "evidence" not in values and "evidence" not in raw.formulas:
-            problems.append(error(
-                "evidence-missing",
-                f"{at('evidence')}: nhiệm vụ \"Đã hoàn thành\" phải ghi văn bản / sản phẩm chứng minh "
-                "(ví dụ: Quyết định số 42/QĐ-UBND ngày 15/01/2024).",
-                **where("evidence"),
-            ))
-        if percent and "figure" not in values and "figure" not in raw.formulas:
-            problems.append(warning(
-                "figure-missing",
-                f"{at('figure')}: nhiệm vụ có chỉ tiêu ({raw.target}) nhưng chưa ghi kết quả đạt được.",
-                **where("figure"),
-            ))
-    elif row.progress is Progress.NOT_STARTED and "completed_on" in values:
-        problems.append(error(
-            "not-started-with-date",
-            f"{at('completed_on')}: Tiến độ là \"Chưa triển khai\" nhưng lại có ngày hoàn thành; "
-            "hãy sửa Tiến độ hoặc xóa ngày.",
-            value=_shown(values["completed_on"]), **where("completed_on"),
+def _read_progress(r: _Row) -> None:
+    """Tiến độ: one of the four values, or a spelling people use for one (warned)."""
+    if "progress" not in r.values:
+        return
+    progress, how = parse_progress(r.values["progress"])
+    shown = clean(r.values["progress"])
+    if progress is None:
+        r.problems.append(error(
+            "progress-invalid",
+            f"{r.at('progress')}: \"{shown}\" không có trong danh sách; hãy chọn một trong: "
+            + ", ".join(p.value for p in Progress) + ".",
+            value=shown, **r.where("progress"),
         ))
-    elif row.progress in (Progress.IN_PROGRESS, Progress.ADJUSTMENT_REQUESTED) and "completed_on" in values:
-        problems.append(warning(
-            "date-without-done",
-            f"{at('completed_on')}: có ngày hoàn thành nhưng Tiến độ là \"{row.progress.value}\"; "
-            "nếu đã xong hãy chọn \"Đã hoàn thành\".",
-            value=_shown(values["completed_on"]), **where("completed_on"),
+        return
+    r.row.progress = progress
+    if how == "loose":
+        r.problems.append(warning(
+            "progress-synonym",
+            f"{r.at('progress')}: \"{shown}\" được hiểu là \"{progress.value}\"; lần sau hãy chọn từ danh sách.",
+            value=shown, **r.where("progress"),
         ))
-    _check_request(raw, row, values, proposed, at, where, problems)
-    return row, problems
 
 
-def _proposed_due(values: dict[str, object], plan_year: int, date1904: bool, at: Any, where: Any,
-                  problems: list[Problem]) -> dt.date | None:
+def _read_completion_date(r: _Row, plan_year: int, as_of: dt.date | None, date1904: bool) -> None:
+    """Ngày hoàn thành: a day-first date, not after the check, not before the plan's year
+    (the first quarter's data may start on 15/12 of the year before: a warning)."""
+    if "completed_on" not in r.values:
+        return
+    raw_date = r.values["completed_on"]
+    res = parse_date(raw_date, date1904)
+    at, where = r.at("completed_on"), r.where("completed_on")
+    if res.value is None:
+        advice = "" if res.code == "date-month-first" else f" Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/{plan_year}."
+        r.problems.append(error(res.code, f"{at}: {res.detail}.{advice}", value=_shown(raw_date), **where))
+        return
+    d = res.value
+    r.row.completed_on = d
+    if as_of is not None and d > as_of:
+        r.problems.append(error(
+            "date-in-future",
+            f"{at}: ngày {date_vi(d)} sau ngày kiểm tra {date_vi(as_of)}; ngày hoàn thành không thể ở tương lai.",
+            value=date_vi(d), **where,
+        ))
+    if d < dt.date(plan_year - 1, 12, 15):
+        r.problems.append(error(
+            "date-before-plan-year",
+            f"{at}: ngày {date_vi(d)} trước năm của kế hoạch ({plan_year}); hãy kiểm tra lại năm.",
+            value=date_vi(d), **where,
+        ))
+    elif d.year < plan_year:
+        r.problems.append(warning(
+            "date-before-plan-year",
+            f"{at}: ngày {date_vi(d)} thuộc năm {d.year}, trước năm của kế hoạch ({plan_year}) nhưng trong kỳ số "
+            "liệu quý I; đã chấp nhận.",
+            value=date_vi(d), **where,
+        ))
+
+
+def _proposed_due(r: _Row, plan_year: int, date1904: bool) -> dt.date | None:
     """«Hạn đề nghị» read as a date (day first, like every date cell), or a problem."""
-    if "proposed_due" not in values:
+    if "proposed_due" not in r.values:
         return None
-    res = parse_date(values["proposed_due"], date1904)
+    res = parse_date(r.values["proposed_due"], date1904)
     if res.value is None:
         advice = "" if res.code == "date-month-first" else f" Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/09/{plan_year}."
-        problems.append(error(res.code, f"{at('proposed_due')}: {res.detail}.{advice}",
-                              value=_shown(values["proposed_due"]), **where("proposed_due")))
+        r.problems.append(error(res.code, f"{r.at('proposed_due')}: {res.detail}.{advice}",
+                                value=_shown(r.values["proposed_due"]), **r.where("proposed_due")))
     return res.value
 
 
-def _check_request(raw: RawRow, row: ReportedRow, values: dict[str, object], proposed: dt.date | None,
-                   at: Any, where: Any, problems: list[Problem]) -> None:
+def _read_texts(r: _Row) -> None:
+    """The text cells, kept as typed (cleaned); text Excel would run as a formula is warned about."""
+    for f in TEXT_FIELDS:
+        if f not in r.values:
+            continue
+        v = r.values[f]
+        text = _shown(v) if not isinstance(v, str) else v
+        if looks_like_formula(text):
+            r.problems.append(warning(
+                "formula-like-text",
+                f"{r.at(f)} bắt đầu bằng ký tự \"{_visible(text[0])}\" mà Excel có thể hiểu là công thức; "
+                "nội dung được giữ nguyên dạng văn bản.",
+                value=clean(text), **r.where(f),
+            ))
+        setattr(r.row, f, clean(text, keep_newlines=True))
+
+
+def _read_figure(r: _Row) -> None:
+    """Kết quả: a number (decimal comma); a fraction against a percentage target is ×100, warned."""
+    if "figure" not in r.values:
+        return
+    given = r.values["figure"]
+    res = parse_figure(given, "%" in r.raw.target)
+    if res.value is None:
+        r.problems.append(error(
+            res.code, f"{r.at('figure')}: {res.detail}. Hãy nhập một số, ví dụ 99,5.",
+            value=_shown(given), **r.where("figure"),
+        ))
+        return
+    r.row.figure = res.value
+    if res.scaled:
+        r.problems.append(warning(
+            "figure-as-fraction",
+            f"{r.at('figure')}: {_shown(given)} được hiểu là {fmt_number(res.value)}% (chỉ tiêu: {r.raw.target}).",
+            value=_shown(given), **r.where("figure"),
+        ))
+
+
+def _check_progress_given(r: _Row, lead_role: str) -> None:
+    """A row with content needs its Tiến độ; an empty row of a lead unit is not reported yet."""
+    if r.row.progress is not None or r.given("progress"):
+        return
+    if any(f != "progress" for f in r.values):
+        r.problems.append(error(
+            "progress-missing",
+            f"{r.at('progress')} còn trống trong khi dòng đã có nội dung; hãy chọn Tiến độ.",
+            **r.where("progress"),
+        ))
+    elif r.raw.role == lead_role:
+        r.problems.append(warning(
+            "not-reported", f"{r.at('progress')}: chưa báo cáo nhiệm vụ đơn vị chủ trì.", **r.where("progress"),
+        ))
+
+
+def _check_against_progress(r: _Row) -> None:
+    """What Tiến độ asks of the other cells: a done task has its date and evidence (and its
+    figure when it has a percentage target); a task not started or still running has no date."""
+    progress, values = r.row.progress, r.values
+    if progress is Progress.DONE:
+        if not r.given("completed_on"):
+            r.problems.append(error(
+                "completion-date-missing",
+                f"{r.at('completed_on')}: nhiệm vụ \"Đã hoàn thành\" phải có ngày hoàn thành (dd/mm/yyyy).",
+                **r.where("completed_on"),
+            ))
+        if not r.given("evidence"):
+            r.problems.append(error(
+                "evidence-missing",
+                f"{r.at('evidence')}: nhiệm vụ \"Đã hoàn thành\" phải ghi văn bản / sản phẩm chứng minh "
+                "(ví dụ: Quyết định số 42/QĐ-UBND ngày 15/01/2024).",
+                **r.where("evidence"),
+            ))
+        if "%" in r.raw.target and not r.given("figure"):
+            r.problems.append(warning(
+                "figure-missing",
+                f"{r.at('figure')}: nhiệm vụ có chỉ tiêu ({r.raw.target}) nhưng chưa ghi kết quả đạt được.",
+                **r.where("figure"),
+            ))
+    elif progress is Progress.NOT_STARTED and "completed_on" in values:
+        r.problems.append(error(
+            "not-started-with-date",
+            f"{r.at('completed_on')}: Tiến độ là \"Chưa triển khai\" nhưng lại có ngày hoàn thành; "
+            "hãy sửa Tiến độ hoặc xóa ngày.",
+            value=_shown(values["completed_on"]), **r.where("completed_on"),
+        ))
+    elif progress in (Progress.IN_PROGRESS, Progress.ADJUSTMENT_REQUESTED) and "completed_on" in values:
+        r.problems.append(warning(
+            "date-without-done",
+            f"{r.at('completed_on')}: có ngày hoàn thành nhưng Tiến độ là \"{progress.value}\"; "
+            "nếu đã xong hãy chọn \"Đã hoàn thành\".",
+            value=_shown(values["completed_on"]), **r.where("completed_on"),
+        ))
+
+
+def _check_request(r: _Row, proposed: dt.date | None) -> None:
     """Tiến độ «Đề nghị điều chỉnh» with «Hạn đề nghị» and «Lý do điều chỉnh» (workbooks
     made before these columns existed have no such cells: nothing to check)."""
+    raw, row, values = r.raw, r.row, r.values
     asked = "proposed_due" in values or "extension_reason" in values
     if row.progress is not Progress.ADJUSTMENT_REQUESTED:
         if asked and row.progress is not None:
             f = "proposed_due" if "proposed_due" in values else "extension_reason"
-            problems.append(warning(
+            r.problems.append(warning(
                 "extension-not-requested",
-                f"{at(f)}: có nội dung đề nghị điều chỉnh hạn nhưng Tiến độ là \"{row.progress.value}\"; "
+                f"{r.at(f)}: có nội dung đề nghị điều chỉnh hạn nhưng Tiến độ là \"{row.progress.value}\"; "
                 "đề nghị không được ghi nhận. Nếu xin điều chỉnh hạn, hãy chọn \"Đề nghị điều chỉnh\".",
-                **where(f)))
+                **r.where(f)))
         return
     if "proposed_due" not in raw.cells or "proposed_due" in raw.formulas:
         return  # an older form, or a formula already reported
@@ -509,20 +544,20 @@ def _check_request(raw: RawRow, row: ReportedRow, values: dict[str, object], pro
         return  # unreadable date: reported by _proposed_due
     check = check_request(proposed, row.extension_reason, raw.due)
     if check.date_missing:
-        problems.append(error(
+        r.problems.append(error(
             "extension-date-missing",
-            f"{at('proposed_due')}: nhiệm vụ \"Đề nghị điều chỉnh\" phải ghi hạn mới đề nghị (dd/mm/yyyy).",
-            **where("proposed_due")))
+            f"{r.at('proposed_due')}: nhiệm vụ \"Đề nghị điều chỉnh\" phải ghi hạn mới đề nghị (dd/mm/yyyy).",
+            **r.where("proposed_due")))
     if check.not_after_deadline and proposed is not None and raw.due is not None:
-        problems.append(error(
+        r.problems.append(error(
             "extension-date-not-later",
-            f"{at('proposed_due')}: hạn đề nghị {date_vi(proposed)} không sau hạn hiện tại "
+            f"{r.at('proposed_due')}: hạn đề nghị {date_vi(proposed)} không sau hạn hiện tại "
             f"{date_vi(raw.due)}; hãy ghi hạn mới muộn hơn hạn ở cột «Hạn».",
-            value=date_vi(proposed), **where("proposed_due")))
+            value=date_vi(proposed), **r.where("proposed_due")))
     if check.reason_missing and "extension_reason" in raw.cells:
-        problems.append(error(
+        r.problems.append(error(
             "extension-reason-missing",
-            f"{at('extension_reason')}: hãy ghi lý do đề nghị điều chỉnh hạn.", **where("extension_reason")))
+            f"{r.at('extension_reason')}: hãy ghi lý do đề nghị điều chỉnh hạn.", **r.where("extension_reason")))
     if check.ok:
         row.proposed_due = proposed
 

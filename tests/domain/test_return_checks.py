@@ -1,0 +1,124 @@
+"""The structural checks of a return over the return as data: no workbook is written or
+read here, the form is built from the plan the way the writer records it."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from parc_xl.domain.assignments import unit_tasks
+from parc_xl.domain.fingerprint import plan_fingerprint
+from parc_xl.domain.models import Plan
+from parc_xl.domain.periods import Period
+from parc_xl.domain.return_checks import ReturnedForm, check_mac, check_return
+from parc_xl.io import unit_book as ub
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from unit_books import AS_OF, PERIOD, make_plan, make_registry  # noqa: E402
+
+KEY = "00" * 32  # the master's secret, as hex
+
+
+def form_of(plan: Plan, unit: str = "PNV", name: str = f"{PERIOD}_PNV.xlsx") -> ReturnedForm:
+    """The form `units generate` sends to `unit`, as the reader finds it untouched."""
+    period = Period.parse(PERIOD)
+    tasks = unit_tasks(plan, make_registry(), unit)
+    plan_cells = [ub.plan_values(t, role, period) for t, role in tasks]
+    meta = {"format": ub.FORMAT_ID, "template_version": ub.TEMPLATE_VERSION, "unit": unit, "unit_name": unit,
+            "period": PERIOD, "plan_year": str(plan.year), "plan_fingerprint": plan_fingerprint(plan),
+            "columns": ",".join(ub.COLUMN_IDS), "plan_digest": ub.plan_digest(plan_cells),
+            "keys_digest": ub.keys_digest([t.key for t, _ in tasks])}
+    meta_rows = [(t.key, role, ub.row_hashes(cells)) for (t, role), cells in zip(tasks, plan_cells)]
+    rows = [(ub.FIRST_ROW + i, [cells.get(c.id, "") for c in ub.COLUMNS]) for i, cells in enumerate(plan_cells)]
+    return ReturnedForm(file_name=name, sheets=[ub.SHEET_GUIDE, ub.SHEET_REPORT, ub.SHEET_META], meta=meta,
+                        meta_rows=meta_rows, meta_digest=ub.meta_digest(meta, meta_rows), header_row=ub.HEADER_ROW,
+                        header=[c.header for c in ub.COLUMNS], rows=rows,
+                        mac=ub.meta_mac(KEY, meta, meta_rows))
+
+
+def codes(form: ReturnedForm, plan: Plan | None = None) -> list[tuple[str, str, str]]:
+    found = check_return(form, ub, plan=plan or make_plan(), registry=make_registry(), as_of=AS_OF)
+    return [(p.code, p.cell, p.task_key) for p in found.problems]
+
+
+def col(cid: str) -> int:
+    return ub.COLUMN_IDS.index(cid)
+
+
+def test_the_form_as_sent_has_only_its_unreported_lead_tasks() -> None:
+    plan = make_plan()
+    form = form_of(plan)
+    found = check_return(form, ub, plan=plan, registry=make_registry(), as_of=AS_OF)
+    assert (found.unit, found.period, found.fingerprint) == ("PNV", PERIOD, plan_fingerprint(plan))
+    assert {p.code for p in found.problems} == {"not-reported"}
+    assert [r.key for r in found.rows] == [k for k, _, _ in form.meta_rows]
+    assert all(p.file == f"{PERIOD}_PNV.xlsx" for p in found.problems)
+    assert check_mac(form, ub, KEY) is None
+
+
+def test_a_changed_plan_cell_is_named_with_what_it_should_say() -> None:
+    plan = make_plan()
+    form = form_of(plan)
+    rno, values = form.rows[0]
+    values[col("task")] = "Nhiệm vụ khác"
+    found = check_return(form, ub, plan=plan, registry=make_registry(), as_of=AS_OF)
+    locked = [p for p in found.problems if p.code == "locked-cell-changed"]
+    assert [(p.cell, p.task_key, p.value) for p in locked] == [(f"B{rno}", "1.1", "Nhiệm vụ khác")]
+    assert "Nội dung đúng: «Ban hành Kế hoạch cải cách hành chính năm 2024»" in locked[0].message
+
+
+def test_the_plan_part_as_a_whole_catches_what_a_recomputed_cell_hash_hides() -> None:
+    """Someone who edits a plan cell and rewrites its recorded hash (and the metadata
+    digest) is still caught by the digest over the whole plan part."""
+    form = form_of(make_plan())
+    rno, values = form.rows[1]
+    values[col("target")] = "≥ 50%"
+    rows = [(k, role, ub.row_hashes({c.id: values[col(c.id)] for c in ub.HASHED_COLS}) if i == 1 else h)
+            for i, (k, role, h) in enumerate(form.meta_rows)]
+    forged = replace(form, meta_rows=rows, meta_digest=ub.meta_digest(form.meta, rows))
+    assert [(c, cell, key) for c, cell, key in codes(forged) if c != "not-reported"] == [
+        ("locked-cell-changed", "", "")]
+    refused = check_mac(forged, ub, KEY)
+    assert refused is not None and refused.code == "mac-invalid"
+
+
+def test_rows_added_deleted_and_moved() -> None:
+    form = form_of(make_plan())
+    (r1, v1), (r2, v2), *rest = form.rows
+    extra = list(v1)
+    extra[col("key")] = "9.9"
+    moved = replace(form, rows=[(r1, v2), (r2, v1), (r2 + 100, extra)] + rest[:-1])
+    found = [(c, key) for c, _, key in codes(moved) if c != "not-reported"]
+    assert ("row-added", "9.9") in found
+    assert ("row-deleted", form.meta_rows[-1][0]) in found
+    assert ("rows-reordered", v2[col("key")]) in found
+
+
+def test_columns_and_layout_over_plain_data() -> None:
+    form = form_of(make_plan())
+    header = list(form.header)
+    header[col("evidence")] = "Minh chứng"
+    hidden = {col("difficulties")}
+    changed = replace(form, header=header, hidden_cols=hidden, merged=["I5:J6"], hidden_rows={6})
+    found = {c for c, _, _ in codes(changed)}
+    assert {"column-removed", "column-inserted", "hidden-columns", "merged-cells", "hidden-rows"} <= found
+
+
+def test_a_form_that_is_not_one_and_a_form_without_its_mac() -> None:
+    plain = replace(form_of(make_plan()), meta={})
+    assert [c for c, _, _ in codes(plain)] == ["not-parc-xl"]
+    assert check_mac(plain, ub, KEY) is None
+    old = replace(form_of(make_plan()), mac="")
+    refused = check_mac(old, ub, KEY)
+    assert refused is not None and (refused.code, refused.sheet) == ("mac-missing", ub.SHEET_META)
+
+
+def test_a_cell_longer_than_excel_allows_and_a_file_named_for_another_unit() -> None:
+    form = form_of(make_plan(), name=f"{PERIOD}_PTP.xlsx")
+    rno, values = form.rows[0]
+    values[col("difficulties")] = "x" * (ub.MAX_CELL_CHARS + 1)
+    found = codes(form)
+    assert ("cell-too-long", f"{ub.col_letter(col('difficulties'))}{rno}", "1.1") in found
+    assert ("unit-file-name", "", "") in found
