@@ -52,15 +52,17 @@ def _source_of_rels(pkg: XlsxPackage, rels_name: str) -> str:
     return posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])
 
 
+def _internal_targets(pkg: XlsxPackage, rels_name: str, source: str) -> list[str]:
+    """The parts the relationships part `rels_name` (of part `source`) points at inside the package."""
+    return [_resolve(source, rel.get("Target", "")) for rel in pkg._xml(rels_name)
+            if rel.get("TargetMode") != "External"]
+
+
 def _referenced_parts(pkg: XlsxPackage) -> set[str]:
     found: set[str] = set()
     for name in pkg._order:
-        if not name.endswith(".rels"):
-            continue
-        source = _source_of_rels(pkg, name)
-        for rel in pkg._xml(name):
-            if rel.get("TargetMode") != "External":
-                found.add(_resolve(source, rel.get("Target", "")))
+        if name.endswith(".rels"):
+            found.update(_internal_targets(pkg, name, _source_of_rels(pkg, name)))
     return found
 
 
@@ -76,16 +78,14 @@ def _remove_orphans(pkg: XlsxPackage, candidates: list[str]) -> None:
         for part in orphans:
             rels_name = _rels_path(part)
             if rels_name in pkg._entries:
-                for rel in pkg._xml(rels_name):
-                    if rel.get("TargetMode") != "External":
-                        todo.append(_resolve(part, rel.get("Target", "")))
+                todo.extend(_internal_targets(pkg, rels_name, part))
                 pkg.delete_part(rels_name)
             pkg.delete_part(part)
             pkg._remove_override(part)
 
 
 def replace_sheet_from(
-    pkg,
+    pkg: XlsxPackage,
     source_xlsx: Path | str,
     sheet_name: str,
     *,
@@ -110,12 +110,29 @@ def replace_sheet_from(
             "không thể thay thế."
         )
 
-    # 1. Name every part reachable from the source sheet.
+    mapping = _name_parts(pkg, src, src_part, existing)
+    new_sheet_part = mapping[src_part]
+    orphan_candidates = [] if existing is None else _detach_sheet(pkg, sheet_name, existing)
+    _copy_parts(pkg, src, mapping, src_part)
+    pkg._set_override(new_sheet_part, CT_WORKSHEET)
+    # the worksheet XML itself: styles remapped, shared strings inlined
+    pkg._new_xml(new_sheet_part, _transplant_sheet_xml(pkg, src, src_part))
+    if existing is None:
+        _add_sheet_entry(pkg, sheet_name, new_sheet_part, position)
+    index = pkg.sheet_names().index(sheet_name)
+    _copy_defined_names(pkg, src, src_index, index)
+    pkg._mark_dirty(pkg.workbook_part)
+    if state is not None:
+        pkg.set_sheet_state(sheet_name, state)
+    pkg._cells_changed = True
+    _remove_orphans(pkg, orphan_candidates)
+
+
+def _name_parts(pkg: XlsxPackage, src: XlsxPackage, src_part: str, existing: str | None) -> dict[str, str]:
+    """Source part → its name in `pkg`, for the source sheet (the replaced sheet's own part
+    name, or a fresh one) and every part reachable from it (fresh names)."""
     taken: set[str] = set()
-    if existing is not None:
-        new_sheet_part = existing
-    else:
-        new_sheet_part = _fresh_name(pkg, "xl/worksheets/sheet1.xml", taken)
+    new_sheet_part = existing if existing is not None else _fresh_name(pkg, "xl/worksheets/sheet1.xml", taken)
     taken.add(new_sheet_part)
     mapping = {src_part: new_sheet_part}
     queue = [src_part]
@@ -132,19 +149,24 @@ def replace_sheet_from(
                 mapping[target] = _fresh_name(pkg, target, taken)
                 taken.add(mapping[target])
                 queue.append(target)
+    return mapping
 
-    # 2. The old sheet's related parts become orphan candidates.
-    orphan_candidates: list[str] = []
-    if existing is not None:
-        old_rels = _rels_path(existing)
-        if old_rels in pkg._entries:
-            for rel in pkg._xml(old_rels):
-                if rel.get("TargetMode") != "External":
-                    orphan_candidates.append(_resolve(existing, rel.get("Target", "")))
-            pkg.delete_part(old_rels)
-        pkg._sheets.pop(sheet_name, None)
 
-    # 3. Copy parts (the sheet itself is rewritten below), their rels and types.
+def _detach_sheet(pkg: XlsxPackage, sheet_name: str, existing: str) -> list[str]:
+    """Drop the replaced sheet's relationships; returns the parts they pointed at, which
+    are removed at the end if nothing else references them."""
+    candidates: list[str] = []
+    old_rels = _rels_path(existing)
+    if old_rels in pkg._entries:
+        candidates = _internal_targets(pkg, old_rels, existing)
+        pkg.delete_part(old_rels)
+    pkg._sheets.pop(sheet_name, None)
+    return candidates
+
+
+def _copy_parts(pkg: XlsxPackage, src: XlsxPackage, mapping: dict[str, str], src_part: str) -> None:
+    """Copy every mapped part (the sheet itself is rewritten by the caller), its content
+    type and its relationships, targets renamed."""
     for old, new in mapping.items():
         if old != src_part:
             pkg.write_part(new, src.read_part(old))
@@ -164,35 +186,25 @@ def replace_sheet_from(
                     if target in mapping:
                         rel.set("Target", _relative(new, mapping[target]))
             pkg._new_xml(_rels_path(new), rels)
-    pkg._set_override(new_sheet_part, CT_WORKSHEET)
 
-    # 4. The worksheet XML: styles remapped, shared strings inlined.
-    pkg._new_xml(new_sheet_part, _transplant_sheet_xml(pkg, src, src_part))
 
-    # 5. The workbook: sheet entry, tab position, defined names.
+def _add_sheet_entry(pkg: XlsxPackage, sheet_name: str, part: str, position: int | None) -> None:
+    """A new sheet's `<sheet>` in the workbook, at tab `position` (the end when None)."""
     sheets_el = _child(pkg._workbook, "sheets")
     assert sheets_el is not None
-    if existing is None:
-        rid = pkg._add_rel(pkg.workbook_part, RT_WORKSHEET, new_sheet_part)
-        ids = [int(s.get("sheetId", "0")) for s in pkg._sheet_elements()]
-        sheet_el = etree.Element(_M + "sheet")
-        sheet_el.set("name", sheet_name)
-        sheet_el.set("sheetId", str(max([0, *ids]) + 1))
-        sheet_el.set(_R + "id", rid)
-        count = len(pkg._sheet_elements())
-        index = count if position is None else max(0, min(position, count))
-        if index < count:
-            pkg._sheet_elements()[index].addprevious(sheet_el)
-            _shift_sheet_indices(pkg, index)
-        else:
-            sheets_el.append(sheet_el)
-    index = pkg.sheet_names().index(sheet_name)
-    _copy_defined_names(pkg, src, src_index, index)
-    pkg._mark_dirty(pkg.workbook_part)
-    if state is not None:
-        pkg.set_sheet_state(sheet_name, state)
-    pkg._cells_changed = True
-    _remove_orphans(pkg, orphan_candidates)
+    rid = pkg._add_rel(pkg.workbook_part, RT_WORKSHEET, part)
+    ids = [int(s.get("sheetId", "0")) for s in pkg._sheet_elements()]
+    sheet_el = etree.Element(_M + "sheet")
+    sheet_el.set("name", sheet_name)
+    sheet_el.set("sheetId", str(max([0, *ids]) + 1))
+    sheet_el.set(_R + "id", rid)
+    count = len(pkg._sheet_elements())
+    index = count if position is None else max(0, min(position, count))
+    if index < count:
+        pkg._sheet_elements()[index].addprevious(sheet_el)
+        _shift_sheet_indices(pkg, index)
+    else:
+        sheets_el.append(sheet_el)
 
 
 def _shift_sheet_indices(pkg: XlsxPackage, index: int) -> None:
