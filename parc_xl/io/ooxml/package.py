@@ -43,11 +43,18 @@ from parc_xl.io.ooxml.base import (
 )
 from parc_xl.io.ooxml.cells import _rich_text
 from parc_xl.io.ooxml.sheet import SheetPart
-from parc_xl.io.ooxml.sheet_text import _append_text, _extend_filters_text, _TextPatcher
+from parc_xl.io.ooxml.sheet_text import (
+    _append_text,
+    _extend_filters_text,
+    _TextPatcher,
+    extend_autofilter_tail,
+    extend_filter_names,
+)
 from parc_xl.io.ooxml.styles import MINIMAL_STYLES, _Styles
 from parc_xl.io.ooxml.transplant import replace_sheet_from
 from parc_xl.io.ooxml.zipio import (
     _DEFLATE_CHUNK,
+    StreamDeflater,
     _Entry,
     _inflate,
     _write_zip,
@@ -162,6 +169,9 @@ class XlsxPackage:
         if entry.data is not None:
             return entry.data
         early = self._prefetched.pop(name, None)
+        if entry.replaced:  # new content kept deflated (`set_columns`)
+            assert entry.raw is not None and entry.info is not None
+            return _inflate(entry.raw, entry.info)
         try:  # both check size and CRC-32: a damaged entry is the user's broken file
             data: bytes = early[1].result() if early is not None and early[0] is entry.raw else self._zip.read(name)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
@@ -396,19 +406,7 @@ class XlsxPackage:
         if part is None or part not in self._entries:
             raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
         if name not in self._sheets and part not in self._trees:
-            data = self.read_part(part)
-            try:
-                patched = _TextPatcher(self, quote_formula_like).patch(data, columns)
-            except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
-                patched = None  # the element path decides (and reports what is really wrong)
-            if patched is not None:
-                del data  # the old text goes before the new one is joined
-                chunks, last_row = patched
-                self.write_part(part, b"".join(chunks))
-                del chunks
-                self._cells_changed = True
-                _extend_filters_text(self, name, part, last_row)
-                self._entries[part].deflate_early()
+            if self._patch_deflated(name, part, columns, quote_formula_like):
                 return
         sheet = self.sheet(name)
         by_row: dict[int, list[tuple[int, CellValue]]] = {}
@@ -418,6 +416,41 @@ class XlsxPackage:
         for r in sorted(by_row):
             for c, value in by_row[r]:
                 sheet.set_row(r, [value], c, quote_formula_like=quote_formula_like)
+
+    def _patch_deflated(self, name: str, part: str, columns: dict[int, dict[int, CellValue]],
+                        quote: bool) -> bool:
+        """The text path of `set_columns`: the patched sheet goes straight into a
+        `StreamDeflater` (its last piece, from `</sheetData>` on, with the filter
+        extended first) and the entry takes the compressed result. False, nothing
+        changed, when the element path must do it."""
+        data = self.read_part(part)
+        deflater = StreamDeflater()
+        held: list[bytes] = []  # the latest piece: the tail is only known to be one at the end
+
+        def sink(piece: bytes) -> None:
+            if held:
+                deflater.write(held.pop())
+            held.append(piece)
+
+        try:
+            patched = _TextPatcher(self, quote, sink).patch(data, columns)
+        except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
+            patched = None  # the element path decides (and reports what is really wrong)
+        if patched is None or not held:
+            deflater.cancel()
+            return False
+        del data
+        last_row = patched[1]
+        tail, has_filter = extend_autofilter_tail(held[0], last_row)
+        deflater.write(held.pop() if tail is None else tail)
+        raw, crc, size = deflater.finish()
+        self._entries[part].set_deflated(raw, crc, size)
+        self._verified.add(part)
+        self._trees.pop(part, None)
+        self._dirty.discard(part)
+        self._cells_changed = True
+        extend_filter_names(self, name, part, last_row, has_filter)
+        return True
 
     def append_rows(
         self,

@@ -6,7 +6,7 @@ caller takes the element path (`SheetPart`), which gives the same result."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -190,9 +190,12 @@ class _TextPatcher:
     formula, other children, comments/CDATA, a non-UTF-8 part — and the caller then
     takes the element path."""
 
-    def __init__(self, pkg: XlsxPackage, quote: bool) -> None:
+    def __init__(self, pkg: XlsxPackage, quote: bool, sink: Callable[[bytes], None] | None = None) -> None:
         self.pkg = pkg
         self.quote = quote
+        # where `patch` sends the new text, piece by piece, instead of returning it (a
+        # deflater: the 240 MB sheet of the large merge is then never held twice)
+        self.sink = sink
         self._tag_cache: dict[bytes, tuple[list[tuple[bytes, bytes]], int] | None] = {}
         self._value_cache: dict[tuple[type, Any, int], tuple[str, str, int | None]] = {}
         self._cell_cache: dict[tuple[bytes, type, Any], bytes] = {}
@@ -251,7 +254,9 @@ class _TextPatcher:
         """`data` with the cells of `columns` ({column: {row: value}}) rewritten, as
         consecutive chunks (the caller drops `data` before joining them: one copy of a
         300 MB sheet less at the peak), and the number of the sheet's last row; None
-        when the element path must do it."""
+        when the element path must do it. With a `sink` the chunks go there as they
+        are made (the list returned is empty; after None, what the sink got is void);
+        the last chunk is always the text from `</sheetData>` on."""
         span = _sheet_data_span(data)
         if span is None:
             return None
@@ -276,7 +281,9 @@ class _TextPatcher:
         # window's output joined at once: splitting 300 MB in one go held ≈10 million
         # small bytes objects (≈1.4 GB at the 200,000-row load) besides the text itself.
         view = memoryview(data)
-        chunks: list[bytes] = [data[:start]]
+        chunks: list[bytes] = []
+        emit = self.sink or chunks.append
+        emit(data[:start])
         cache = self._cell_cache
         tail_of = self._cell_tail
         met = 0
@@ -313,11 +320,12 @@ class _TextPatcher:
                 met += 1
             append(parts[-1])
             del parts
-            chunks.append(b"".join(out))
+            emit(b"".join(out))
+            del out
             a = b
         if met != expected:
             return None  # a target cell (or its row) does not exist
-        chunks.append(data[end:])
+        emit(data[end:])
         return chunks, last[1]
 
 
@@ -414,13 +422,27 @@ def _extend_filters_text(pkg: XlsxPackage, name: str, part: str, last_row: int) 
     data = pkg._entries[part].data
     assert data is not None
     tail_at = data.rfind(b"</sheetData>")
-    m = _AUTOFILTER_RE.search(data, tail_at)
-    ref_at = _ref_value_span(data, m) if m is not None else None
-    if ref_at is not None and last_row:
-        old = data[ref_at[0] : ref_at[1]]
-        ref = _extend_ref(old.decode("ascii", "replace"), last_row).encode()
-        if ref != old:
-            pkg.write_part(part, data[: ref_at[0]] + ref + data[ref_at[1] :])
+    tail, found = extend_autofilter_tail(data[tail_at:], last_row)
+    if tail is not None:
+        pkg.write_part(part, data[:tail_at] + tail)
+    extend_filter_names(pkg, name, part, last_row, found)
+
+
+def extend_autofilter_tail(tail: bytes, last_row: int) -> tuple[bytes | None, bool]:
+    """The sheet's text from `</sheetData>` on with its `<autoFilter>` reaching
+    `last_row`: (new text, or None when unchanged; whether the sheet has a filter)."""
+    m = _AUTOFILTER_RE.search(tail)
+    ref_at = _ref_value_span(tail, m) if m is not None else None
+    if ref_at is None or not last_row:
+        return None, False
+    old = tail[ref_at[0] : ref_at[1]]
+    ref = _extend_ref(old.decode("ascii", "replace"), last_row).encode()
+    return (tail[: ref_at[0]] + ref + tail[ref_at[1] :] if ref != old else None), True
+
+
+def extend_filter_names(pkg: XlsxPackage, name: str, part: str, last_row: int, has_filter: bool) -> None:
+    """The filter's hidden name and the sheet's tables, after `extend_autofilter_tail`."""
+    if has_filter:
         pkg._sync_filter_name(name, last_row)
     for table_part in pkg._related(part, RT_TABLE):
         table = pkg._xml(table_part)
