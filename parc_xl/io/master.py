@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from operator import call, itemgetter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -314,26 +315,19 @@ def read_tracking(book: CalamineWorkbook, headers: dict[str, dict[str, int]]) ->
     key_at = index.get("key")
     if key_at is None:
         return []
-    memo: dict[str, str] = {}
-    remember = memo.get
-
-    def text(v: Any) -> str:
-        # a task's text repeats once per unit (1,000 times in a large office): clean it once
-        if type(v) is str:
-            done = remember(v)
-            if done is None:
-                done = memo[v] = _text(v)
-            return done
-        return _text(v)
+    # a task's text repeats once per unit (1,000 times in a large office): each distinct
+    # text is cleaned once, and a repeat is one C-level dict look-up (`_TextMemo`)
+    text = _TextMemo().__getitem__
 
     # One (cell index, converter) per TrackingRow field after `row`, in field order; a
     # column the file lacks gives the field's default whatever the cell.
-    readers: list[tuple[int, Any]] = []
+    at: list[int] = []
+    converters: list[Any] = []
     for f in dataclass_fields(TrackingRow)[1:]:
-        if f.name in index:
-            readers.append((index[f.name], _TRACKING_CONVERTERS.get(f.name, text)))
-        else:
-            readers.append((0, lambda _v, default=f.default: default))
+        at.append(index.get(f.name, 0))
+        converters.append(_TRACKING_CONVERTERS.get(f.name, text) if f.name in index
+                          else (lambda _v, default=f.default: default))
+    cells = itemgetter(*at)
     width = max(index.values()) + 1
     pad: list[Any] = [None] * width
     out: list[TrackingRow] = []
@@ -343,8 +337,22 @@ def read_tracking(book: CalamineWorkbook, headers: dict[str, dict[str, int]]) ->
             continue  # a row without a task key is not a tracking row (blank or a clerk's note)
         if len(raw) < width:
             raw = raw + pad[len(raw):]
-        append(TrackingRow(n, *[convert(raw[i]) for i, convert in readers]))
+        append(TrackingRow(n, *map(call, converters, cells(raw))))
     return out
+
+
+class _TextMemo(dict[Any, str]):
+    """{raw cell: `_text` of it} filled on first use. Only text and None are kept as
+    keys: 1.0 == 1 == True, so numbers and booleans are converted each time."""
+
+    def __init__(self) -> None:
+        super().__init__({None: "", "": ""})
+
+    def __missing__(self, v: Any) -> str:
+        done = _text(v)
+        if type(v) is str:
+            self[v] = done
+        return done
 
 
 def file_sha256(path: Path) -> str:
