@@ -20,14 +20,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
-from parc_xl.domain.record import Record
 from parc_xl.domain import deadlines
 from parc_xl.domain.extensions import Approval, ExtensionRequest, approvals, decisions_to_log, history_text
 from parc_xl.domain.models import Deadline, DeadlineKind, Task
 from parc_xl.domain.periods import Period, all_periods
 from parc_xl.domain.plan_amend import META_AMENDMENTS, amendments_of, deadline_in_force, retired_of
 from parc_xl.domain.problems import Problem, warning
+from parc_xl.domain.record import Record
 from parc_xl.domain.status import StatusOutcome, compute_status, construct_unchecked
 from parc_xl.domain.summary import RowOutcome, StatusSummary, percent_vi, summarize
 from parc_xl.domain.targets import Target, describe, judge, parse_figure, parse_targets, task_targets
@@ -107,101 +106,150 @@ def _task_targets(task: Task | None, fallback_text: str) -> tuple[list[Target], 
 def compute(data: Any, as_of: dt.date, due_soon: int = DEFAULT_DUE_SOON,
             period: str | Period | None = None) -> tuple[list[RowOutcome], StatusSummary, list[Problem]]:
     """Statuses of every row of a read master (`io.master.MasterData`) and their summary."""
-    year: int = data.plan.year
-    judged = _parse_period(period, as_of, year)
-    tasks = {t.key: t for t in data.plan.tasks}
-    problems: list[Problem] = []
-    target_cache: dict[str, tuple[list[Target], list[str]]] = {}
-    unparseable: list[dict[str, str]] = []
-    instance_cache: dict[int, dt.date | None] = {}
-    # 200,000 rows share a few thousand distinct inputs (tasks × a handful of progress
-    # values): each cache below turns a per-row computation into a dict lookup.
-    # Deadlines built for rows without a plan task are kept alive here, so that the
-    # id() keys of the other caches cannot be reused by a later object.
-    row_deadlines: dict[tuple[dt.date | None, str], Deadline] = {}
-    status_cache: dict[tuple[Any, ...], StatusOutcome] = {}
-    verdict_cache: dict[tuple[str, Any], tuple[str, str, float | None]] = {}
-    outcomes: list[RowOutcome] = []
-    calendar = data.calendar
-    # a plan amendment (jobs/plan_amend.py) retires rows and may move deadlines
-    meta = getattr(data, "meta", {}) or {}
-    retired = retired_of(meta)
-    amendments = amendments_of(meta) if meta.get(META_AMENDMENTS) else []
-    granted = approvals(getattr(data, "requests", []) or [])
-    for r in data.tracking:
-        if retired and (r.key, r.unit) in retired:
-            continue  # «Đã bãi bỏ»: kept visible in Theo dõi, out of every count
-        task = tasks.get(r.key)
-        deadline: Deadline | None = task.deadline if task else None
-        approval = granted.get((r.key, r.unit)) if granted else None
-        if approval is not None and deadline is not None and deadline.kind is not DeadlineKind.RECURRING:
-            # an approved extension (domain/extensions.py): judged against the granted date
-            ekey: tuple[dt.date | None, str] = (approval.due, "\x00extension")
-            deadline = row_deadlines.get(ekey) or row_deadlines.setdefault(
-                ekey, Deadline(kind=DeadlineKind.DATE, due=approval.due, first_due=approval.due))
-        if amendments and r.completed_on is not None:
-            before = deadline_in_force(r.key, r.completed_on, amendments)
-            if before is not None:  # done before the amendment moved the deadline: judged by the old one
-                dkey = (None, before)
-                deadline = row_deadlines.get(dkey) or row_deadlines.setdefault(dkey, deadlines.parse(before, year))
+    judged = _parse_period(period, as_of, data.plan.year)
+    judge = _RowJudge(data, as_of, due_soon, judged)
+    outcomes = judge.outcomes(data.tracking)
+    summary = summarize(
+        outcomes, as_of=as_of, period=judged.code, period_label=judged.label_vi,
+        due_soon_days=due_soon, emails={u.code: u.email for u in data.registry.units},
+        area_order=[a.title for a in data.plan.areas], unit_order=[u.code for u in data.registry.units],
+        unparseable_targets=judge.unparseable,
+    )
+    return outcomes, summary, judge.problems
+
+
+class _RowJudge:
+    """The rows of one `compute` run, judged as of a date for one period.
+
+    200,000 rows share a few thousand distinct inputs (tasks × a handful of progress
+    values): each cache below turns a per-row computation into a dict lookup. Most rows
+    are judged against their plan task's own deadline (no approved extension, no
+    amendment in force for them): the task's deadline and this period's instance of it
+    are looked up once per task (`_plain`).
+    """
+
+    def __init__(self, data: Any, as_of: dt.date, due_soon: int, judged: Period) -> None:
+        self.as_of, self.due_soon, self.judged = as_of, due_soon, judged
+        self.year: int = data.plan.year
+        self.calendar = data.calendar
+        self.tasks: dict[str, Task] = {t.key: t for t in data.plan.tasks}
+        # a plan amendment (jobs/plan_amend.py) retires rows and may move deadlines
+        meta = getattr(data, "meta", {}) or {}
+        self.retired = retired_of(meta)
+        self.amendments = amendments_of(meta) if meta.get(META_AMENDMENTS) else []
+        self.granted = approvals(getattr(data, "requests", []) or [])
+        self.problems: list[Problem] = []
+        self.unparseable: list[dict[str, str]] = []
+        # Deadlines built for rows without a plan task are kept alive here, so that the
+        # id() keys of the other caches cannot be reused by a later object.
+        self.row_deadlines: dict[tuple[dt.date | None, str], Deadline] = {}
+        self.instance_cache: dict[int, dt.date | None] = {}
+        self.plain: dict[str, tuple[Deadline, dt.date | None]] = {}
+        self.status_cache: dict[tuple[Any, ...], StatusOutcome] = {}
+        self.targets: dict[str, tuple[list[Target], list[str]]] = {}
+        self.verdicts: dict[tuple[str, Any], tuple[str, str, float | None]] = {}
+
+    def outcomes(self, rows: Any) -> list[RowOutcome]:
+        """One `RowOutcome` per row that is not retired («Đã bãi bỏ»: kept visible in
+        Theo dõi, out of every count). The loop runs 200,000 times: the cache hits are
+        inlined, each miss is one method call."""
+        tasks, retired, granted, amendments = self.tasks, self.retired, self.granted, self.amendments
+        plain, status_cache, verdicts = self.plain, self.status_cache, self.verdicts
+        out: list[RowOutcome] = []
+        for r in rows:
+            if retired and (r.key, r.unit) in retired:
+                continue
+            task = tasks.get(r.key)
+            approval = granted.get((r.key, r.unit)) if granted else None
+            if (approval is None and task is not None and task.deadline is not None
+                    and not (amendments and r.completed_on is not None)):
+                found = plain.get(r.key)
+                deadline, inst = found if found is not None else self._plain(r.key, task.deadline)
+            else:
+                deadline, inst = self._deadline(r, task, approval)
+            received_on = r.received_at.date() if r.received_at else None
+            skey = (r.progress, r.completed_on, received_on, r.period, id(deadline), inst)
+            outcome = status_cache.get(skey)
+            if outcome is None:
+                outcome = status_cache[skey] = self._status(r, received_on, deadline, inst)
+            verdict = verdicts.get((r.key, r.figure))
+            if verdict is None:
+                verdict = verdicts[(r.key, r.figure)] = self._verdict(r, task)
+            out.append(construct_unchecked(RowOutcome, {
+                "row": r.row, "key": r.key, "stt": r.stt, "area": r.area, "task": r.task,
+                "unit": r.unit, "unit_name": r.unit_name, "status": outcome.status,
+                "due": outcome.due, "days_overdue": outcome.days_overdue,
+                "target": verdict[0], "figure": verdict[2], "target_result": verdict[1],
+            }))
+        return out
+
+    def _instance(self, deadline: Deadline) -> dt.date | None:
+        """The judged period's instance of a recurring deadline (None for the others)."""
+        if deadline.kind is not DeadlineKind.RECURRING:
+            return None
+        if id(deadline) not in self.instance_cache:
+            self.instance_cache[id(deadline)] = deadlines.instance_due(deadline, self.judged)
+        return self.instance_cache[id(deadline)]
+
+    def _plain(self, key: str, deadline: Deadline) -> tuple[Deadline, dt.date | None]:
+        found = self.plain[key] = (deadline, self._instance(deadline))
+        return found
+
+    def _cached_deadline(self, dkey: tuple[dt.date | None, str], make: Any) -> Deadline:
+        deadline = self.row_deadlines.get(dkey)
         if deadline is None:
-            dkey = (r.due, r.deadline_text)
-            deadline = row_deadlines.get(dkey)
-            if deadline is None:
-                deadline = row_deadlines[dkey] = (
-                    Deadline(kind=DeadlineKind.DATE, due=r.due) if r.due
-                    else deadlines.parse(r.deadline_text, year))
-        inst: dt.date | None = None
-        if deadline.kind is DeadlineKind.RECURRING:
-            if id(deadline) not in instance_cache:
-                instance_cache[id(deadline)] = deadlines.instance_due(deadline, judged)
-            inst = instance_cache[id(deadline)]
-            if approval is not None and approval.period == judged.code:
-                inst = approval.due  # the extension moves this period's instance only
-        received_on = r.received_at.date() if r.received_at else None
-        skey = (r.progress, r.completed_on, received_on, r.period, id(deadline), inst)
-        outcome = status_cache.get(skey)
-        if outcome is None:
-            outcome = status_cache[skey] = compute_status(
-                progress=r.progress, completed_on=r.completed_on,
-                received_on=received_on,
-                row_period=r.period or None, deadline=deadline, period=judged.code,
-                instance_due=inst, as_of=as_of, calendar=calendar, due_soon_days=due_soon,
-            )
-        if r.key not in target_cache:
-            target_cache[r.key] = _task_targets(task, r.task)
-            for phrase in target_cache[r.key][1]:
-                unparseable.append({"key": r.key, "text": phrase})
-                problems.append(warning(
+            deadline = self.row_deadlines[dkey] = make()
+        return deadline
+
+    def _deadline(self, r: Any, task: Task | None, approval: Approval | None) -> tuple[Deadline, dt.date | None]:
+        """The deadline a row is judged against, and its instance for the judged period:
+        an approved extension's date (domain/extensions.py), the deadline in force when
+        the row was done before an amendment moved it, the plan task's, else the row's own."""
+        deadline: Deadline | None = task.deadline if task else None
+        if approval is not None and deadline is not None and deadline.kind is not DeadlineKind.RECURRING:
+            due = approval.due
+            deadline = self._cached_deadline(
+                (due, "\x00extension"), lambda: Deadline(kind=DeadlineKind.DATE, due=due, first_due=due))
+        if self.amendments and r.completed_on is not None:
+            before = deadline_in_force(r.key, r.completed_on, self.amendments)
+            if before is not None:  # done before the amendment moved the deadline: judged by the old one
+                deadline = self._cached_deadline((None, before), lambda: deadlines.parse(before, self.year))
+        if deadline is None:
+            deadline = self._cached_deadline(
+                (r.due, r.deadline_text),
+                lambda: Deadline(kind=DeadlineKind.DATE, due=r.due) if r.due
+                else deadlines.parse(r.deadline_text, self.year))
+        inst = self._instance(deadline)
+        if deadline.kind is DeadlineKind.RECURRING and approval is not None and approval.period == self.judged.code:
+            inst = approval.due  # the extension moves this period's instance only
+        return deadline, inst
+
+    def _status(self, r: Any, received_on: dt.date | None, deadline: Deadline,
+                inst: dt.date | None) -> StatusOutcome:
+        return compute_status(
+            progress=r.progress, completed_on=r.completed_on, received_on=received_on,
+            row_period=r.period or None, deadline=deadline, period=self.judged.code,
+            instance_due=inst, as_of=self.as_of, calendar=self.calendar, due_soon_days=self.due_soon,
+        )
+
+    def _verdict(self, r: Any, task: Task | None) -> tuple[str, str, float | None]:
+        """(the task's targets described, the verdict on the row's figure, the figure).
+        A task's targets are read on its first row; the phrases that cannot be read are
+        reported once per task."""
+        if r.key not in self.targets:
+            self.targets[r.key] = _task_targets(task, r.task)
+            for phrase in self.targets[r.key][1]:
+                self.unparseable.append({"key": r.key, "text": phrase})
+                self.problems.append(warning(
                     "target-unparseable",
                     f"Nhiệm vụ {r.key}: không đọc được chỉ tiêu «{phrase}» (tỷ lệ tăng/giảm hoặc khoảng); "
                     "hãy ghi chỉ tiêu rõ ràng ở cột «Chỉ tiêu» hoặc tự đánh giá.",
                     sheet=L.SHEET_PLAN, task_key=r.key, value=phrase,
                 ))
-        vkey = (r.key, r.figure)
-        judged_target = verdict_cache.get(vkey)
-        if judged_target is None:
-            targets = target_cache[r.key][0]
-            verdict = judge(targets, r.figure) if targets else None
-            figures = parse_figure(r.figure)
-            judged_target = verdict_cache[vkey] = (
-                describe(targets), verdict or "", figures[0] if figures else None)
-        outcomes.append(construct_unchecked(RowOutcome, {
-            "row": r.row, "key": r.key, "stt": r.stt, "area": r.area, "task": r.task,
-            "unit": r.unit, "unit_name": r.unit_name, "status": outcome.status,
-            "due": outcome.due, "days_overdue": outcome.days_overdue,
-            "target": judged_target[0], "figure": judged_target[2],
-            "target_result": judged_target[1],
-        }))
-    area_order = [a.title for a in data.plan.areas]
-    unit_order = [u.code for u in data.registry.units]
-    emails = {u.code: u.email for u in data.registry.units}
-    summary = summarize(
-        outcomes, as_of=as_of, period=judged.code, period_label=judged.label_vi,
-        due_soon_days=due_soon, emails=emails, area_order=area_order, unit_order=unit_order,
-        unparseable_targets=unparseable,
-    )
-    return outcomes, summary, problems
+        targets = self.targets[r.key][0]
+        verdict = judge(targets, r.figure) if targets else None
+        figures = parse_figure(r.figure)
+        return describe(targets), verdict or "", figures[0] if figures else None
 
 
 class ExtensionEffects(Record):
