@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-
 from parc_xl.domain.record import Record
 from parc_xl.domain.text import ascii_fold, clean
 

@@ -26,8 +26,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.calendar import WorkCalendar
+from parc_xl.domain.record import Record
 
 PeriodKind = Literal["Q1", "H1", "Q3", "Y"]
 
@@ -143,7 +143,6 @@ def working_period(today: dt.date) -> Period:
         if period.cutoff_end + dt.timedelta(days=20) >= today:
             return period
     return Period.parse(f"{today.year}-Y")
-
 
 
 def plan_period(period: Period | str, plan_year: int) -> Period:

@@ -28,8 +28,8 @@ from difflib import SequenceMatcher
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.models import Deadline, Plan, Task
+from parc_xl.domain.record import Record
 from parc_xl.domain.submissions import period_rank
 from parc_xl.domain.text import match_key
 

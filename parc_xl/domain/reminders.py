@@ -29,8 +29,8 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.models import Status
+from parc_xl.domain.record import Record
 from parc_xl.domain.report_content import Submission, task_number
 from parc_xl.domain.status import Calendar, working_days_after
 from parc_xl.domain.summary import RowOutcome

@@ -29,8 +29,8 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.models import Status
+from parc_xl.domain.record import Record
 from parc_xl.domain.status import DONE_STATUSES
 from parc_xl.domain.targets import ACHIEVED, NOT_ACHIEVED
 

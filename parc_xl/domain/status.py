@@ -51,8 +51,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.models import Deadline, DeadlineKind, Progress, Status
+from parc_xl.domain.record import Record
 
 
 class Calendar(Protocol):

@@ -16,8 +16,8 @@ from collections import defaultdict
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.models import Status
+from parc_xl.domain.record import Record
 from parc_xl.domain.status import (
     DONE_STATUSES,
     construct_unchecked,

@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-
 from parc_xl.domain.record import Record
 from parc_xl.domain.text import clean
 

@@ -45,9 +45,9 @@ from typing import Any, NamedTuple
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.models import Plan, Registry, Unit, UnitGroup
 from parc_xl.domain.problems import Problem, warning
+from parc_xl.domain.record import Record
 from parc_xl.domain.text import ascii_fold, clean, match_key
 from parc_xl.domain.unit_vocabulary import (
     ABBREVIATIONS,

@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.problems import Problem, Severity
 
+from parc_xl.domain.record import Record
 from parc_xl.io.safe_copy import ARCHIVE_DIR, BACKUP_DIR, TMP_PREFIX, replace_whole
 
 __all__ = ["ARCHIVE_DIR", "BACKUP_DIR", "JobResult", "backup", "ensure_writable", "write_atomically"]

@@ -22,12 +22,12 @@ from typing import Any
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain import plan_amend as A
 from parc_xl.domain.plan_amend import META_AMENDMENTS, META_RETIRED, amendments_of, retired_of
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan
 from parc_xl.domain.problems import Problem, error, has_errors, warning
+from parc_xl.domain.record import Record
 from parc_xl.domain.text import match_key
 from parc_xl.domain.units import resolve_plan
 from parc_xl.errors import DataError, InputError

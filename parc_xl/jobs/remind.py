@@ -25,11 +25,11 @@ from typing import Any
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.assignments import units_with_tasks
 from parc_xl.domain.mail_text import address_problem, reminder_mail
 from parc_xl.domain.periods import Period, plan_period
 from parc_xl.domain.problems import warning
+from parc_xl.domain.record import Record
 from parc_xl.domain.reminders import Reminder, select
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L

@@ -16,12 +16,12 @@ from typing import Any
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.assignments import ROLE_LEAD, tasks_by_unit, units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.mail_text import address_problem, split_addresses, unit_form_mail
 from parc_xl.domain.models import Plan, Registry
 from parc_xl.domain.periods import Period, plan_period
+from parc_xl.domain.record import Record
 from parc_xl.errors import InputError
 from parc_xl.io.mail_draft import write_draft
 from parc_xl.io.unit_book import TEMPLATE_VERSION, write_unit_book

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import Field
 
-from parc_xl.domain.record import Record
 from parc_xl.domain.models import Unit
+from parc_xl.domain.record import Record
 from parc_xl.domain.text import match_key
 from parc_xl.domain.communes import commune_group, commune_units, split_commune_list
 from parc_xl.errors import InputError
