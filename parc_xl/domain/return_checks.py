@@ -26,7 +26,7 @@ from pathlib import PurePath
 from typing import Protocol
 
 from parc_xl.domain.assignments import ROLE_LEAD
-from parc_xl.domain.fingerprint import plan_fingerprint
+from parc_xl.domain.fingerprint import canonical_json, plan_fingerprint, sha256_text
 from parc_xl.domain.models import Plan, Registry, Task
 from parc_xl.domain.periods import Period
 from parc_xl.domain.problems import CATALOGUE, Problem, Where, error, warning
@@ -37,6 +37,9 @@ _FILE_NAME = re.compile(r"^(\d{4}-(?:Q1|H1|Q3|Y))_([A-Za-z0-9_.\-]+?)(?:\s*\(\d+
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 # problems after which the whole-plan digest says nothing the cells have not said
 _PLAN_PART_REPORTED = frozenset(("locked-cell-changed", "row-deleted", "column-removed", "row-added"))
+# plan cell value → (canonical form, hash), per layout: every return repeats the plan's texts
+_MEMOS: dict[object, dict[object, tuple[str, str]]] = {}
+_MEMO_MAX = 200_000
 
 
 class FormColumn(Protocol):
@@ -155,7 +158,7 @@ class _RowPlan:
 
     col: dict[str, int]  # column id → 0-based index, first occurrence
     letters: dict[str, str]  # column id → its column letters
-    hashed: list[tuple[int, str, int, str]]  # (hash position, column id, index, header) of present plan columns
+    hashed: list[tuple[int, str, int | None, str]]  # (hash position, column id, index or None, header)
     fill: list[tuple[str, int, str]]  # (fill field, index, letters) of present fill columns
 
 
@@ -319,8 +322,9 @@ class _RowChecks:
         letters = {cid: lay.col_letter(i) for cid, i in col.items()}
         self.plan_at = _RowPlan(
             col=col, letters=letters,
-            hashed=[(h, c.id, col[c.id], c.header) for h, c in enumerate(lay.HASHED_COLS) if c.id in col],
+            hashed=[(h, c.id, col.get(c.id), c.header) for h, c in enumerate(lay.HASHED_COLS)],
             fill=[(f, col[f], letters[f]) for f in FILL_FIELDS if f in col])
+        self.memo = _MEMOS.setdefault(lay, {})
         self.tasks = {t.key: t for t in checker.plan.tasks} if checker.plan else {}
         self.same_plan = checker.plan is not None and form.meta.get("plan_fingerprint") == checker.fingerprint
         try:
@@ -351,7 +355,7 @@ class _RowChecks:
         key_at = self.plan_at.col.get("key")
         seen: dict[str, int] = {}
         order: list[str] = []
-        found: dict[str, list[object]] = {}
+        found: dict[str, list[str]] = {}  # key → its plan cells, canonical
         for position, (rno, values) in enumerate(self._rows()):
             if key_at is not None:
                 key = canon(values[key_at] if key_at < len(values) else None)
@@ -370,9 +374,8 @@ class _RowChecks:
                 continue
             seen[key] = rno
             order.append(key)
-            found[key] = values
             role, hashes = by_key[key]
-            self._check_locked(rno, key, values, role, hashes.split())
+            found[key] = self._check_locked(rno, key, values, role, hashes.split())
             self._check_content(rno, key, values, role)
             self._check_lengths(rno, key, values)
         self._check_missing_and_order(expected_keys, seen, order)
@@ -394,18 +397,13 @@ class _RowChecks:
             c.warn("rows-reordered", f"Ô {ref}: thứ tự các dòng đã bị thay đổi (dòng {seen[k]}, khóa «{k}»); dữ "
                    "liệu vẫn được đọc theo khóa nhiệm vụ.", cell=ref, key=k)
 
-    def _check_plan_part(self, expected_keys: list[str], found: dict[str, list[object]]) -> None:
-        """The plan part as a whole (covers what the per-cell hashes cannot name)."""
+    def _check_plan_part(self, expected_keys: list[str], found: dict[str, list[str]]) -> None:
+        """The plan part as a whole (covers what the per-cell hashes cannot name: a cell
+        whose 8-hex hash was matched on purpose), over the canonical cells already made."""
         c = self.c
         if not expected_keys or any(p.code in _PLAN_PART_REPORTED for p in c.p):
             return
-        at = [(c_.id, self.plan_at.col.get(c_.id)) for c_ in c.layout.HASHED_COLS]
-        rows = []
-        for k in expected_keys:
-            values = found[k]
-            n = len(values)
-            rows.append({cid: values[i] if i is not None and i < n else None for cid, i in at})
-        if c.layout.plan_digest(rows) != c.form.meta.get("plan_digest"):
+        if plan_part_digest([found[k] for k in expected_keys]) != c.form.meta.get("plan_digest"):
             c.err("locked-cell-changed", "Nội dung kế hoạch (các cột nền xám) đã bị thay đổi; "
                   "hãy dùng lại mẫu gốc.")
 
@@ -421,28 +419,37 @@ class _RowChecks:
                            "rút gọn nội dung ô (hoặc chỉ ghi số, ký hiệu văn bản) rồi gửi lại.",
                            cell=cell, key=key, value=v[:200])
 
-    def _check_locked(self, rno: int, key: str, values: list[object], role: str, hashes: list[str]) -> None:
-        lay = self.c.layout
-        cell_hash = lay.cell_hash
+    def _check_locked(self, rno: int, key: str, values: list[object], role: str, hashes: list[str]) -> list[str]:
+        """Each plan cell against its recorded hash; the row's plan cells in canonical
+        form come back for the whole-plan digest (one canonicalisation per cell serves both)."""
+        lay, memo = self.c.layout, self.memo
         n, n_hashes = len(values), len(hashes)
-        expected_vals: dict[str, object] | None = None
+        canon_row: list[str] = []
         for h, cid, i, header in self.plan_at.hashed:
-            if h >= n_hashes:
-                continue
-            v = values[i] if i < n else None
-            if cell_hash(v) == hashes[h]:
-                continue
-            cell = self._ref(rno, cid)
-            hint = ""
-            task = self.tasks.get(key) if self.same_plan else None
-            if expected_vals is None and task is not None and self.period is not None:
-                expected_vals = lay.plan_values(task, role, self.period)
-            if expected_vals is not None:
-                ev = expected_vals[cid]
-                shown = ev.strftime("%d/%m/%Y") if isinstance(ev, dt.date) else lay.canon(ev)
-                hint = f" Nội dung đúng: «{shown[:120]}»."
-            self.c.err("locked-cell-changed", f"Ô {cell} (cột «{header}», nhiệm vụ {key}) thuộc nội dung kế hoạch "
-                       f"và không được sửa.{hint}", cell=cell, key=key, value=lay.canon(v)[:200])
+            v = values[i] if i is not None and i < n else None
+            mk = v if v.__class__ is str else (v.__class__, v)  # 1, 1.0 and True are equal keys
+            ch = memo.get(mk)
+            if ch is None:
+                if len(memo) > _MEMO_MAX:
+                    memo.clear()
+                ch = memo[mk] = (lay.canon(v), lay.cell_hash(v))
+            canon_row.append(ch[0])
+            if i is not None and h < n_hashes and ch[1] != hashes[h]:
+                self._locked_changed(rno, key, role, cid, header, v)
+        return canon_row
+
+    def _locked_changed(self, rno: int, key: str, role: str, cid: str, header: str, v: object) -> None:
+        """A plan cell that differs from the form sent, with what it said (when the plan is known)."""
+        lay = self.c.layout
+        cell = self._ref(rno, cid)
+        hint = ""
+        task = self.tasks.get(key) if self.same_plan else None
+        if task is not None and self.period is not None:
+            ev = lay.plan_values(task, role, self.period)[cid]
+            shown = ev.strftime("%d/%m/%Y") if isinstance(ev, dt.date) else lay.canon(ev)
+            hint = f" Nội dung đúng: «{shown[:120]}»."
+        self.c.err("locked-cell-changed", f"Ô {cell} (cột «{header}», nhiệm vụ {key}) thuộc nội dung kế hoạch "
+                   f"và không được sửa.{hint}", cell=cell, key=key, value=lay.canon(v)[:200])
 
     def _check_content(self, rno: int, key: str, values: list[object], role: str) -> None:
         c, form = self.c, self.c.form
@@ -464,6 +471,13 @@ class _RowChecks:
             p.file = form.file_name
         c.p.extend(problems)
         c.result.rows.append(row)
+
+
+def plan_part_digest(canon_rows: list[list[str]]) -> str:
+    """`plan_digest` of the form's writer over plan cells already in canonical form (in
+    the order of the recorded hashes): the same SHA-256, without canonicalising each cell
+    again (tests/domain/test_return_checks.py holds the two equal)."""
+    return sha256_text(canonical_json(canon_rows))
 
 
 def _n_vi(n: int) -> str:

@@ -3,6 +3,7 @@ read here, the form is built from the plan the way the writer records it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +12,7 @@ from parc_xl.domain.assignments import unit_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan
 from parc_xl.domain.periods import Period
-from parc_xl.domain.return_checks import ReturnedForm, check_mac, check_return
+from parc_xl.domain.return_checks import ReturnedForm, check_mac, check_return, plan_part_digest
 from parc_xl.io import unit_book as ub
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -122,3 +123,14 @@ def test_a_cell_longer_than_excel_allows_and_a_file_named_for_another_unit() -> 
     found = codes(form)
     assert ("cell-too-long", f"{ub.col_letter(col('difficulties'))}{rno}", "1.1") in found
     assert ("unit-file-name", "", "") in found
+
+
+def test_the_plan_part_digest_is_the_writers() -> None:
+    """The checks digest the canonical cells they already made; it must be the digest the
+    writer recorded, for every kind of value a reader gives (canon is not idempotent:
+    "&lt;b&gt;" cleans to "<b>", which would clean again to "")."""
+    cells = [{"stt": "1.1", "key": "1.1", "task": "&lt;b&gt; Nhiệm  vụ\r\nhai", "product": 3.0, "role": True,
+              "deadline_text": None, "due": dt.datetime(2024, 3, 31, 0, 0), "target": 0.995},
+             {"stt": 2, "key": "2", "task": "", "product": dt.date(2024, 1, 1)}]
+    canon_rows = [[ub.canon(row.get(c.id)) for c in ub.HASHED_COLS] for row in cells]
+    assert plan_part_digest(canon_rows) == ub.plan_digest(cells)
