@@ -129,6 +129,11 @@ def _parse_progress_text(value: str) -> tuple[Progress | None, str]:
     return _parse_progress(value)
 
 
+@lru_cache(maxsize=4096)
+def _clean_text(value: str) -> str:
+    return clean(value)  # Tiến độ as shown in a message: the same few texts in every row
+
+
 def _parse_progress(value: object) -> tuple[Progress | None, str]:
     text = clean(value)
     for p in Progress:
@@ -356,7 +361,7 @@ def _read_cells(r: _Row) -> None:
                 value=None if is_blank(v) else _shown(v), **r.where(f),
             ))
             continue
-        if not is_blank(v):
+        if v is not None and v != "" and not is_blank(v):  # most fill cells are empty: ""
             r.values[f] = v
 
 
@@ -364,8 +369,9 @@ def _read_progress(r: _Row) -> None:
     """Tiến độ: one of the four values, or a spelling people use for one (warned)."""
     if "progress" not in r.values:
         return
-    progress, how = parse_progress(r.values["progress"])
-    shown = clean(r.values["progress"])
+    given = r.values["progress"]
+    progress, how = parse_progress(given)
+    shown = _clean_text(given) if isinstance(given, str) else clean(given)
     if progress is None:
         r.problems.append(error(
             "progress-invalid",

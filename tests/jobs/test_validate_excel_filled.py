@@ -29,15 +29,20 @@ from unit_books import AS_OF, GOOD_ANSWERS, edit_xml, fill, generate, make_plan,
 from parc_xl.io import unit_scan  # noqa: E402
 from parc_xl.jobs import validate  # noqa: E402
 
+SCAN_PLAIN = unit_scan._scan_plain  # the fast scan itself, whichever path a test forces
+
 # The filled PNV return: keys by row, the dates it holds (column J) and the due dates (G).
 ROWS = {"1.1": 5, "1.2": 6, "2.1": 7, "2.2": 8, "3.2": 9}
 DATE_CELLS = ["I5", "I6", "F5", "F6", "F7", "F9"]  # 2.2 has no due date
 
 
-@pytest.fixture(autouse=True, params=["whole-tree", "streaming"])
+@pytest.fixture(autouse=True, params=["bytes", "whole-tree", "streaming"])
 def scan_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test twice: the sheet scan of a small sheet (parsed whole) and of a large one
-    (streamed, `_TREE_MAX` exceeded) must find the same formulas, rows and cells."""
+    """Every test three times: the sheet scan from the bytes when the sheet is spelt
+    plainly, of a small sheet parsed whole, and of a large one (streamed, `_TREE_MAX`
+    exceeded) must find the same formulas, rows and cells."""
+    if request.param != "bytes":
+        monkeypatch.setattr(unit_scan, "_scan_plain", lambda xml, ret: False)
     if request.param == "streaming":
         monkeypatch.setattr(unit_scan, "_TREE_MAX", 0)
 
@@ -144,3 +149,33 @@ def test_formulas_are_found_however_the_cell_is_spelt(filled: Path) -> None:
 
     edit_xml(filled, part, spell)
     assert problems(check(filled)) == {("formula-in-fill", "error", "L8"), ("formula-in-fill", "error", "L6")}
+
+
+def test_the_sheets_as_written_and_as_excel_saves_them_are_read_from_the_bytes(filled: Path) -> None:
+    """The fast scan is the one taken for the forms as sent and as Excel saves them, hidden
+    rows and columns and merges included, and finds what the parse finds; a formula, a
+    comment or a tag with an entity send the sheet to the parse."""
+    from openpyxl import load_workbook
+
+    from parc_xl.io.package_guard import SheetScan
+
+    wb = load_workbook(filled)
+    ws = wb["Báo cáo"]
+    ws.row_dimensions[6].hidden = True
+    ws.column_dimensions["L"].hidden = True
+    ws.merge_cells("J5:J6")
+    wb.save(filled)
+    for path in (filled, _saved_by_excel(filled)):
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read(sheet_part(path))
+        fast, parsed = SheetScan(), SheetScan()
+        assert SCAN_PLAIN(xml, fast)
+        unit_scan._scan_sheet_tree(path, xml, parsed, 0, 0, lambda *a: AssertionError(a), "Báo cáo")
+        assert (fast.hidden_rows, fast.hidden_cols) == ({6}, {11}) and "J5:J6" in fast.merged
+        assert (fast.hidden_rows, fast.hidden_cols, fast.merged, fast.formulas) == (
+            parsed.hidden_rows, parsed.hidden_cols, parsed.merged, parsed.formulas)
+        for unusual in (xml.replace(b"</sheetData>", b"<!-- x --></sheetData>", 1),
+                        re.sub(rb'<row r="6"', b'<row r="&#54;"', xml, count=1),
+                        re.sub(rb'(<c r="L8"[^>]*?)/>', rb"\1><f>1+1</f></c>", xml, count=1)):
+            assert unusual != xml
+            assert not SCAN_PLAIN(unusual, SheetScan())
