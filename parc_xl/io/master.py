@@ -29,11 +29,13 @@ from parc_xl.domain.extensions import ExtensionRequest
 from parc_xl.domain.models import Deadline, DeadlineKind, Plan, Registry, Task
 from parc_xl.domain.periods import PeriodSchedule
 from parc_xl.domain.problems import Problem
+from parc_xl.domain.submissions import SubmissionRecord
 from parc_xl.domain.text import clean, match_key
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.calendar_sheets import to_date
 from parc_xl.io.master_layout import Column
+from parc_xl.io.master_records import submission_record
 from parc_xl.io.workbook_values import cell_datetime, open_values
 
 TEMPLATE_VERSION = "1"
@@ -113,7 +115,7 @@ class MasterData:
     schedule: PeriodSchedule
     calendar: WorkCalendar
     tracking: list[TrackingRow] = field(default_factory=list)
-    submissions: list[dict[str, Any]] = field(default_factory=list)
+    submissions: list[SubmissionRecord] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)
     # sheet -> {column id: 0-based column index} as found in the file's header row
     headers: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -248,7 +250,7 @@ def read_master(path: Path, *, tracking: bool = True) -> MasterData:
 
     headers: dict[str, dict[str, int]] = {}
     rows = read_tracking(book, headers) if tracking else []
-    submissions = [dict(rec, row=n)
+    submissions = [submission_record(n, rec)
                    for n, rec in sheet_records(book, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, headers)]
     missing = [dict(rec, row=n) for n, rec in sheet_records(book, L.SHEET_MISSING, L.MISSING_COLUMNS, headers)]
     from parc_xl.io.extension_sheet import read_requests

@@ -5,210 +5,50 @@ valid to that unit's `Theo dõi` rows, log every file in `Nộp báo cáo` and e
 field in `Lịch sử`, list the units that sent nothing, archive accepted files by hash.
 The master is patched part by part (the clerk's own sheets, notes and charts stay
 byte-identical) and replaced atomically after a backup; any failure leaves it as it was.
+
+What is accepted, in part or refused, and what supersedes what, is decided in
+`domain/submissions.py`; this module reads, calls those rules and writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 from parc_xl.domain.assignments import units_with_tasks
 from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.periods import Period, plan_period
-from parc_xl.domain.problems import Problem, Severity, error, errors_first, warning
+from parc_xl.domain.problems import Problem, Severity, error, warning
 from parc_xl.domain.submissions import (
-    latest_receipts, receive, review_receipts, parse_receipt_time, ReceiptFix,
-    Candidate, changed_fields, order_candidates, period_rank, reports_nothing,
+    ACCEPTED, LATE, NOTE_CHARS, ON_TIME, PARTIAL, REJECTED, Candidate, HistoryEntry, Prior, ReportedValues,
+    SubmissionLog, SubmissionRecord, accepted_units, applied_outcome, changed_fields, from_another_plan,
+    is_period_code, on_time_label, order_candidates, period_rank, receive, refused_outright, reports_nothing,
+    review_receipts, select_rows, shown, submission_log, submission_note, twins, wrong_period,
 )
+from parc_xl.domain.submissions import on_time as judged_on_time
 from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.extension_sheet import add_requests, request_values
-from parc_xl.io.mail_message import OTHER_SPREADSHEETS, read_saved_mail
 from parc_xl.io.master import MasterData, TrackingRow, file_sha256, read_master
 from parc_xl.io.master_lock import save_guarded
+from parc_xl.io.master_records import history_rows, in_file_order, submission_rows
 from parc_xl.io.ooxml import XlsxPackage, col_letter
-from parc_xl.io.safe_copy import copy_atomically, copy_many_atomically, sha256_of
 from parc_xl.io.package_guard import check_size
+from parc_xl.io.safe_copy import copy_atomically, copy_many_atomically, sha256_of
+from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, ensure_writable
 from parc_xl.jobs._isolation import Failure, failure_problem, run_isolated, worker_count
-from parc_xl.jobs._common import ARCHIVE_DIR, BACKUP_DIR, JobResult, ensure_writable
+from parc_xl.jobs.merge_inbox import MailOrigin, inbox_files, sender_check
+from parc_xl.jobs.merge_result import MergeResult, RejectedFile
 from parc_xl.jobs.validate import check_file
 
-ACCEPTED = "Chấp nhận"
-PARTIAL = "Chấp nhận một phần"
-REJECTED = "Từ chối"
-ON_TIME = "Đúng hạn"
-NOTE_CHARS = 110  # the `Ghi chú` of a `Nộp báo cáo` row stays one line wide
-LATE = "Trễ hạn"
+__all__ = ["ACCEPTED", "LATE", "NOTE_CHARS", "ON_TIME", "PARTIAL", "REJECTED", "MergeResult", "RejectedFile", "run"]
 
 
-class RejectedFile(BaseModel):
-    file: str
-    unit: str = ""
-    issues: list[Problem] = Field(default_factory=list)
-
-
-class MergeResult(JobResult):
-    master: str
-    period: str
-    accepted: list[str] = Field(default_factory=list)
-    rejected: list[RejectedFile] = Field(default_factory=list)
-    already_merged: list[str] = Field(default_factory=list)  # same SHA-256 as an earlier merge
-    # refused before, and a return of the same unit and period received later was accepted since
-    superseded: list[str] = Field(default_factory=list)
-    # `Nộp báo cáo` rows re-judged from the `Nhận lúc` the clerk corrected there
-    receipts_corrected: list[ReceiptFix] = Field(default_factory=list)
-    missing_units: list[str] = Field(default_factory=list)
-    late_units: list[str] = Field(default_factory=list)
-    rows_updated: int = 0
-    rows_unchanged: int = 0
-    fields_changed: int = 0
-    backup: str | None = None
-    # luu_tru/ entries of accepted files that were missing or damaged and were rewritten
-    archive_repaired: list[str] = Field(default_factory=list)
-    # new rows of «Đề nghị điều chỉnh»: {"unit", "key", "proposed_due" (ISO), "file"}
-    extension_requests: list[dict[str, str]] = Field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.rejected else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "master": self.master,
-            "period": self.period,
-            "accepted": self.accepted,
-            "rejected": [{"file": r.file, "unit": r.unit,
-                          "issues": [p.to_json() for p in r.issues]} for r in self.rejected],
-            "already_merged": self.already_merged,
-            "superseded": self.superseded,
-            "receipts_corrected": [{"row": f.row, "unit": f.unit, "period": f.period, "file": f.file,
-                                    "received_at": f.received_at.isoformat(sep=" "),
-                                    "on_time": f.on_time} for f in self.receipts_corrected],
-            "missing_units": self.missing_units,
-            "late_units": self.late_units,
-            "rows_updated": self.rows_updated,
-            "rows_unchanged": self.rows_unchanged,
-            "fields_changed": self.fields_changed,
-            "backup": self.backup,
-            "archive_repaired": self.archive_repaired,
-            "extension_requests": self.extension_requests,
-            "warnings": [p.to_json() for p in self.problems],
-        }
-
-    def summary_vi(self) -> str:
-        label = Period.parse(self.period).label_vi
-        lines = [
-            f"Tổng hợp {label}: nhận {len(self.accepted)} tệp, từ chối {len(self.rejected)} tệp"
-            + (f", bỏ qua {len(self.already_merged)} tệp đã tổng hợp trước đó" if self.already_merged else "")
-            + (f", bỏ qua {len(self.superseded)} tệp bị từ chối trước đó đã có bản sửa thay thế"
-               if self.superseded else "")
-            + ".",
-            f"Cập nhật {self.rows_updated} dòng ({self.fields_changed} ô thay đổi), "
-            f"{self.rows_unchanged} dòng không đổi.",
-        ]
-        for f in self.receipts_corrected:
-            lines.append(f"Theo «Nhận lúc» đã sửa ở Nộp báo cáo (dòng {f.row}): {f.unit} – {Path(f.file).name} "
-                         f"nhận {f.received_at:%d/%m/%Y %H:%M} → {ON_TIME if f.on_time else LATE}"
-                         + (f" (trước: {f.was})." if f.was else "."))
-        if self.extension_requests:
-            lines.append(f"Có {len(self.extension_requests)} đề nghị điều chỉnh hạn mới: xem và ghi quyết định ở "
-                         "sheet «Đề nghị điều chỉnh».")
-        if self.late_units:
-            lines.append(f"Nộp trễ hạn: {', '.join(self.late_units)}.")
-        if self.missing_units:
-            lines.append(f"Chưa nộp ({len(self.missing_units)} đơn vị): {', '.join(self.missing_units)}.")
-        for r in self.rejected:
-            first = next((p for p in r.issues if p.severity is Severity.ERROR), None)
-            reason = f" — {first.message}" if first else ""
-            lines.append(f"Từ chối {Path(r.file).name}{reason}")
-        if self.backup:
-            lines.append(f"Bản sổ trước khi tổng hợp được lưu tại {self.backup}.")
-        if self.archive_repaired:
-            lines.append(f"Đã bổ sung lại {len(self.archive_repaired)} tệp lưu trữ bị thiếu hoặc hỏng "
-                         "trong thư mục luu_tru.")
-        for p in self.problems:
-            if p.code == "archive-missing" or p.code.startswith("email-"):
-                lines.append(p.message)
-        return "\n".join(lines)
-
-
-class _MailOrigin(BaseModel):
-    """The saved e-mail a workbook was taken from."""
-
-    eml: Path
-    sender: str
-    sent_at: dt.datetime | None
-    problems: list[Problem] = []
-
-    def note(self) -> str:
-        when = f", gửi {self.sent_at:%d/%m/%Y %H:%M}" if self.sent_at else ""
-        return f"Thư {self.eml.name} từ {self.sender or '(không rõ)'}{when}"
-
-
-def _inbox_files(inbox: Path, staging: Path) -> tuple[list[Path], list[RejectedFile], dict[Path, _MailOrigin]]:
-    """Every .xlsx under the inbox, and those attached to saved e-mails (.eml, .msg, written
-    to `staging`); other spreadsheet-like files are refused by name."""
-    files: list[Path] = []
-    refused: list[RejectedFile] = []
-    origins: dict[Path, _MailOrigin] = {}
-    for p in sorted(inbox.rglob("*")):
-        if not p.is_file() or p.name.startswith(("~$", ".")):
-            continue
-        suffix = p.suffix.lower()
-        if suffix == ".xlsx":
-            files.append(p)
-        elif suffix in (".eml", ".msg"):
-            _take_mail(p, staging, files, refused, origins)
-        elif suffix in (".xlsm", *OTHER_SPREADSHEETS):
-            why = ("tệp có macro (.xlsm) không được nhận" if suffix == ".xlsm"
-                   else f"định dạng {suffix} không phải mẫu báo cáo .xlsx")
-            refused.append(RejectedFile(file=str(p), issues=[error(
-                "not-xlsx", f"Tệp {p.name}: {why}. Đề nghị đơn vị gửi lại đúng tệp mẫu .xlsx.", file=str(p))]))
-    return files, refused, origins
-
-
-def _take_mail(eml: Path, staging: Path, files: list[Path], refused: list[RejectedFile],
-               origins: dict[Path, _MailOrigin]) -> None:
-    mail = read_saved_mail(eml)
-    if mail.problem:
-        code = "mail-no-workbook" if mail.sender or mail.sent_at else "mail-unreadable"
-        refused.append(RejectedFile(file=str(eml), issues=[error(
-            code, f"Thư {eml.name}: {mail.problem}. Hãy lưu lại thư có đính kèm tệp mẫu .xlsx của đơn vị.",
-            file=str(eml))]))
-        return
-    notes: list[Problem] = []
-    if mail.sent_at is None:
-        notes.append(warning("mail-date-missing", f"Thư {eml.name} không ghi ngày gửi đọc được; "
-                             "thời điểm nhận lấy theo --received hoặc thời gian của tệp.", file=str(eml)))
-    for name in mail.other_attachments:
-        notes.append(warning("mail-not-workbook", f"Thư {eml.name}: tệp đính kèm «{name}» không phải mẫu "
-                             "báo cáo .xlsx, không được tổng hợp.", file=str(eml)))
-    for i, book in enumerate(mail.workbooks):
-        folder = staging / f"{len(origins) + i:04d}"
-        folder.mkdir(parents=True)
-        dest = folder / book.filename
-        dest.write_bytes(book.data)
-        files.append(dest)
-        origins[dest] = _MailOrigin(eml=eml, sender=mail.sender, sent_at=mail.sent_at, problems=notes)
-
-
-def _sender_check(md: MasterData, origin: _MailOrigin, unit: str, path: Path) -> list[Problem]:
-    """A warning when the sender is not the unit's registered address: the workbook's
-    metadata (MAC-checked) decides the unit, the address only raises the clerk's eyebrow."""
-    u = md.registry.unit(unit) if unit else None
-    known = (u.email if u else "").strip().lower()
-    if not known or not origin.sender or origin.sender.lower() in {a.strip() for a in known.replace(",", ";").split(";")}:
-        return []
-    return [warning("mail-sender-mismatch", f"Thư {origin.eml.name} gửi từ {origin.sender}, không phải địa chỉ "
-                    f"của đơn vị {unit} trong danh mục ({u.email if u else ''}); tệp vẫn được xét theo mẫu của "
-                    f"đơn vị {unit}.", file=str(path))]
-
-
-class _Pending(BaseModel):
+@dataclass(slots=True)
+class _Pending:
     """A file read and checked, waiting for the ordering decision."""
 
     path: Path
@@ -218,7 +58,7 @@ class _Pending(BaseModel):
     period: str
     rows_total: int
     problems: list[Problem]
-    rows: list[dict[str, Any]]  # accepted rows: {"key", fields...}
+    rows: list[ReportedValues]  # the rows that may be applied
     rejected_rows: int = 0
 
 
@@ -234,6 +74,24 @@ def run(master: Path, inbox: Path, period: str, as_of: dt.date | None = None, pa
 
 def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial: bool,
          received_at: dt.datetime | None, staging: Path) -> MergeResult:
+    wanted, md = _open(master, inbox, period)
+    now = dt.datetime.now().replace(microsecond=0)
+    m = _Merge(master=master, md=md, wanted=wanted, now=now, today=as_of or now.date(), partial=partial,
+               declared=received_at, log=submission_log(md.submissions, now),
+               result=MergeResult(master=str(master), period=wanted.code))
+    m.result.problems += [_future_row_warning(md, row, at, now) for row, at in m.log.future_rows]
+    # the registry's addresses (format, duplicates) decide the sender check: said again here
+    m.result.problems += [p for p in md.problems if p.code.startswith("email-")]
+    files = m.take_inbox(inbox, staging)
+    pending = m.judge(m.screen(files))
+    pending = m.refuse_twins(pending)
+    _refuse_wrong_master(master, md, m.result, pending)
+    m.apply_all(m.order(pending))
+    return m.finish()
+
+
+def _open(master: Path, inbox: Path, period: str) -> tuple[Period, MasterData]:
+    """The period asked for and the master, or InputError (nothing is written)."""
     try:
         wanted = Period.parse(period)
     except ValueError as exc:
@@ -246,233 +104,269 @@ def _run(master: Path, inbox: Path, period: str, as_of: dt.date | None, partial:
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     ensure_writable(master)
-    now = dt.datetime.now().replace(microsecond=0)
-    today = as_of or now.date()
+    return wanted, md
 
-    known_hashes = {str(s.get("sha256") or "") for s in md.submissions
-                    if str(s.get("outcome") or "") in (ACCEPTED, PARTIAL)}
-    # A file refused before and sent again unchanged is judged again (the conflict that refused it
-    # may be over), and when still refused it is refused again without a new log row.
-    refused_before = {str(s.get("sha256") or ""): s for s in md.submissions
-                      if str(s.get("outcome") or "") == REJECTED and s.get("sha256")}
-    latest_accepted, future_rows = latest_receipts(md.submissions, now, accepted=(ACCEPTED, PARTIAL))
-    result = MergeResult(master=str(master), period=wanted.code)
-    result.problems += [_future_row_warning(md, row, at, now) for row, at in future_rows]
-    # the registry's addresses (format, duplicates) decide the sender check: said again here
-    result.problems += [p for p in md.problems if p.code.startswith("email-")]
-    files, refused, origins = _inbox_files(inbox, staging)
-    result.rejected += refused
-    submissions: list[list[Any]] = [
-        _submission_row(md, wanted.code, "", Path(r.file), "", None, None, 0, len(r.issues), REJECTED,
-                        r.issues) for r in refused]
-    mail_notes = {path: o.note() for path, o in origins.items()}
 
-    pending: list[_Pending] = []
-    # First the cheap decisions in inbox order, then the expensive checks (maybe on
-    # several cores), then their outcomes in the same inbox order.
-    steps: list[RejectedFile | tuple[Path, str, dt.datetime]] = []
-    again: dict[Path, dict[str, Any]] = {}  # refused before: {path: its `Nộp báo cáo` row}
-    future: dict[Path, Problem] = {}  # files whose receipt time was capped at `now`
-    for path in files:
-        try:
-            check_size(path)  # a `stat`: a 4 GB file is refused without being read or hashed
-        except InputError as exc:
-            refused_big = RejectedFile(file=str(path), issues=exc.problems)
-            steps.append(refused_big)
-            submissions.append(_submission_row(md, wanted.code, "", path, "", None, None, 0, 1, REJECTED,
-                                               exc.problems, mail=mail_notes.get(path, "")))
-            continue
-        sha = file_sha256(path)
-        if sha in known_hashes:
-            result.already_merged.append(str(path))
-            continue
-        known_hashes.add(sha)  # the same file twice in one inbox counts once
-        if sha in refused_before and not partial:  # --partial re-reads refused files on purpose
-            before = refused_before[sha]
-            when = parse_receipt_time(before.get("received_at"))
-            slot = (str(before.get("unit") or ""), str(before.get("period") or ""))
-            fixed_at = latest_accepted.get(slot)
-            if fixed_at is not None and (when is None or fixed_at >= when):
-                result.superseded.append(str(path))  # a corrected copy replaced it: nothing to do
+_Step = RejectedFile | tuple[Path, str, dt.datetime]  # refused by a cheap check, or (path, SHA-256, received) to read
+
+
+@dataclass
+class _Merge:
+    """One merge's state, from the inbox to the write; each method is one step of `_run`."""
+
+    master: Path
+    md: MasterData
+    wanted: Period
+    now: dt.datetime
+    today: dt.date
+    partial: bool
+    declared: dt.datetime | None  # --received
+    log: SubmissionLog
+    result: MergeResult
+    records: list[SubmissionRecord] = field(default_factory=list)  # new `Nộp báo cáo` rows
+    origins: dict[Path, MailOrigin] = field(default_factory=dict)
+    again: dict[Path, SubmissionRecord] = field(default_factory=dict)  # refused before: its row
+    future: dict[Path, Problem] = field(default_factory=dict)  # receipt time capped at `now`
+    history: list[HistoryEntry] = field(default_factory=list)
+    # `Theo dõi` cells to write: {field: {sheet row: value}}
+    updates: dict[str, dict[int, Any]] = field(default_factory=dict)
+    touched: set[int] = field(default_factory=set)
+    unchanged: set[int] = field(default_factory=set)
+    request_rows: list[list[Any]] = field(default_factory=list)
+    receipt_cells: dict[str, Any] = field(default_factory=dict)
+    applied: list[_Pending] = field(default_factory=list)
+
+    def record(self, path: Path, outcome: str, problems: list[Problem], *, unit: str = "", period: str = "",
+               sha: str = "", received: dt.datetime | None = None, rows: int = 0, errors: int | None = None,
+               extra: str = "") -> None:
+        """One new `Nộp báo cáo` row; `Đúng hạn` is judged against the merged period's deadline."""
+        u = self.md.registry.unit(unit) if unit else None
+        origin = self.origins.get(path)
+        self.records.append(SubmissionRecord(
+            period=period or self.wanted.code, unit=unit, unit_name=u.name if u else "", file=path.name,
+            received_at=received, on_time=on_time_label(self._on_time(received)), rows=rows,
+            errors=_n_errors(problems) if errors is None else errors, outcome=outcome,
+            note=submission_note(problems, origin.note() if origin else "", extra), sha256=sha))
+
+    def _on_time(self, received: dt.datetime | None) -> bool | None:
+        return judged_on_time(received, self.md.schedule.submission_deadline(self.wanted))
+
+    def take_inbox(self, inbox: Path, staging: Path) -> list[Path]:
+        """The inbox's workbooks; files refused by name or unreadable messages are logged."""
+        files, refused, self.origins = inbox_files(inbox, staging)
+        self.result.rejected += refused
+        for r in refused:
+            self.record(Path(r.file), REJECTED, r.issues, errors=len(r.issues))
+        return files
+
+    def screen(self, files: list[Path]) -> list[_Step]:
+        """The cheap decisions, in inbox order: size, SHA-256 against `Nộp báo cáo`, receipt time."""
+        steps: list[_Step] = []
+        for path in files:
+            try:
+                check_size(path)  # a `stat`: a 4 GB file is refused without being read or hashed
+            except InputError as exc:
+                steps.append(RejectedFile(file=str(path), issues=exc.problems))
+                self.record(path, REJECTED, exc.problems, errors=1)
                 continue
-            again[path] = before
-        origin = origins.get(path)
-        rec = receive(origin.sent_at if origin else None, received_at,
-                      dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), now)
+            sha = file_sha256(path)
+            prior = self.log.judge(sha, partial=self.partial)
+            if prior is Prior.ALREADY_MERGED:
+                self.result.already_merged.append(str(path))
+                continue
+            if prior is Prior.SUPERSEDED:
+                self.result.superseded.append(str(path))  # a corrected copy replaced it: nothing to do
+                continue
+            if prior is Prior.REFUSED_BEFORE:
+                self.again[path] = self.log.refused[sha]
+            steps.append((path, sha, self._receipt(path)))
+        return steps
+
+    def _receipt(self, path: Path) -> dt.datetime:
+        origin = self.origins.get(path)
+        rec = receive(origin.sent_at if origin else None, self.declared,
+                      dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), self.now)
         if rec.in_future:
-            source = ("ngày gửi của thư" if origin and origin.sent_at else "--received" if received_at
+            now = self.now
+            source = ("ngày gửi của thư" if origin and origin.sent_at else "--received" if self.declared
                       else "thời gian sửa đổi của tệp")
-            future[path] = warning("received-in-future", (
+            self.future[path] = warning("received-in-future", (
                 f"Tệp {path.name}: thời điểm nhận theo {source} là {rec.claimed:%d/%m/%Y %H:%M}, sau lúc tổng hợp "
                 f"({now:%d/%m/%Y %H:%M}): đồng hồ của máy gửi hoặc máy chép tệp bị sai. Tệp được coi là nhận lúc "
                 f"{now:%d/%m/%Y %H:%M} (các bản sửa gửi sau vẫn là bản mới hơn); nếu biết thời điểm đúng, hãy sửa "
                 "ô «Nhận lúc» của tệp ở sheet Nộp báo cáo."), file=str(path), value=rec.claimed.isoformat(sep=" "))
-        steps.append((path, sha, rec.at))
-    to_check = [s for s in steps if isinstance(s, tuple)]
-    checked = iter(_check_all(md, to_check, wanted, today, partial))
-    for step in steps:
-        if isinstance(step, RejectedFile):
-            result.rejected.append(step)
-            continue
-        path, sha, got = step
-        item = next(checked)
-        if path in origins:  # the e-mail's warnings travel with the workbook it carried
-            mail_problems = [*origins[path].problems, *_sender_check(md, origins[path], item.unit, path)]
-            item.problems = [*item.problems, *mail_problems]
-            result.problems += mail_problems
-        if path in future:
-            item.problems.append(future[path])
-            result.problems.append(future[path])
-        if item.problems and any(p.severity is Severity.ERROR for p in item.problems) and not item.rows:
-            if path in again:  # still refused for what it holds: one record, no second log row
-                result.rejected.append(_already_rejected(path, again[path]))
+        return rec.at
+
+    def judge(self, steps: list[_Step]) -> list[_Pending]:
+        """The expensive checks (maybe on several cores), then their outcomes in inbox order:
+        a file with errors and no row to apply is refused, the others wait for ordering."""
+        to_check = [s for s in steps if isinstance(s, tuple)]
+        checked = iter(_check_all(self.md, to_check, self.wanted, self.today, self.partial))
+        pending: list[_Pending] = []
+        for step in steps:
+            if isinstance(step, RejectedFile):
+                self.result.rejected.append(step)
                 continue
-            result.rejected.append(RejectedFile(file=str(path), unit=item.unit, issues=item.problems))
-            submissions.append(_submission_row(md, item.period or wanted.code, item.unit, path, sha, got,
-                                               _on_time(md, wanted, got), item.rows_total,
-                                               _n_errors(item.problems), REJECTED, item.problems,
-                                               mail=mail_notes.get(path, "")))
-            continue
-        pending.append(item)
-    pending = _refuse_twins(md, wanted, pending, origins, result, submissions, mail_notes)
-    _refuse_wrong_master(master, md, result, pending)
-
-    ordering = order_candidates(
-        [Candidate(file=str(p.path), sha256=p.sha256, unit=p.unit, period=p.period, received_at=p.received_at)
-         for p in pending], latest_accepted)
-    by_file = {str(p.path): p for p in pending}
-    for c in ordering.conflicts:
-        p = by_file[c.file]
-        issue = error("conflict", f"Đơn vị {p.unit} có hai tệp khác nhau nhận cùng lúc "
-                      f"({p.received_at:%d/%m/%Y %H:%M}); không tệp nào được áp dụng. "
-                      "Hãy giữ lại một tệp đúng rồi tổng hợp lại.", file=c.file)
-        result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[issue, *p.problems]))
-        if p.path in again:
-            continue  # the same conflict as at the last merge: logged then
-        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
-                                           _on_time(md, wanted, p.received_at), p.rows_total,
-                                           _n_errors(p.problems) + 1, REJECTED, [issue],
-                                           mail=mail_notes.get(p.path, "")))
-    for c in ordering.outdated_conflicts:  # a newer return of the unit decides: nothing to choose
-        p = by_file[c.file]
-        result.superseded.append(c.file)
-        if p.path not in again:
-            note = warning("conflict", f"Tệp {p.path.name} nhận cùng lúc với một tệp khác của đơn vị {p.unit}, "
-                           "nhưng đơn vị đã có bản mới hơn nên không cần chọn; tệp không được áp dụng.", file=c.file)
-            submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
-                                               _on_time(md, wanted, p.received_at), p.rows_total,
-                                               _n_errors(p.problems), REJECTED, [note],
-                                               mail=mail_notes.get(p.path, "")))
-    for c in ordering.superseded_by_earlier_merge:
-        p = by_file[c.file]
-        note = warning("older-return", f"Tệp cũ hơn bản của đơn vị {p.unit} đã tổng hợp trước đó; "
-                       "được lưu vào sổ nộp nhưng không ghi đè số liệu mới hơn.", file=c.file)
-        result.problems.append(note)
-        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
-                                           _on_time(md, wanted, p.received_at), p.rows_total,
-                                           _n_errors(p.problems), ACCEPTED, [note, *p.problems],
-                                           mail=mail_notes.get(p.path, "")))
-        result.accepted.append(c.file)
-
-    # Apply in order; the tracking state is updated in memory so a later file diffs
-    # against what an earlier file of this same run wrote.
-    rows_by_key = {(r.key, r.unit): r for r in md.tracking}
-    cell_updates: dict[tuple[int, str], Any] = {}
-    # Before this run's files: the clerk's corrections of `Nhận lúc`, then new returns on top.
-    receipt_cells = _review_receipts(md, result, cell_updates)
-    history: list[list[Any]] = []
-    touched_rows: set[int] = set()
-    unchanged_rows: set[int] = set()
-    request_rows: list[list[Any]] = []
-    request_index = _request_index(md)
-    for c in ordering.apply:
-        p = by_file[c.file]
-        request_rows += _new_requests(md, p, result, request_index)
-        changed_here = _apply(md, p, rows_by_key, cell_updates, history, now, touched_rows, unchanged_rows,
-                              result.problems)
-        dropped = bool(p.rejected_rows) or any(x.code == "partial-dropped" for x in p.problems)
-        outcome = PARTIAL if dropped else ACCEPTED
-        note_problems = p.problems if p.problems else []
-        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
-                                           _on_time(md, wanted, p.received_at), p.rows_total,
-                                           _n_errors(p.problems), outcome, note_problems,
-                                           extra=f"{changed_here} ô thay đổi", mail=mail_notes.get(p.path, "")))
-        result.accepted.append(c.file)
-        if dropped:
-            result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[
-                x for x in p.problems if x.severity is Severity.ERROR]))
-        if not _on_time(md, wanted, p.received_at):
-            result.late_units.append(p.unit)
-
-    result.rows_updated = len(touched_rows)
-    result.rows_unchanged = len(unchanged_rows - touched_rows)
-    result.fields_changed = len(history)
-    result.late_units = sorted(set(result.late_units))
-    accepted_units = {by_file[f].unit for f in result.accepted if f in by_file}
-    accepted_units |= {str(s.get("unit") or "") for s in md.submissions
-                       if str(s.get("period") or "") == wanted.code
-                       and str(s.get("outcome") or "") in (ACCEPTED, PARTIAL)}
-    expected = units_with_tasks(md.plan, md.registry)
-    result.missing_units = [u for u in expected if u not in accepted_units]
-
-    # The archive first (each file atomically), then the master: once the master says
-    # "accepted", the file is in luu_tru/. A re-run repairs entries lost since.
-    newly = [by_file[f] for f in result.accepted if f in by_file]
-    _archive(master, wanted, newly, origins)
-    _repair_archive(master, md, wanted, result, {p.sha256 for p in newly})
-    if not submissions and not history and not cell_updates and not receipt_cells:
-        return result  # nothing new (e.g. the same inbox merged twice): the master is untouched
-    result.backup = _write(md, master, wanted, cell_updates, submissions, history, result.missing_units,
-                           receipt_cells, request_rows=request_rows)
-    return result
-
-
-def _refuse_twins(md: MasterData, wanted: Period, pending: list[_Pending], origins: dict[Path, _MailOrigin],
-                  result: MergeResult, submissions: list[list[Any]], mail_notes: dict[Path, str]) -> list[_Pending]:
-    """Two workbooks of the same unit attached to one message: they carry the same sent
-    time, so which one the unit meant cannot be told; neither is applied, each is refused
-    with a record naming the message (identical copies count once: same SHA-256)."""
-    groups: dict[tuple[Path, str], list[_Pending]] = {}
-    for p in pending:
-        origin = origins.get(p.path)
-        if origin is not None and p.unit:
-            groups.setdefault((origin.eml, p.unit), []).append(p)
-    twins = {(mail, unit): g for (mail, unit), g in groups.items() if len(g) > 1}
-    if not twins:
+            path = step[0]
+            item = next(checked)
+            origin = self.origins.get(path)
+            if origin is not None:  # the e-mail's warnings travel with the workbook it carried
+                mail_problems = [*origin.problems, *sender_check(self.md, origin, item.unit, path)]
+                item.problems = [*item.problems, *mail_problems]
+                self.result.problems += mail_problems
+            if path in self.future:
+                item.problems.append(self.future[path])
+                self.result.problems.append(self.future[path])
+            if not refused_outright(item.problems, item.rows):
+                pending.append(item)
+            elif path in self.again:  # still refused for what it holds: one record, no second log row
+                self.result.rejected.append(_already_rejected(path, self.again[path]))
+            else:
+                self.result.rejected.append(RejectedFile(file=str(path), unit=item.unit, issues=item.problems))
+                self._record_pending(item, REJECTED, item.problems)
         return pending
-    kept: list[_Pending] = []
-    for p in pending:
-        origin = origins.get(p.path)
-        group = twins.get((origin.eml, p.unit)) if origin is not None else None
-        if group is None or origin is None:
-            kept.append(p)
-            continue
-        names = ", ".join(q.path.name for q in group)
-        issue = error("mail-two-workbooks", (
-            f"{len(group)} mẫu báo cáo của đơn vị {p.unit} trong cùng thư {origin.eml.name} ({names}): không biết "
-            "đơn vị muốn nộp tệp nào nên không tệp nào được áp dụng. Đề nghị đơn vị gửi lại thư chỉ kèm một tệp."),
-            file=str(p.path))
-        result.rejected.append(RejectedFile(file=str(p.path), unit=p.unit, issues=[issue, *p.problems]))
-        submissions.append(_submission_row(md, p.period, p.unit, p.path, p.sha256, p.received_at,
-                                           _on_time(md, wanted, p.received_at), p.rows_total,
-                                           _n_errors(p.problems) + 1, REJECTED, [issue],
-                                           mail=mail_notes.get(p.path, "")))
-    return kept
+
+    def _record_pending(self, p: _Pending, outcome: str, problems: list[Problem], *, extra_errors: int = 0,
+                        extra: str = "") -> None:
+        self.record(p.path, outcome, problems, unit=p.unit, period=p.period, sha=p.sha256, received=p.received_at,
+                    rows=p.rows_total, errors=_n_errors(p.problems) + extra_errors, extra=extra)
+
+    def refuse_twins(self, pending: list[_Pending]) -> list[_Pending]:
+        """Two workbooks of the same unit attached to one message (domain rule `twins`):
+        neither is applied, each is refused with a record naming the message (identical
+        copies count once: same SHA-256)."""
+        origins = self.origins
+        groups = twins((str(p.path), str(origins[p.path].eml) if p.path in origins else "", p.unit) for p in pending)
+        kept: list[_Pending] = []
+        for p in pending:
+            group = groups.get(str(p.path))
+            if group is None:
+                kept.append(p)
+                continue
+            names = ", ".join(Path(f).name for f in group)
+            issue = error("mail-two-workbooks", (
+                f"{len(group)} mẫu báo cáo của đơn vị {p.unit} trong cùng thư {origins[p.path].eml.name} ({names}): "
+                "không biết đơn vị muốn nộp tệp nào nên không tệp nào được áp dụng. Đề nghị đơn vị gửi lại thư chỉ "
+                "kèm một tệp."), file=str(p.path))
+            self.result.rejected.append(RejectedFile(file=str(p.path), unit=p.unit, issues=[issue, *p.problems]))
+            self._record_pending(p, REJECTED, [issue], extra_errors=1)
+        return kept
+
+    def order(self, pending: list[_Pending]) -> list[_Pending]:
+        """The files to apply, oldest first (domain rule `order_candidates`); conflicts,
+        outdated conflicts and returns older than one merged before are logged here."""
+        ordering = order_candidates(
+            [Candidate(file=str(p.path), sha256=p.sha256, unit=p.unit, period=p.period, received_at=p.received_at)
+             for p in pending], self.log.latest_accepted)
+        by_file = {str(p.path): p for p in pending}
+        for c in ordering.conflicts:
+            p = by_file[c.file]
+            issue = error("conflict", f"Đơn vị {p.unit} có hai tệp khác nhau nhận cùng lúc "
+                          f"({p.received_at:%d/%m/%Y %H:%M}); không tệp nào được áp dụng. "
+                          "Hãy giữ lại một tệp đúng rồi tổng hợp lại.", file=c.file)
+            self.result.rejected.append(RejectedFile(file=c.file, unit=p.unit, issues=[issue, *p.problems]))
+            if p.path not in self.again:  # else the same conflict as at the last merge: logged then
+                self._record_pending(p, REJECTED, [issue], extra_errors=1)
+        for c in ordering.outdated_conflicts:  # a newer return of the unit decides: nothing to choose
+            p = by_file[c.file]
+            self.result.superseded.append(c.file)
+            if p.path not in self.again:
+                note = warning("conflict", f"Tệp {p.path.name} nhận cùng lúc với một tệp khác của đơn vị {p.unit}, "
+                               "nhưng đơn vị đã có bản mới hơn nên không cần chọn; tệp không được áp dụng.",
+                               file=c.file)
+                self._record_pending(p, REJECTED, [note])
+        for c in ordering.superseded_by_earlier_merge:
+            p = by_file[c.file]
+            note = warning("older-return", f"Tệp cũ hơn bản của đơn vị {p.unit} đã tổng hợp trước đó; "
+                           "được lưu vào sổ nộp nhưng không ghi đè số liệu mới hơn.", file=c.file)
+            self.result.problems.append(note)
+            self._record_pending(p, ACCEPTED, [note, *p.problems])
+            self.result.accepted.append(c.file)
+            self.applied.append(p)
+        return [by_file[c.file] for c in ordering.apply]
+
+    def apply_all(self, ordered: list[_Pending]) -> None:
+        """Apply in order; the tracking state is updated in memory so a later file diffs
+        against what an earlier file of this same run wrote. Before this run's files: the
+        clerk's corrections of `Nhận lúc`, then new returns on top."""
+        rows_by_key = {(r.key, r.unit): r for r in self.md.tracking}
+        self.receipt_cells = _review_receipts(self.md, self.result, self)
+        request_index = _request_index(self.md)
+        for p in ordered:
+            self.request_rows += _new_requests(self.md, p, self.result, request_index)
+            changed_here = self.apply(p, rows_by_key)
+            outcome = applied_outcome(p.rejected_rows, p.problems)
+            self._record_pending(p, outcome, p.problems, extra=f"{changed_here} ô thay đổi")
+            self.result.accepted.append(str(p.path))
+            self.applied.append(p)
+            if outcome == PARTIAL:
+                self.result.rejected.append(RejectedFile(file=str(p.path), unit=p.unit, issues=[
+                    x for x in p.problems if x.severity is Severity.ERROR]))
+            if not self._on_time(p.received_at):
+                self.result.late_units.append(p.unit)
+
+    def put(self, row: TrackingRow, name: str, value: Any) -> None:
+        """Set a `Theo dõi` value, in memory and for the write."""
+        self.updates.setdefault(name, {})[row.row] = value
+        setattr(row, name, value)
+
+    def apply(self, p: _Pending, rows_by_key: dict[tuple[str, str], TrackingRow]) -> int:
+        """The changed fields of one file on its unit's rows; returns how many changed."""
+        changed = 0
+        for reported in p.rows:
+            row = rows_by_key.get((reported.key, p.unit))
+            if row is None or reports_nothing(reported, L.REPORTED_FIELDS):
+                continue
+            if row.period and period_rank(row.period) > period_rank(p.period):
+                self.result.problems.append(warning(
+                    "older-period", f"Nhiệm vụ {row.key} của {p.unit} đã có báo cáo kỳ {row.period}; "
+                    f"số liệu kỳ {p.period} không ghi đè.", task_key=row.key, file=str(p.path)))
+                continue
+            diffs = changed_fields(row, reported, L.REPORTED_FIELDS)
+            if not diffs:
+                self.unchanged.add(row.row)
+            for name, old, new in diffs:
+                self.put(row, name, new)
+                self.history.append(HistoryEntry(self.now, p.period, p.unit, row.key, _FIELD_LABELS[name],
+                                                 shown(old), shown(new), p.path.name))
+                changed += 1
+            self.put(row, "period", p.period)
+            self.put(row, "received_at", p.received_at)
+            self.put(row, "source_file", p.path.name)
+            if diffs:
+                self.touched.add(row.row)
+        return changed
+
+    def finish(self) -> MergeResult:
+        """Counts and missing units; the archive first (each file atomically), then the
+        master: once the master says "accepted", the file is in luu_tru/. A re-run repairs
+        entries lost since."""
+        result = self.result
+        result.rows_updated = len(self.touched)
+        result.rows_unchanged = len(self.unchanged - self.touched)
+        result.fields_changed = len(self.history)
+        result.late_units = sorted(set(result.late_units))
+        done = {p.unit for p in self.applied} | accepted_units(self.md.submissions, self.wanted.code)
+        result.missing_units = [u for u in units_with_tasks(self.md.plan, self.md.registry) if u not in done]
+        _archive(self.master, self.wanted, self.applied, self.origins)
+        _repair_archive(self.master, self.md, self.wanted, result, {p.sha256 for p in self.applied})
+        if not self.records and not self.history and not self.updates and not self.receipt_cells:
+            return result  # nothing new (e.g. the same inbox merged twice): the master is untouched
+        result.backup = _write(self.md, self.master, self.wanted, self.updates, self.records, self.history,
+                               result.missing_units, self.receipt_cells, request_rows=self.request_rows)
+        return result
 
 
-_OTHER_PLAN = ("wrong-year", "fingerprint-mismatch")
+_FIELD_LABELS = {c.id: c.header for c in L.TRACKING_COLUMNS}
 
 
 def _refuse_wrong_master(master: Path, md: MasterData, result: MergeResult, pending: list[_Pending]) -> None:
-    """Every file read belongs to another plan: the clerk chose the wrong master (or the
-    wrong inbox). Logging the refusals would only fill this master with strangers' rows,
-    so nothing is written and the job stops (exit 2)."""
+    """Every file read belongs to another plan (domain rule `from_another_plan`): nothing
+    is written and the job stops (exit 2)."""
     read = [r for r in result.rejected if r.issues and r.issues[0].code not in ("already-rejected", "not-xlsx")]
-    if pending or not read:
+    if not from_another_plan([[p.code for p in r.issues] for r in read], any_applicable=bool(pending)):
         return
-    if not all(any(p.code in _OTHER_PLAN for p in r.issues) for r in read):
-        return
-    problems = [next(p for p in r.issues if p.code in _OTHER_PLAN) for r in read]
+    problems = [next(p for p in r.issues if p.code in ("wrong-year", "fingerprint-mismatch")) for r in read]
     raise InputError(
         f"Không tệp nào trong hộp thư thuộc kế hoạch năm {md.plan.year} của sổ {master.name} "
         f"({len(read)} tệp là mẫu của kế hoạch khác); có thể đã chọn nhầm sổ theo dõi hoặc nhầm thư mục. "
@@ -483,12 +377,13 @@ def _n_errors(problems: list[Problem]) -> int:
     return sum(1 for p in problems if p.severity is Severity.ERROR)
 
 
-def _already_rejected(path: Path, before: dict[str, Any]) -> RejectedFile:
-    reason = str(before.get("note") or "").strip()
-    return RejectedFile(file=str(path), unit=str(before.get("unit") or ""), issues=[error("already-rejected", (
+def _already_rejected(path: Path, before: SubmissionRecord) -> RejectedFile:
+    reason = before.note
+    when = before.received_text or (before.received_at.isoformat(sep=" ") if before.received_at else "")
+    return RejectedFile(file=str(path), unit=before.unit, issues=[error("already-rejected", (
         f"Tệp {path.name} đã bị từ chối ở lần tổng hợp trước" + (f" vì: {reason}" if reason else
                                                                  " (xem sheet Nộp báo cáo)")
-        + "; đơn vị cần sửa và gửi lại."), file=str(path), value=str(before.get("received_at") or ""))])
+        + "; đơn vị cần sửa và gửi lại."), file=str(path), value=when)])
 
 
 def _future_row_warning(md: MasterData, row: int, at: dt.datetime, now: dt.datetime) -> Problem:
@@ -498,12 +393,6 @@ def _future_row_warning(md: MasterData, row: int, at: dt.datetime, now: dt.datet
         f"Nộp báo cáo, ô {cell}: «Nhận lúc» {at:%d/%m/%Y %H:%M} ở sau lúc tổng hợp ({now:%d/%m/%Y %H:%M}) nên "
         "không được dùng để xét tệp nào mới hơn (nếu không, mọi bản sửa của đơn vị sẽ bị coi là cũ hơn); hãy sửa "
         "lại đúng thời điểm nhận."), sheet=L.SHEET_SUBMISSIONS, cell=cell, value=at.isoformat(sep=" "))
-
-
-def _on_time(md: MasterData, period: Period, received: dt.datetime | None) -> bool | None:
-    if received is None:
-        return None
-    return received.date() <= md.schedule.submission_deadline(period)
 
 
 def _check_all(md: MasterData, items: list[tuple[Path, str, dt.datetime]], wanted: Period,
@@ -528,68 +417,26 @@ def _check_all(md: MasterData, items: list[tuple[Path, str, dt.datetime]], wante
 
 def _check(md: MasterData, path: Path, sha: str, received: dt.datetime, wanted: Period, today: dt.date,
            partial: bool, keys_of_unit: dict[str, set[str]], fingerprint: str) -> _Pending:
-    """Validate one file and decide which of its rows may be applied."""
+    """Validate one file; which of its rows may be applied is the domain's `select_rows`."""
     from parc_xl.io.master import MAC_KEY
     from parc_xl.jobs.plan_amend import honour_old_form  # not imported by the ribbon click
 
     report = check_file(path, md.plan, md.registry, min(today, received.date()), fingerprint=fingerprint,
                         mac_key=md.meta.get(MAC_KEY) or None)
-    problems = list(report.problems)
     unit, period = report.unit or "", report.period or ""
     # a form made before a plan amendment: accepted for the tasks that stayed (jobs/plan_amend.py)
-    old_form = honour_old_form(md.meta, report.fingerprint, period, unit, problems, list(report.rows), str(path))
+    old_form = honour_old_form(md.meta, report.fingerprint, period, unit, list(report.problems), list(report.rows),
+                               str(path))
     problems = old_form.problems
     # an unknown unit code is reported by check_file ("unit-unknown"), against md.registry
-    if period and period != wanted.code:
-        label = Period.parse(period).label_vi if _valid_period(period) else period
-        problems.append(error("wrong-period", f"Tệp là báo cáo {label}, không phải {wanted.label_vi} "
-                              "đang tổng hợp. Đề nghị đơn vị gửi đúng tệp của kỳ này.", file=str(path)))
-    own = keys_of_unit.get(unit, set())
-    error_keys = {p.task_key for p in problems if p.severity is Severity.ERROR and p.task_key}
-    file_level_error = any(p.severity is Severity.ERROR and not p.task_key for p in problems)
-    rows: list[dict[str, Any]] = []
-    rejected_rows = 0
-    for r in old_form.rows:
-        if r.role and r.role != "Chủ trì":
-            continue  # coordination rows are informative; Theo dõi tracks lead units
-        if r.key not in own:
-            problems.append(error("foreign-row", f"Tệp của đơn vị {unit} có nhiệm vụ {r.key} không giao cho "
-                                  "đơn vị chủ trì; dòng này không được nhận.", file=str(path), task_key=r.key,
-                                  cell=r.cells.get("progress", "")))
-            rejected_rows += 1
-            continue
-        if r.key in error_keys:
-            rejected_rows += 1
-            continue
-        rows.append({"key": r.key, "progress": r.progress.value if r.progress else "",
-                     "completed_on": r.completed_on, "evidence": r.evidence, "figure": r.figure,
-                     "difficulties": r.difficulties, "proposals": r.proposals,
-                     # a valid extension request (set by check_row only then): «Đề nghị điều chỉnh»
-                     "proposed_due": r.proposed_due, "extension_reason": r.extension_reason})
-    has_error = file_level_error or any(p.severity is Severity.ERROR for p in problems)
-    if file_level_error or (has_error and not partial):
-        rejected_rows = len(report.rows)
-        rows = []
-    else:
-        rejected_rows += len(old_form.refused)
-    problems += old_form.refused  # rows of dropped tasks: refused one by one, after the file's verdict
-    if partial and rows and any(p.severity is Severity.ERROR for p in problems):
-        problems.insert(0, _partial_dropped(path, problems, rejected_rows))
-    for p in problems:
-        p.file = p.file or str(path)
+    other_period = wrong_period(period, wanted, str(path))
+    if other_period is not None:
+        problems.append(other_period)
+    chosen = select_rows(old_form.rows, problems, keys_of_unit.get(unit, set()), unit=unit, file=str(path),
+                         partial=partial, total_rows=len(report.rows), refused_rows=old_form.refused)
     return _Pending(path=path, sha256=sha, received_at=received, unit=unit, period=period or wanted.code,
-                    rows_total=len(report.rows), problems=problems, rows=rows, rejected_rows=rejected_rows)
-
-
-def _partial_dropped(path: Path, problems: list[Problem], rejected_rows: int) -> Problem:
-    """`--partial` never reports success for what it left out: one record naming it."""
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    places = list(dict.fromkeys(p.cell or (f"nhiệm vụ {p.task_key}" if p.task_key else p.label) for p in errors))
-    shown = ", ".join(places[:12]) + (f" và {len(places) - 12} chỗ khác" if len(places) > 12 else "")
-    return error("partial-dropped", (
-        f"Nhận một phần (--partial): {len(errors)} lỗi không được nhận ({shown}), {rejected_rows} dòng bị bỏ; "
-        f"các dòng khác của tệp {path.name} đã được tổng hợp. Đề nghị đơn vị sửa các ô trên và gửi lại."),
-        file=str(path), value=", ".join(places))
+                    rows_total=len(report.rows), problems=chosen.problems, rows=chosen.rows,
+                    rejected_rows=chosen.rejected_rows)
 
 
 def _keys_of_unit(md: MasterData) -> dict[str, set[str]]:
@@ -601,99 +448,7 @@ def _keys_of_unit(md: MasterData) -> dict[str, set[str]]:
     return index
 
 
-def _valid_period(code: str) -> bool:
-    try:
-        Period.parse(code)
-    except ValueError:
-        return False
-    return True
-
-
-def _apply(md: MasterData, p: _Pending, rows_by_key: dict[tuple[str, str], TrackingRow],
-           cell_updates: dict[tuple[int, str], Any], history: list[list[Any]], now: dt.datetime,
-           touched: set[int], unchanged: set[int], notes: list[Problem]) -> int:
-    changed = 0
-    for reported in p.rows:
-        row = rows_by_key.get((reported["key"], p.unit))
-        if row is None or reports_nothing(reported, L.REPORTED_FIELDS):
-            continue
-        if row.period and period_rank(row.period) > period_rank(p.period):
-            notes.append(warning("older-period", f"Nhiệm vụ {row.key} của {p.unit} đã có báo cáo kỳ {row.period}; "
-                                 f"số liệu kỳ {p.period} không ghi đè.", task_key=row.key, file=str(p.path)))
-            continue
-        current = row.values()
-        diffs = changed_fields(current, reported, L.REPORTED_FIELDS)
-        if not diffs:
-            unchanged.add(row.row)
-        for field, old, new in diffs:
-            cell_updates[(row.row, field)] = new
-            setattr(row, field, new)
-            history.append([now, p.period, p.unit, row.key, _FIELD_LABELS[field], _shown(old), _shown(new),
-                            p.path.name])
-            changed += 1
-        meta = {"period": p.period, "received_at": p.received_at, "source_file": p.path.name}
-        for field, value in meta.items():
-            cell_updates[(row.row, field)] = value
-            setattr(row, field, value)
-        if diffs:
-            touched.add(row.row)
-    return changed
-
-
-_FIELD_LABELS = {c.id: c.header for c in L.TRACKING_COLUMNS}
-
-
-def _shown(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, dt.date):
-        return v.strftime("%d/%m/%Y")
-    return v
-
-
-def _submission_row(md: MasterData, period: str, unit: str, path: Path, sha: str,
-                    received: dt.datetime | None, on_time: bool | None, rows: int, errors: int,
-                    outcome: str, problems: list[Problem], extra: str = "", mail: str = "") -> list[Any]:
-    u = md.registry.unit(unit) if unit else None
-    notes = [x for x in (mail, extra) if x]  # the e-mail first: sender and date are what the clerk checks
-    if problems:
-        first = errors_first(problems)[0]  # the error that refused the file, never a warning before it
-        notes.append(f"{first.cell + ': ' if first.cell else ''}{first.message}")
-        if len(problems) > 1:
-            notes.append(f"và {len(problems) - 1} vấn đề khác")
-    note = "; ".join(notes)
-    if len(note) > NOTE_CHARS:  # one readable line; every problem is in the JSON and `validate --annotate`
-        note = note[: NOTE_CHARS - 1].rstrip() + "…"
-    on_time_text = "" if on_time is None else (ON_TIME if on_time else LATE)
-    values = {"period": period, "unit": unit, "unit_name": u.name if u else "", "file": path.name,
-              "sha256": sha, "received_at": received, "on_time": on_time_text, "rows": rows,
-              "errors": errors, "outcome": outcome, "note": note}
-    return [values[c.id] for c in L.SUBMISSION_COLUMNS]
-
-
-def _ordered(md: MasterData, sheet: str, columns: list[L.Column], values: list[Any]) -> dict[int, Any]:
-    """{0-based column in the file: value}, following the file's own header positions."""
-    pos = md.headers.get(sheet) or {c.id: i for i, c in enumerate(columns)}
-    return {pos[c.id]: v for c, v in zip(columns, values, strict=True) if c.id in pos}
-
-
-def _as_row(mapping: dict[int, Any]) -> list[Any]:
-    width = max(mapping) + 1 if mapping else 0
-    return [mapping.get(i) for i in range(width)]
-
-
-def _in_file_order(md: MasterData, sheet: str, columns: list[L.Column], rows: list[list[Any]]) -> list[list[Any]]:
-    """`rows` laid out as `_ordered` + `_as_row` would; when the file keeps the layout's
-    column order (the usual case) the list is used as it is: no second copy of
-    ≈300,000 history rows at the large load."""
-    pos = md.headers.get(sheet) or {c.id: i for i, c in enumerate(columns)}
-    if [pos.get(c.id) for c in columns] == list(range(len(columns))) and len(pos) == len(columns):
-        return rows
-    return [_as_row(_ordered(md, sheet, columns, r)) for r in rows]
-
-
-def _review_receipts(md: MasterData, result: MergeResult,
-                     cell_updates: dict[tuple[int, str], Any]) -> dict[str, Any]:
+def _review_receipts(md: MasterData, result: MergeResult, merge: _Merge) -> dict[str, Any]:
     """Honour the receipt times the clerk corrected in `Nộp báo cáo`: `Đúng hạn`
     re-judged (domain rule `review_receipts`), `Theo dõi`'s `Cập nhật lúc` of the rows
     each accepted file wrote set to it (status judges late completion from it). Returns
@@ -701,16 +456,15 @@ def _review_receipts(md: MasterData, result: MergeResult,
     pos = md.headers.get(L.SHEET_SUBMISSIONS) or {c.id: i for i, c in enumerate(L.SUBMISSION_COLUMNS)}
 
     def deadline_of(code: str) -> dt.date | None:
-        return md.schedule.submission_deadline(code) if _valid_period(code) else None
+        return md.schedule.submission_deadline(code) if is_period_code(code) else None
 
-    review = review_receipts(md.submissions, deadline_of, on_time_label=ON_TIME, late_label=LATE,
-                             accepted=(ACCEPTED, PARTIAL))
+    review = review_receipts(md.submissions, deadline_of)
     cells: dict[str, Any] = {}
-    raw = {int(s["row"]): s.get("received_at") for s in md.submissions}
+    typed = {s.row for s in md.submissions if s.received_text}
     for f in review.fixes:
         if "on_time" in pos:
-            cells[f"{col_letter(pos['on_time'] + 1)}{f.row}"] = ON_TIME if f.on_time else LATE
-        if isinstance(raw.get(f.row), str) and "received_at" in pos:  # typed as text: store the time
+            cells[f"{col_letter(pos['on_time'] + 1)}{f.row}"] = on_time_label(f.on_time)
+        if f.row in typed and "received_at" in pos:  # typed as text: store the time
             cells[f"{col_letter(pos['received_at'] + 1)}{f.row}"] = f.received_at
     result.receipts_corrected = review.fixes
     for row, text in review.unreadable:
@@ -722,13 +476,12 @@ def _review_receipts(md: MasterData, result: MergeResult,
     for r in md.tracking:
         at = review.accepted_times.get((r.unit, r.period, r.source_file))
         if at is not None and r.received_at != at:
-            cell_updates[(r.row, "received_at")] = at
-            r.received_at = at
+            merge.put(r, "received_at", at)
     return cells
 
 
-def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tuple[int, str], Any],
-           submissions: list[list[Any]], history: list[list[Any]], missing: list[str],
+def _write(md: MasterData, master: Path, period: Period, updates: dict[str, dict[int, Any]],
+           submissions: list[SubmissionRecord], history: list[HistoryEntry], missing: list[str],
            receipt_cells: dict[str, Any] | None = None, *, request_rows: list[list[Any]] | None = None) -> str | None:
     pkg = XlsxPackage.open(master)
     if receipt_cells:
@@ -736,16 +489,13 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
         for ref, value in receipt_cells.items():
             sheet.set_value(ref, value)
     track_pos = md.headers.get(L.SHEET_TRACKING) or {c.id: i for i, c in enumerate(L.TRACKING_COLUMNS)}
-    columns: dict[int, dict[int, Any]] = {}
-    for (row, field), value in cell_updates.items():
-        if field in track_pos:
-            columns.setdefault(track_pos[field] + 1, {})[row] = value
+    columns = {track_pos[name] + 1: rows for name, rows in updates.items() if name in track_pos}
     pkg.set_columns(L.SHEET_TRACKING, columns)  # one pass over the sheet text, not a cell at a time
     if submissions:
-        pkg.append_rows(L.SHEET_SUBMISSIONS,  # spliced as text when the sheet already has rows
-                        [_as_row(_ordered(md, L.SHEET_SUBMISSIONS, L.SUBMISSION_COLUMNS, r)) for r in submissions])
+        # spliced as text when the sheet already has rows
+        pkg.append_rows(L.SHEET_SUBMISSIONS, submission_rows(md.headers, submissions))
     if history:
-        pkg.append_rows(L.SHEET_HISTORY, _in_file_order(md, L.SHEET_HISTORY, L.HISTORY_COLUMNS, history))
+        pkg.append_rows(L.SHEET_HISTORY, history_rows(md.headers, history))
     add_requests(pkg, md.headers.get(L.SHEET_REQUESTS), request_rows or [])
     if L.SHEET_MISSING in pkg.sheet_names():
         deadline = md.schedule.submission_deadline(period)
@@ -755,7 +505,7 @@ def _write(md: MasterData, master: Path, period: Period, cell_updates: dict[tupl
         for code in missing:
             u = md.registry.unit(code)
             fresh.append([period.code, code, u.name if u else "", u.email if u else "", deadline])
-        rows = [_as_row(_ordered(md, L.SHEET_MISSING, L.MISSING_COLUMNS, r)) for r in keep + fresh]
+        rows = list(in_file_order(md.headers.get(L.SHEET_MISSING), L.MISSING_COLUMNS, keep + fresh))
         pkg.sheet(L.SHEET_MISSING).write_table(2, rows, style_row=2)
     saved = save_guarded(pkg, master, master.parent / BACKUP_DIR)
     return str(saved) if saved else None
@@ -784,15 +534,15 @@ def _new_requests(md: MasterData, p: _Pending, result: MergeResult,
     period = Period.parse(p.period)
     out: list[list[Any]] = []
     for reported in p.rows:
-        proposed = reported.get("proposed_due")
-        task = tasks.get(reported["key"])
+        proposed = reported.proposed_due
+        task = tasks.get(reported.key)
         if proposed is None or task is None:
             continue
         u = md.registry.unit(p.unit)
         before = granted.get((task.key, p.unit))
         req = ExtensionRequest(key=task.key, unit=p.unit, unit_name=u.name if u else p.unit, period=p.period,
                                current_due=before.due if before else due_in_period(task, period),
-                               proposed_due=proposed, reason=str(reported.get("extension_reason") or ""),
+                               proposed_due=proposed, reason=reported.extension_reason,
                                received_at=p.received_at)
         if req.identity() in known:
             continue
@@ -805,7 +555,7 @@ def _new_requests(md: MasterData, p: _Pending, result: MergeResult,
 
 
 def _archive(master: Path, period: Period, items: list[_Pending],
-             origins: dict[Path, _MailOrigin] | None = None) -> None:
+             origins: dict[Path, MailOrigin] | None = None) -> None:
     folder = master.parent / ARCHIVE_DIR / period.code
     copies: list[tuple[Path, Path]] = []
     for p in items:
@@ -829,9 +579,8 @@ def _repair_archive(master: Path, md: MasterData, period: Period, result: MergeR
         sha = file_sha256(Path(f))
         sources.setdefault(sha, Path(f))
     for s in md.submissions:
-        sha = str(s.get("sha256") or "")
-        if (str(s.get("outcome") or "") not in (ACCEPTED, PARTIAL) or str(s.get("period") or "") != period.code
-                or not sha or sha in fresh):
+        sha = s.sha256
+        if not s.accepted or s.period != period.code or not sha or sha in fresh:
             continue
         dest = folder / f"{sha}.xlsx"
         if sha256_of(dest) == sha:
@@ -842,8 +591,8 @@ def _repair_archive(master: Path, md: MasterData, period: Period, result: MergeR
             copy_atomically(source, dest)
             result.archive_repaired.append(str(dest))
             continue
-        name = str(s.get("file") or "")
+        name = s.file
         result.problems.append(warning(
-            "archive-missing", f"Tệp lưu trữ của «{name}» (đơn vị {s.get('unit') or '?'}, đã nhận) "
+            "archive-missing", f"Tệp lưu trữ của «{name}» (đơn vị {s.unit or '?'}, đã nhận) "
             f"{'bị hỏng' if dest.exists() else 'bị thiếu'} trong luu_tru/{period.code}/; hãy đặt lại đúng tệp "
             f"«{name}» đơn vị đã gửi vào hộp thư rồi tổng hợp lại để bổ sung.", file=name, value=sha))

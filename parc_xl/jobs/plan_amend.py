@@ -28,11 +28,13 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan
 from parc_xl.domain.problems import Problem, error, has_errors, warning
 from parc_xl.domain.record import Record
+from parc_xl.domain.submissions import HistoryEntry
 from parc_xl.domain.text import match_key
 from parc_xl.domain.units import resolve_plan
 from parc_xl.errors import DataError, InputError
 from parc_xl.io import master_layout as L
 from parc_xl.io.master import MasterData, read_master
+from parc_xl.io.master_records import history_rows
 from parc_xl.jobs._common import BACKUP_DIR, JobResult, ensure_writable
 
 #: "Quyết định số 123/QĐ-UBND ngày 15/6/2026": how an amendment names itself.
@@ -258,7 +260,7 @@ def _shown(v: Any) -> str:
 
 def _changes(md: MasterData, diff: A.AmendmentDiff, tp: A.TrackingPlan, ref: str, source: Path, day: dt.date,
              units_of: dict[str, list[str]], amendments: list[A.AmendmentRecord],
-             ) -> tuple[list[list[Any]], dict[str, str], A.AmendmentRecord]:
+             ) -> tuple[list[HistoryEntry], dict[str, str], A.AmendmentRecord]:
     """`Lịch sử` rows, the `Điều chỉnh` note of each amended task, and the record kept."""
     from parc_xl.domain.periods import Period
     from parc_xl.jobs.status import default_period
@@ -266,11 +268,11 @@ def _changes(md: MasterData, diff: A.AmendmentDiff, tp: A.TrackingPlan, ref: str
     now = dt.datetime.now().replace(microsecond=0)
     period = default_period(day, md.year).code
     origin = f"{source.name} ({ref})"
-    history: list[list[Any]] = []
+    history: list[HistoryEntry] = []
     notes: dict[str, str] = {}
 
     def log(key: str, field: str, old: Any, new: Any, unit: str = "") -> None:
-        history.append([now, period, unit, key, field, _shown(old), _shown(new), origin])
+        history.append(HistoryEntry(now, period, unit, key, field, _shown(old), _shown(new), origin))
 
     old_tasks = {t.key: t for t in md.plan.tasks}
     for t in diff.added:
@@ -310,7 +312,7 @@ def _changes(md: MasterData, diff: A.AmendmentDiff, tp: A.TrackingPlan, ref: str
 
 
 def _write(md: MasterData, master: Path, diff: A.AmendmentDiff, tp: A.TrackingPlan,
-           units_of: dict[str, list[str]], history: list[list[Any]], notes: dict[str, str],
+           units_of: dict[str, list[str]], history: list[HistoryEntry], notes: dict[str, str],
            record: A.AmendmentRecord, amendments: list[A.AmendmentRecord], retired: set[tuple[str, str]],
            ref: str) -> str | None:
     from parc_xl.io.amend_sheets import add_status_text_rule, write_plan_sheet
@@ -360,16 +362,7 @@ def _write(md: MasterData, master: Path, diff: A.AmendmentDiff, tp: A.TrackingPl
             laid.append(out)
         pkg.append_rows(L.SHEET_TRACKING, laid)
     if history:
-        hpos = md.headers.get(L.SHEET_HISTORY) or {c.id: i for i, c in enumerate(L.HISTORY_COLUMNS)}
-        hwidth = max(hpos.values()) + 1
-        hrows = []
-        for h in history:
-            out = [None] * hwidth
-            for c, value in zip(L.HISTORY_COLUMNS, h, strict=True):
-                if c.id in hpos:
-                    out[hpos[c.id]] = value
-            hrows.append(out)
-        pkg.append_rows(L.SHEET_HISTORY, hrows)
+        pkg.append_rows(L.SHEET_HISTORY, history_rows(md.headers, history))
 
     with tempfile.TemporaryDirectory(prefix="parc_amend_") as tmp:
         generated = Path(tmp) / "ke_hoach.xlsx"

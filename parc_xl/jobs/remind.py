@@ -113,12 +113,9 @@ class RemindResult(JobResult):
 
 def _submissions(data: Any, period: Period) -> list[Any]:
     from parc_xl.domain.report_content import Submission
-    from parc_xl.jobs.merge import ACCEPTED, PARTIAL
-    from parc_xl.io.workbook_values import cell_datetime
 
-    return [Submission(unit=str(r.get("unit") or ""), received_at=cell_datetime(r.get("received_at")),
-                       accepted=str(r.get("outcome") or "") in (ACCEPTED, PARTIAL))
-            for r in data.submissions if str(r.get("period") or "") == period.code]
+    return [Submission(unit=r.unit, received_at=r.received_at, accepted=r.accepted)
+            for r in data.submissions if r.period == period.code]
 
 
 def run(master: Path, period: str, out_dir: Path, as_of: dt.date | None = None,

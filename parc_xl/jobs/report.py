@@ -43,7 +43,6 @@ from parc_xl.domain.summary import RowOutcome, StatusSummary
 from parc_xl.domain.targets import target_text
 from parc_xl.errors import InputError
 from parc_xl.io.master_layout import SHEET_TRACKING
-from parc_xl.io.workbook_values import cell_datetime
 from parc_xl.jobs._common import JobResult, ensure_writable
 from parc_xl.jobs.status import DEFAULT_DUE_SOON, StatusResult, compute, extension_effects, stored_as_of, write
 
@@ -91,16 +90,15 @@ def report_as_of(period: Period, stored: dt.date | None, today: dt.date | None =
 def build_content(data: Any, outcomes: list[RowOutcome], period: Period,
                   recipients: list[str] | None = None) -> ReportContent:
     """What the report quotes from the master (see `domain/report_content.py`)."""
-    from parc_xl.jobs.merge import ACCEPTED, LATE, ON_TIME, PARTIAL
+    from parc_xl.domain.submissions import LATE, ON_TIME
 
     plan, registry = data.plan, data.registry
     tasks = {t.key: t for t in plan.tasks}
     names = {u.code: u.name for u in registry.units}
     expected = [(code, names.get(code, code)) for code in units_with_tasks(plan, registry)]
-    subs = [Submission(unit=str(r.get("unit") or ""), received_at=cell_datetime(r.get("received_at")),
-                       accepted=str(r.get("outcome") or "") in (ACCEPTED, PARTIAL),
-                       on_time={ON_TIME: True, LATE: False}.get(str(r.get("on_time") or "")))
-            for r in data.submissions if str(r.get("period") or "") == period.code]
+    subs = [Submission(unit=r.unit, received_at=r.received_at, accepted=r.accepted,
+                       on_time={ON_TIME: True, LATE: False}.get(r.on_time))
+            for r in data.submissions if r.period == period.code]
     area_order = [a.title for a in plan.areas]
     unit_order = [u.code for u in registry.units]
     this_period = [r for r in data.tracking if r.period == period.code]

@@ -260,6 +260,7 @@ class ExtensionEffects(Record):
     notes: dict[int, str] = {}  # Theo dõi row → note text
     decisions: list[ExtensionRequest] = []
     positions: dict[str, int] | None = None  # «Đề nghị điều chỉnh» header positions
+    history_positions: dict[str, int] | None = None  # `Lịch sử` header positions
 
 
 def _extension_applies(approval: Approval, deadline: Deadline | None, judged: str) -> bool:
@@ -286,13 +287,16 @@ def extension_effects(data: Any, as_of: dt.date, period: str | Period | None = N
         if _extension_applies(a, task.deadline, judged):
             notes[r.row] = a.note()
     return ExtensionEffects(notes=notes, decisions=decisions_to_log(requests),
-                            positions=getattr(data, "headers", {}).get(L.SHEET_REQUESTS))
+                            positions=getattr(data, "headers", {}).get(L.SHEET_REQUESTS),
+                            history_positions=getattr(data, "headers", {}).get(L.SHEET_HISTORY))
 
 
 def _write_extensions(pkg: Any, effects: ExtensionEffects, status_col: int | None) -> None:
     """Notes on the status cells, one `Lịch sử` row per new decision, and the mark that
     it was recorded (so the next run does not record it again)."""
+    from parc_xl.domain.submissions import HistoryEntry
     from parc_xl.io.extension_sheet import mark_logged
+    from parc_xl.io.master_records import history_rows
     from parc_xl.io.ooxml import col_letter
     from parc_xl.io.ooxml.notes import set_notes
 
@@ -303,11 +307,11 @@ def _write_extensions(pkg: Any, effects: ExtensionEffects, status_col: int | Non
     if not effects.decisions:
         return
     now = dt.datetime.now().replace(microsecond=0)
-    rows = [[now, r.period, r.unit, r.key, "Điều chỉnh hạn",
-             f"{r.current_due:%d/%m/%Y}" if r.current_due else "", history_text(r),
-             f"{L.SHEET_REQUESTS} (dòng {r.row})"] for r in effects.decisions]
+    entries = [HistoryEntry(now, r.period, r.unit, r.key, "Điều chỉnh hạn",
+                            f"{r.current_due:%d/%m/%Y}" if r.current_due else "", history_text(r),
+                            f"{L.SHEET_REQUESTS} (dòng {r.row})") for r in effects.decisions]
     if L.SHEET_HISTORY in pkg.sheet_names():
-        pkg.append_rows(L.SHEET_HISTORY, rows)
+        pkg.append_rows(L.SHEET_HISTORY, history_rows({L.SHEET_HISTORY: effects.history_positions or {}}, entries))
     mark_logged(pkg, effects.positions, {r.row: r.signature() for r in effects.decisions})
 
 

@@ -86,15 +86,12 @@ def test_submission_note_shows_the_error_before_warnings(office: Path) -> None:
 
 def test_note_order_with_a_warning_found_first(office: Path, tmp_path: Path) -> None:
     from parc_xl.domain.problems import error, warning
-    from parc_xl.io.master import read_master
+    from parc_xl.domain.submissions import submission_note
 
-    md = read_master(office / "so_theo_doi.xlsx", tracking=False)
-    row = merge._submission_row(md, "2026-Q1", "PNV", Path("a.xlsx"), "", None, None, 3, 1, merge.REJECTED,
-                                [warning("not-reported", "Ô H5 (Tiến độ): chưa báo cáo nhiệm vụ đơn vị chủ trì.",
-                                         cell="H5"),
-                                 error("locked-cell-changed", "Ô B34 thuộc nội dung kế hoạch và không được sửa.",
-                                       cell="B34")])
-    note = row[[c.id for c in L.SUBMISSION_COLUMNS].index("note")]
+    note = submission_note([warning("not-reported", "Ô H5 (Tiến độ): chưa báo cáo nhiệm vụ đơn vị chủ trì.",
+                                    cell="H5"),
+                            error("locked-cell-changed", "Ô B34 thuộc nội dung kế hoạch và không được sửa.",
+                                  cell="B34")])
     assert note == "B34: Ô B34 thuộc nội dung kế hoạch và không được sửa.; và 1 vấn đề khác"
 
 

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from office import make_office  # noqa: E402
 
 from parc_xl.domain.submissions import parse_receipt_time, review_receipts  # noqa: E402
+from parc_xl.io.master_records import submission_record  # noqa: E402
 from parc_xl.io import master_layout as L  # noqa: E402
 from parc_xl.io.ooxml import XlsxPackage, col_letter  # noqa: E402
 from parc_xl.jobs import merge, units_generate  # noqa: E402
@@ -110,8 +111,9 @@ def test_review_rule_reads_day_first_text_and_keeps_later_rows() -> None:
         {"row": 3, "unit": "A", "period": Q1, "file": "a.xlsx", "received_at": "15/03/2026",
          "on_time": "Đúng hạn", "outcome": "Chấp nhận"},
     ]
-    review = review_receipts(rows, lambda code: dt.date(2026, 3, 16), on_time_label="Đúng hạn",
-                             late_label="Trễ hạn", accepted=("Chấp nhận",))
+    # the rows as `Nộp báo cáo` gives them: the receipt time read from the cell, text or date-time
+    records = [submission_record(int(str(r.pop("row"))), r) for r in rows]
+    review = review_receipts(records, lambda code: dt.date(2026, 3, 16))
     assert [(f.row, f.on_time) for f in review.fixes] == [(2, False)]
     assert review.accepted_times == {("A", Q1, "a.xlsx"): dt.datetime(2026, 3, 15)}
 
