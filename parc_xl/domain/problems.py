@@ -47,7 +47,7 @@ _T = ProblemType
 
 # Excel menu names in messages are those of the Vietnamese Office UI (Tệp › Lưu thành).
 CATALOGUE: dict[str, ProblemType] = {
-    # --- the file itself (io/unit_book.py, jobs/merge.py) ---
+    # --- the file itself (io/unit_book/read.py, domain/return_checks.py, jobs/merge.py) ---
     "file-missing": _T("Không tìm thấy tệp", "Không tìm thấy tệp «{file}»."),
     "not-xlsx": _T("Không phải tệp .xlsx"),
     "mail-unreadable": _T("Thư điện tử không đọc được"),

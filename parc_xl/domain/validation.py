@@ -1,6 +1,6 @@
 """Check and normalise the values a unit typed into its returned workbook.
 
-Pure: the reader (`io/unit_book.py`) hands over raw cell values (as python-calamine
+Pure: the reader (`io/unit_book/read.py`) hands over raw cell values (as python-calamine
 gives them: str, float, int, bool, date, datetime, or "" for an empty cell) with their
 A1 references; this module says what each value means (`ReportedRow`) and what is wrong
 with it (`Problem`s, Vietnamese, naming the cell). Structure checks (rows, columns,

@@ -101,9 +101,6 @@ class TrackingRow:
     days_overdue: int | None = None
     target_result: str = ""
 
-    def values(self) -> dict[str, Any]:
-        return {f: getattr(self, f) for f in self.__slots__}
-
 
 @dataclass
 class MasterData:

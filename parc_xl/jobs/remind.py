@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -35,6 +35,9 @@ from parc_xl.errors import InputError
 from parc_xl.io import master_layout as L
 from parc_xl.jobs._common import JobResult
 from parc_xl.jobs.status import DEFAULT_DUE_SOON, compute
+
+if TYPE_CHECKING:
+    from parc_xl.io.master import MasterData
 
 SUMMARY_NAME = "{period}_don_doc_tong_hop.xlsx"
 
@@ -120,9 +123,8 @@ def _submissions(data: Any, period: Period) -> list[Any]:
 
 def run(master: Path, period: str, out_dir: Path, as_of: dt.date | None = None,
         due_soon: int = DEFAULT_DUE_SOON) -> RemindResult:
-    from parc_xl.io.mail_draft import write_draft
     from parc_xl.io.master import read_master
-    from parc_xl.io.reminder_letter import write_letter, write_summary
+    from parc_xl.io.reminder_letter import write_summary
 
     master, out_dir = Path(master), Path(out_dir)
     try:
@@ -156,27 +158,7 @@ def run(master: Path, period: str, out_dir: Path, as_of: dt.date | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".~parc_tmp.don_doc.", dir=out_dir))
     try:
-        rows: list[tuple[Reminder, str, str, str]] = []
-        for r in reminders:
-            unit = data.registry.unit(r.unit)
-            address = (unit.email if unit else "").strip()
-            stem = f"{per.code}_{r.unit}_don_doc"
-            letter = tmp / f"{stem}.docx"
-            write_letter(letter, r, issuer=data.plan.issuer, year=data.plan.year, period_label=per.label_vi,
-                         as_of=day)
-            entry = Letter(unit=r.unit, unit_name=r.unit_name, file=str(out_dir / letter.name), reminder=r)
-            why = address_problem(address)
-            if why:
-                result.skipped.append(Skipped(unit=r.unit, reason=why))
-                draft_cell = f"Không có thư: {why}"
-            else:
-                subject, body = reminder_mail(r.unit_name, data.plan.issuer, per.label_vi, data.plan.year,
-                                              letter.name, len(r.overdue), len(r.due_soon),
-                                              r.missing_return.deadline if r.missing_return else None)
-                write_draft(tmp / f"{stem}.eml", address, subject, body, [letter])
-                entry.eml, entry.to, draft_cell = str(out_dir / f"{stem}.eml"), address, f"{stem}.eml"
-            rows.append((r, address, letter.name, draft_cell))
-            result.letters.append(entry)
+        rows = [_write_unit_papers(r, data, per, day, tmp, out_dir, result) for r in reminders]
         summary = tmp / SUMMARY_NAME.format(period=per.code)
         write_summary(summary, rows, title=f"Đôn đốc thực hiện nhiệm vụ CCHC năm {data.plan.year} — {per.label_vi}, "
                                           f"tính đến ngày {day:%d/%m/%Y}")
@@ -200,3 +182,30 @@ def run(master: Path, period: str, out_dir: Path, as_of: dt.date | None = None,
         if created and not any(out_dir.iterdir()):
             out_dir.rmdir()
     return result
+
+
+def _write_unit_papers(r: Reminder, data: MasterData, per: Period, day: dt.date, tmp: Path, out_dir: Path,
+                       result: RemindResult) -> tuple[Reminder, str, str, str]:
+    """One unit's letter (and its e-mail draft when the unit has a usable address), written into `tmp`;
+    the row of the summary table that lists it."""
+    from parc_xl.io.mail_draft import write_draft
+    from parc_xl.io.reminder_letter import write_letter
+
+    unit = data.registry.unit(r.unit)
+    address = (unit.email if unit else "").strip()
+    stem = f"{per.code}_{r.unit}_don_doc"
+    letter = tmp / f"{stem}.docx"
+    write_letter(letter, r, issuer=data.plan.issuer, year=data.plan.year, period_label=per.label_vi, as_of=day)
+    entry = Letter(unit=r.unit, unit_name=r.unit_name, file=str(out_dir / letter.name), reminder=r)
+    why = address_problem(address)
+    if why:
+        result.skipped.append(Skipped(unit=r.unit, reason=why))
+        draft_cell = f"Không có thư: {why}"
+    else:
+        subject, body = reminder_mail(r.unit_name, data.plan.issuer, per.label_vi, data.plan.year,
+                                      letter.name, len(r.overdue), len(r.due_soon),
+                                      r.missing_return.deadline if r.missing_return else None)
+        write_draft(tmp / f"{stem}.eml", address, subject, body, [letter])
+        entry.eml, entry.to, draft_cell = str(out_dir / f"{stem}.eml"), address, f"{stem}.eml"
+    result.letters.append(entry)
+    return r, address, letter.name, draft_cell

@@ -1,7 +1,7 @@
 """Job: check returned unit workbooks (`parc-xl validate FILE… [--master M] [--as-of D]
 [--annotate DIR] [--json]`, ribbon "Kiểm tra").
 
-Reads each file (io/unit_book.py), checks it (domain/return_checks.py: structure, plan,
+Reads each file (io/unit_book/read.py), checks it (domain/return_checks.py: structure, plan,
 rows; domain/validation.py: the values in each row), writes what was found (the
 summary, `--json`, the annotated copies). Every problem is collected (never the first
 only) as a `Problem`. A file that cannot be used at all (not a zip, .xls, encrypted, too
