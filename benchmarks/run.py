@@ -199,7 +199,8 @@ def bench_load(name: str, units: int, rows: int, repeat: int, only: set[str] | N
     est = estimate(spec, repeat, fresh, only, baseline=baseline)
     log(f"[bench] expected duration here: about {est['total'] / 60:.1f} min "
         f"(office build {est['office'] / 60:.1f} min{'' if est['office'] else ', cached'}, "
-        f"jobs {est['jobs'] / 60:.1f} min; from the per-row costs in run.py COST)")
+        f"jobs {est['jobs'] / 60:.1f} min; from the per-row costs in run.py COST; "
+        "2-3x that if the machine is busy)")
     t0 = time.perf_counter()
     office = build_office(spec, fresh=fresh, log=log)
     log(f"[bench] office ready in {time.perf_counter() - t0:.1f} s at {office.root}")
@@ -425,15 +426,15 @@ def growth_table(rows: list[dict[str, Any]], started: str) -> str:
     return "\n".join(lines)
 
 
-# Seconds per tracking row (units × tasks) of each step on this machine (2 cores shared with
-# other sessions, load average ≈ 3), from the reference and large runs of 2026-12-03; used
-# only to say up front how long a load will take. "fill" is benchmarks/office.py filling the
-# returns with openpyxl; each job run also pays ~1 s of process start. "import": 12 s for
-# 200,000 rows once `Theo dõi` is streamed as text (io/master_stream.py, 2026-12-03).
+# Seconds per tracking row (units × tasks) of each step, used only to say up front how long a
+# load will take: the quiet 1,000 × 200 run of 2026-12-04 (2 cores, nothing else running:
+# whole load 8.2 min, reference 49 s) with a 1.5× margin; a machine shared with other test
+# suites (load average 3–5) took 2–4× as long on 2026-12-03. "fill" is benchmarks/office.py
+# filling the returns with openpyxl; each job run also pays ~1 s of process start.
 COST: dict[str, float] = {
-    "import": 0.07e-3, "generate": 0.25e-3, "fill": 1.1e-3,
-    "validate": 0.45e-3, "merge": 0.6e-3, "status": 0.3e-3, "report": 0.8e-3,
-    "floor": 0.07e-3, "baseline": 2.4e-3, "baseline_read": 1.1e-3,
+    "import": 0.04e-3, "generate": 0.055e-3, "fill": 0.8e-3,
+    "validate": 0.14e-3, "merge": 0.19e-3, "status": 0.095e-3, "report": 0.23e-3,
+    "floor": 0.035e-3, "baseline": 1.4e-3, "baseline_read": 0.46e-3,
 }
 
 
