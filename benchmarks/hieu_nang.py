@@ -66,8 +66,16 @@ def rows(report: dict[str, Any]) -> list[str]:
     return out
 
 
+def measured_on(report: dict[str, Any]) -> str:
+    """", tải trung bình 0,1, mã abc1234": the machine's load as the run started and the code measured."""
+    m = report.get("machine", {})
+    load = f", tải trung bình {vn(m['load_average'], 1)}" if m.get("load_average") is not None else ""
+    return load + (f", mã `{m['commit']}`" if m.get("commit") else "")
+
+
 def growth(report: dict[str, Any]) -> list[str]:
-    lines = [f"**Tăng số đơn vị** ({report['rows']} nhiệm vụ mỗi đơn vị, {report['repeat']} lần chạy): "
+    lines = [f"**Tăng số đơn vị** ({report['rows']} nhiệm vụ mỗi đơn vị, {report['repeat']} lần chạy"
+             f"{measured_on(report)}): "
              "thời gian trên mỗi tệp đơn vị (trạng thái: trên mỗi đơn vị của sổ) và số lần so với sàn.", "",
              "| Đơn vị | Tệp | Kiểm tra | ms/tệp | × sàn | Tổng hợp | ms/tệp | × sàn | Trạng thái | ms/đơn vị |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -88,8 +96,9 @@ def main(paths: list[str]) -> str:
         "",
         f"Đo ngày {reports[0]['date']} bằng `python benchmarks/run.py … --json` trên máy "
         f"{m['nproc']} nhân ({m['cpu']}), {vn(m['ram_gib'], 1)} GiB RAM, Python {m['python']}, "
-        "dùng chung với các phiên làm việc khác (thời gian tuyệt đối dao động ±50 %, nên mục tiêu "
-        "được tính bằng tỷ lệ đo trong cùng một lần chạy); mỗi con số là trung vị của các lần chạy, "
+        "có lúc dùng chung với các phiên làm việc khác (khi đó thời gian tuyệt đối dao động ±50 %, nên "
+        "mục tiêu được tính bằng tỷ lệ đo trong cùng một lần chạy; tải trung bình của máy lúc bắt đầu "
+        "ghi ở từng bảng, 0 là máy rảnh); mỗi con số là trung vị của các lần chạy, "
         "mỗi lần trên bản sao mới của tệp tổng hợp. «Sàn» là thời gian chỉ đọc giá trị các tệp đơn vị "
         "bằng python-calamine; «Cách làm thông thường» là một đoạn mã openpyxl + pandas gộp cùng các "
         "tệp đó (`benchmarks/baseline.py`). Bộ nhớ là đỉnh RSS của cả tiến trình.",
@@ -105,7 +114,8 @@ def main(paths: list[str]) -> str:
             f"`--load {r['load']}`, {r['repeat']} lần chạy"
             + (f" (nhập, tạo mẫu, báo cáo, cách làm thông thường: {r['repeat_slow']} lần)"
                if r.get("repeat_slow") and r["repeat_slow"] != r["repeat"] else "")
-            + (f", cả lần chạy {vn(r['wall_seconds'] / 60, 1)} phút" if r.get("wall_seconds") else "") + ".",
+            + (f", cả lần chạy {vn(r['wall_seconds'] / 60, 1)} phút" if r.get("wall_seconds") else "")
+            + measured_on(r) + ".",
             "",
             "| Việc | Thời gian | Sàn | × sàn | Cách làm thông thường | Nhanh hơn (lần) | Bộ nhớ đỉnh |",
             "|---|---|---|---|---|---|---|",

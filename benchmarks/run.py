@@ -113,7 +113,25 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": ram,
-            "python": platform.python_version(), "platform": platform.platform()}
+            "python": platform.python_version(), "platform": platform.platform(),
+            "load_average": round(os.getloadavg()[0], 2), "commit": _commit()}
+
+
+def ended(info: dict[str, Any]) -> dict[str, Any]:
+    return {**info, "load_average_end": round(os.getloadavg()[0], 2)}
+
+
+def _commit() -> str:
+    """The code measured: the repository's HEAD (with "+dirty" for uncommitted changes)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return head + ("+dirty" if dirty and head else "")
 
 
 TIMEOUT = 1800.0  # seconds per worker run; --timeout
@@ -543,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     units, rows = ns.units or units, ns.rows or rows
     only = set(ns.only.split(",")) if ns.only else None
     started = dt.datetime.now().astimezone()
+    info = machine()  # the load average as the run starts; the end's is added below
     global SLOW_REPEAT, TIMEOUT
     TIMEOUT = ns.timeout
     SLOW_REPEAT = max(1, ns.repeat_slow)
@@ -551,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     if ns.growth:
         sizes = [int(u) for u in ns.growth_units.split(",") if u.strip()]
         growth = bench_growth(sizes, repeat, ns.fresh)
-        out = {"mode": "growth", "rows": GROWTH_ROWS, "repeat": repeat, "machine": machine(),
+        out = {"mode": "growth", "rows": GROWTH_ROWS, "repeat": repeat, "machine": ended(info),
                "date": started.date().isoformat(), "started": started.isoformat(timespec="seconds"),
                "growth": growth, "wall_seconds": time.perf_counter() - t0}
         print(json.dumps(out, ensure_ascii=False, default=str) if ns.json
@@ -564,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
         res = bench_load(ns.load, units, rows, repeat, only, ns.profile, ns.fresh)
     report = {"load": ns.load, "units": units, "rows": rows,
               "tracking_rows": res["tracking_rows"], "repeat": repeat,
-              "repeat_slow": SLOW_REPEAT, "machine": machine(),
+              "repeat_slow": SLOW_REPEAT, "machine": ended(info),
               "date": started.date().isoformat(),
               "started": started.isoformat(timespec="seconds"),
               "jobs": res["jobs"], "returns": res["returns"], "notes": res["notes"],
