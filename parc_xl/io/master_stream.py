@@ -109,7 +109,8 @@ def _rows_text(wb: Workbook, columns: list[Column], styles: list[Any], rows: lis
                first_row: int) -> Iterator[bytes]:
     """The rows as openpyxl's worksheet writer serialises them, registering each cell's
     style in the workbook's table when the writer would (first use, row by row)."""
-    from parc_xl.io.master_writer import _cell_value, cell_lines, lines_height
+    from parc_xl.io.master_writer import _cell_value
+    from parc_xl.io.row_heights import cell_lines, lines_height
 
     ncols = len(columns)
     style_ids: dict[tuple[int, bool], str] = {}

@@ -27,6 +27,7 @@ from parc_xl.domain.text import date_vi
 from parc_xl.io import master_layout as L
 from parc_xl.io.master import MAC_KEY, TEMPLATE_VERSION, new_mac_key
 from parc_xl.io.master_layout import Column
+from parc_xl.io.row_heights import LINE_HEIGHT, row_height
 
 FONT_NAME = "Times New Roman"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -158,34 +159,16 @@ def split_long_texts(rows: list[list[Any]], columns: list[Column]) -> list[list[
 LONG_TEXT_COLUMNS = [Column("key", "Khóa", 9), Column("column", "Cột", 18), Column("part", "Phần", 6),
                      Column("text", "Nội dung (nối các phần theo thứ tự)", 120)]
 
-_LINE_HEIGHT = 15.0  # points per line of 11 pt Times New Roman
+_LINE_HEIGHT = LINE_HEIGHT  # points per line of 11 pt Times New Roman
 
 
 def fit_row_heights(ws: Worksheet, columns: list[Column], first: int, last: int) -> None:
-    """Explicit heights for wrapped rows: neither Excel nor LibreOffice auto-fits rows of a
-    file they did not write, so long tasks would otherwise show as one clipped line."""
+    """Explicit heights for wrapped rows (`io/row_heights.py` says why and how tall)."""
     ncols = len(columns)
     for r in range(first, last + 1):
         height = row_height([ws.cell(row=r, column=c).value for c in range(1, ncols + 1)], columns)
         if height is not None:
             ws.row_dimensions[r].height = height
-
-
-def row_height(values: list[Any], columns: list[Column]) -> float | None:
-    """The explicit height `fit_row_heights` gives a row of these cell values (None: one line)."""
-    return lines_height(max([cell_lines(v, col) for v, col in zip(values, columns)], default=1))
-
-
-def cell_lines(value: Any, col: Column) -> int:
-    """Lines a cell's wrapped text takes in its column (1 for anything but text)."""
-    if not isinstance(value, str) or not value or col.id in L.TECHNICAL_COLUMNS:
-        return 1
-    per_line = max(1.0, col.width * 1.3)  # Times New Roman is narrower than Excel's unit
-    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
-
-
-def lines_height(lines: int) -> float | None:
-    return min(409.0, lines * _LINE_HEIGHT) if lines > 1 else None
 
 
 def plan_sheet_rows(plan: Plan) -> list[list[Any]]:

@@ -306,3 +306,24 @@ def test_package_append_rows_falls_back_after_an_empty_styled_row(tmp_path: Path
     pkg.save(tmp_path / "out.xlsx")
     ws = load_workbook(tmp_path / "out.xlsx")[SHEET]
     assert [ws.cell(r, 2).value for r in range(2, 5)] == ["U01", "U02", "U03"]
+
+
+def test_appended_rows_take_the_heights_given(tmp_path: Path) -> None:
+    """`append_rows(heights=…)`: each row as tall as given (None: default height), on the
+    text path, on the element path (the styled empty row 2 and the rows after it), as
+    `SheetPart.set_row_heights` writes a height."""
+    heights = [30.0, None, 45.5]
+    got = {}
+    for name, src in (("text", _filled_log(tmp_path / "filled.xlsx")),
+                      ("elements", _log_sheet(tmp_path / "empty.xlsx", 1))):
+        pkg = XlsxPackage.open(src)
+        first = pkg.append_rows(SHEET, LOG_ROWS, heights=heights)
+        assert (SHEET in pkg._sheets) is (name == "elements")
+        pkg.save(tmp_path / f"{name}.xlsx")
+        ws = load_workbook(tmp_path / f"{name}.xlsx")[SHEET]
+        got[name] = [(ws.row_dimensions[first + k].height, ws.row_dimensions[first + k].customHeight)
+                     for k in range(3)]
+        assert [ws.cell(first + k, 2).value for k in range(3)] == ["U01", "U02", "U03"]
+    assert got["text"] == got["elements"] == [(30.0, True), (None, False), (45.5, True)]
+    with pytest.raises(ValueError):
+        XlsxPackage.open(tmp_path / "filled.xlsx").append_rows(SHEET, LOG_ROWS, heights=[None])

@@ -459,26 +459,29 @@ class XlsxPackage:
         *,
         header_row: int = 1,
         quote_formula_like: bool = True,
+        heights: Sequence[float | None] | None = None,
     ) -> int:
         """`SheetPart.append_rows` (default style row) on sheet `name`, without loading
         the sheet as elements when it has not been loaded and its last row holds a
         value: the new rows' XML is spliced before `</sheetData>`, the dimension, filter
         and tables extended. Why: after a few merges `Lịch sử` holds 10^5–10^6 rows,
         gigabytes as an lxml tree just to add rows at its end. Returns the first row
-        number written."""
+        number written. `heights`: one per row (points, None: the default height)."""
         rows = list(rows)
+        if heights is not None and len(heights) != len(rows):
+            raise ValueError("one height per row")
         part = self._sheet_map().get(name)
         if part is None or part not in self._entries:
             raise InputError(f"Sổ {self.path.name} không có trang tính “{name}”.")
         spliced = None
         if rows and name not in self._sheets and part not in self._trees:
             try:
-                spliced = _append_text(self, part, rows, header_row, quote_formula_like)
+                spliced = _append_text(self, part, rows, header_row, quote_formula_like, heights)
             except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
                 spliced = None  # the element path decides (and reports what is really wrong)
         if spliced is None:
             return self.sheet(name).append_rows(rows, header_row=header_row,
-                                                quote_formula_like=quote_formula_like)
+                                                quote_formula_like=quote_formula_like, heights=heights)
         new, first, last = spliced
         self.write_part(part, new)
         del new, spliced

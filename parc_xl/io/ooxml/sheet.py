@@ -299,15 +299,17 @@ class SheetPart:
         header_row: int = 1,
         first_col: int = 1,
         quote_formula_like: bool = True,
+        heights: Sequence[float | None] | None = None,
     ) -> int:
         """Append `rows` after the last row that holds a value; return the first row
         number written. Cells take the style of the same column in `style_row`
-        (default: the last used row below `header_row`, else `header_row + 1`)."""
+        (default: the last used row below `header_row`, else `header_row + 1`);
+        `heights` (one per row, None: default) as `set_row_heights` gives them."""
         last = self.last_used_row()
         if style_row is None:
             style_row = last if last > header_row else header_row + 1
         start = max(last, header_row if last else 0) + 1
-        self._write_rows(start, rows, first_col, self.row_styles(style_row), quote_formula_like)
+        self._write_rows(start, rows, first_col, self.row_styles(style_row), quote_formula_like, heights)
         return start
 
     def clear_rows(self, from_row: int) -> None:
@@ -405,6 +407,7 @@ class SheetPart:
         first_col: int,
         styles: dict[int, int],
         quote: bool,
+        heights: Sequence[float | None] | None = None,
     ) -> None:
         rows = list(rows)
         if not rows:
@@ -414,6 +417,9 @@ class SheetPart:
             # edited as elements; only those: the rest still takes the text path below,
             # else one template row would send 15,000 history rows through lxml.
             existing = min(len(rows), self.last_row - first_row + 1)
+            if heights is not None:
+                self.set_row_heights({first_row + k: h for k, h in enumerate(heights[:existing]) if h is not None})
+                heights = heights[existing:]
             for offset, values in enumerate(rows[:existing]):
                 r = first_row + offset
                 for i, value in enumerate(values):
@@ -431,7 +437,8 @@ class SheetPart:
             if not rows:
                 return
         # Fast path: every row is new and goes at the end: keep it as XML text.
-        chunks, r, last_used, box = _rows_xml(self.pkg, first_row, rows, first_col, styles, quote, self._prefix)
+        chunks, r, last_used, box = _rows_xml(self.pkg, first_row, rows, first_col, styles, quote, self._prefix,
+                                              heights)
         self._pending.extend(chunks)
         if not self._pending_first:
             self._pending_first = first_row

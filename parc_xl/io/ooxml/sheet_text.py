@@ -32,12 +32,14 @@ _PATCH_WINDOW = 8 * 1024 * 1024
 
 
 def _rows_xml(pkg: XlsxPackage, first_row: int, rows: list[Sequence[CellValue]], first_col: int,
-              styles: dict[int, int], quote: bool, p: str
+              styles: dict[int, int], quote: bool, p: str, heights: Sequence[float | None] | None = None
               ) -> tuple[list[bytes], int, int, tuple[int, int, int, int] | None]:
     """New rows as UTF-8 XML text, encoded as `SheetPart._write` would encode each
     value: (chunks, last row written, last row holding a value (0: none), the box
-    (r1, c1, r2, c2) of the cells written or None). Why: 300,000 history rows as lxml
-    elements cost seconds and gigabytes; as text, about a microsecond a cell."""
+    (r1, c1, r2, c2) of the cells written or None). `heights` (one per row, None: the
+    default) become `ht` with `customHeight`, as `SheetPart.set_row_heights` writes
+    them. Why: 300,000 history rows as lxml elements cost seconds and gigabytes; as
+    text, about a microsecond a cell."""
 
     def encode(value: CellValue, s: int, quote: bool) -> tuple[str, str, int | None]:
         return _encode_value(pkg, value, s, quote)
@@ -63,10 +65,14 @@ def _rows_xml(pkg: XlsxPackage, first_row: int, rows: list[Sequence[CellValue]],
 
     starts = [f'<{p}c r="{letter}' for letter in letters]
     r = first_row - 1
-    for values in rows:
+    for k, values in enumerate(rows):
         r += 1
         rs = str(r)
-        append(f'<{p}row r="{rs}">')
+        height = heights[k] if heights is not None else None
+        if height is None:
+            append(f'<{p}row r="{rs}">')
+        else:
+            append(f'<{p}row r="{rs}" ht="{height:g}" customHeight="1">')
         row_min, row_max, used = width, -1, False
         for i, value in enumerate(values):
             if value is None:
@@ -366,7 +372,7 @@ _REF_ATTR_RE = re.compile(rb"""\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _append_text(pkg: XlsxPackage, part: str, rows: list[Sequence[CellValue]], header_row: int,
-                 quote: bool) -> tuple[bytes, int, int] | None:
+                 quote: bool, heights: Sequence[float | None] | None = None) -> tuple[bytes, int, int] | None:
     """The text path of `append_rows`: (the part's new XML, the first and the last row
     written), nothing changed yet; None when the sheet needs the element path (see
     `_sheet_data_span`; also when the last row is empty or the header, or it or one of
@@ -397,7 +403,7 @@ def _append_text(pkg: XlsxPackage, part: str, rows: list[Sequence[CellValue]], h
         has_value = has_value or any(_local(child) in ("v", "is", "f") for child in cell)
     if not has_value:
         return None  # an empty styled row at the end: SheetPart fills it first
-    chunks, r2, _, box = _rows_xml(pkg, last + 1, rows, 1, styles, quote, "")
+    chunks, r2, _, box = _rows_xml(pkg, last + 1, rows, 1, styles, quote, "", heights)
     head = [data[:end]]
     dim = _DIMENSION_RE.search(data, 0, start)
     ref_at = _ref_value_span(data, dim) if dim is not None else None
