@@ -52,9 +52,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CACHE = HERE / ".cache"
 
-# Bump GENERATOR_VERSION when the plan or registry generation changes (new master and
-# blank workbooks), FILL_VERSION when only the way units fill their returns changes.
-GENERATOR_VERSION = 1
+# Bump GENERATOR_VERSION when the plan or registry generation changes, or what plan
+# import writes into the master (new master and blank workbooks), FILL_VERSION when only
+# the way units fill their returns changes. 2: masters have the empty «Đề nghị điều
+# chỉnh» sheet (issue 18); a cached master without it timed the old masters' path.
+GENERATOR_VERSION = 2
 FILL_VERSION = 3
 
 # --- vocabulary (from the seed appendices 000 / 003 in /work/shared/seeds) -------------

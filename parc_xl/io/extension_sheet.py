@@ -1,11 +1,13 @@
 """The master's «Đề nghị điều chỉnh» sheet: extension requests the merge lists and the
 clerk decides on (domain/extensions.py says what the rows mean).
 
-The sheet is added by the first merge that receives a request (masters made before it
-existed simply have none), generated with openpyxl and transplanted into the master;
-later merges append rows through the package layer. The clerk's columns «Quyết định»,
-«Hạn được duyệt» and «Ghi chú» are never written by the tool; status only writes the
-technical «Đã ghi lịch sử» cell of a row whose decision it recorded.
+Plan import writes the sheet, empty, into every new master (`lay_out_sheet`) and each
+merge appends its rows through the package layer, without openpyxl. A master made
+before that has no such sheet: the first merge that lists a request adds the empty
+sheet (built with openpyxl, transplanted) and appends to it the same way. The clerk's
+columns «Quyết định», «Hạn được duyệt» and «Ghi chú» are never written by the tool;
+status only writes the technical «Đã ghi lịch sử» cell of a row whose decision it
+recorded.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from parc_xl.domain.extensions import Decision, ExtensionRequest, parse_decision
 from parc_xl.domain.problems import Problem, warning
 from parc_xl.io import master_layout as L
 from parc_xl.io.calendar_sheets import to_date
+from parc_xl.io.row_heights import row_height
 from parc_xl.io.workbook_values import cell_datetime
 
-LAST_ROW_VALIDATED = 3000  # the decision dropdown and date check cover rows 2..this
+# The decision dropdown, the date check and the print area cover rows 2..this: the whole
+# sheet, so that every row a merge appends is covered (a 1,000-unit office lists ≈5,000
+# requests in one merge; 3,000 rows were once the limit).
+LAST_ROW_VALIDATED = 1_048_576
 _DATE_IDS = ("current_due", "proposed_due", "approved_due")
 
 
@@ -95,23 +101,21 @@ def request_values(r: ExtensionRequest, n: int, task_label: str) -> list[Any]:
     return [values[c.id] for c in L.REQUEST_COLUMNS]
 
 
-def build_sheet(path: Path, rows: list[list[Any]]) -> Path:
-    """A workbook holding only the «Đề nghị điều chỉnh» sheet with `rows`: header, the
-    «Quyết định» dropdown and the «Hạn được duyệt» date check, printed columns set."""
-    from openpyxl import Workbook
+def lay_out_sheet(ws: Any) -> None:
+    """The empty «Đề nghị điều chỉnh» sheet on openpyxl worksheet `ws`: header, one
+    styled blank row whose formats the rows merges append take (dates dd/mm/yyyy, the
+    receipt time with hours), the «Quyết định» dropdown and the «Hạn được duyệt» date
+    check down to `LAST_ROW_VALIDATED`, the printed columns. `create_master` writes it
+    into every new master, `build_empty_sheet` for a master made before it did."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from parc_xl.io.master_writer import DATE_FORMAT, write_table
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = L.SHEET_REQUESTS
-    write_table(ws, L.REQUEST_COLUMNS, rows)
+    write_table(ws, L.REQUEST_COLUMNS, [])
     pos = {c.id: i + 1 for i, c in enumerate(L.REQUEST_COLUMNS)}
-    for r in range(2, max(2, len(rows) + 1) + 1):
-        for cid in _DATE_IDS:
-            ws.cell(row=r, column=pos[cid]).number_format = DATE_FORMAT
+    for cid in _DATE_IDS:
+        ws.cell(row=2, column=pos[cid]).number_format = DATE_FORMAT
     decision = get_column_letter(pos["decision"])
     approved = get_column_letter(pos["approved_due"])
     dv = DataValidation(
@@ -131,30 +135,47 @@ def build_sheet(path: Path, rows: list[list[Any]]) -> Path:
         prompt="Hạn mới văn phòng đồng ý (dd/mm/yyyy); nhiệm vụ được theo dõi theo hạn này.")
     dv_date.add(f"{approved}2:{approved}{LAST_ROW_VALIDATED}")
     ws.add_data_validation(dv_date)
-    ws.print_area = f"A1:{get_column_letter(L.REQUEST_PRINTED)}{max(2, len(rows) + 1)}"
+    # the columns people read, every row: the rows merges append are printed without
+    # anyone extending the area (Excel and LibreOffice print up to the last used row)
+    ws.print_area = f"A1:{get_column_letter(L.REQUEST_PRINTED)}{LAST_ROW_VALIDATED}"
+
+
+def build_empty_sheet(path: Path) -> Path:
+    """A workbook holding only the empty «Đề nghị điều chỉnh» sheet (`lay_out_sheet`)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.SHEET_REQUESTS
+    lay_out_sheet(ws)
     wb.save(path)
     return path
 
 
 def add_requests(pkg: Any, positions: dict[str, int] | None, rows: list[list[Any]]) -> None:
-    """Append new request rows to the master's sheet (in the file's own column order), or
-    add the sheet, after `Nộp báo cáo`, when the master has none yet."""
+    """Append new request rows (`request_values`) to the master's sheet, in the file's
+    own column order, each row as tall as its wrapped text (`io/row_heights.py`).
+
+    Masters made by plan import since issue 18 have the sheet, empty (`lay_out_sheet`):
+    the rows are appended at the package level, no openpyxl. A master made before has
+    none: the empty sheet is built with openpyxl and added after `Nộp báo cáo` once (the
+    first merge that lists a request), then the rows are appended the same way."""
     if not rows:
         return
     names = pkg.sheet_names()
     if L.SHEET_REQUESTS not in names:
         after = names.index(L.SHEET_SUBMISSIONS) + 1 if L.SHEET_SUBMISSIONS in names else None
         with tempfile.TemporaryDirectory(prefix="parc_dndc_") as tmp:
-            generated = build_sheet(Path(tmp) / "de_nghi.xlsx", rows)
-            pkg.replace_sheet_from(generated, L.SHEET_REQUESTS, position=after)
-        return
+            pkg.replace_sheet_from(build_empty_sheet(Path(tmp) / "de_nghi.xlsx"), L.SHEET_REQUESTS, position=after)
+        positions = None
     pos = positions or {c.id: i for i, c in enumerate(L.REQUEST_COLUMNS)}
     laid: list[list[Any]] = []
     for r in rows:
         mapping = {pos[c.id]: v for c, v in zip(L.REQUEST_COLUMNS, r, strict=True) if c.id in pos}
         width = max(mapping) + 1 if mapping else 0
         laid.append([mapping.get(i) for i in range(width)])
-    pkg.append_rows(L.SHEET_REQUESTS, laid)
+    heights = [row_height(r, L.REQUEST_COLUMNS) for r in rows]
+    pkg.append_rows(L.SHEET_REQUESTS, laid, heights=heights)
 
 
 def mark_logged(pkg: Any, positions: dict[str, int] | None, logged: dict[int, str]) -> None:

@@ -291,6 +291,7 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
     openpyxl (the reference the tests compare with)."""
     from parc_xl.io.master_stream import streamable
     from parc_xl.io.calendar_sheets import period_rows
+    from parc_xl.io.extension_sheet import lay_out_sheet as lay_out_requests
     from parc_xl.io.registry import registry_rows
     from parc_xl.io.status_format import add_status_formatting
 
@@ -331,6 +332,8 @@ def create_master(path: Path, plan: Plan, registry: Registry, *,
     ws_track.freeze_panes = "C2"  # STT and Nhiệm vụ stay in sight
 
     write_table(wb.create_sheet(L.SHEET_SUBMISSIONS), L.SUBMISSION_COLUMNS, [], wrap=False)
+    # empty, so that merges only append rows to it (at the package level, no openpyxl)
+    lay_out_requests(wb.create_sheet(L.SHEET_REQUESTS))
     write_table(wb.create_sheet(L.SHEET_MISSING), L.MISSING_COLUMNS, [], wrap=False)
     write_table(wb.create_sheet(L.SHEET_HISTORY), L.HISTORY_COLUMNS, [], wrap=False)
     dash = wb.create_sheet(L.SHEET_DASHBOARD)
