@@ -71,6 +71,24 @@ def clean(text: object, *, keep_newlines: bool = False, keep_invisible: bool = F
     if text is None:
         return ""
     s = str(text)
+    if _already_clean(s):
+        return s
+    return _clean(s, keep_newlines, keep_invisible)
+
+
+def _already_clean(s: str) -> bool:
+    """Whether `clean` would give `s` back unchanged, by checks made in C (most cells:
+    plain text). `isprintable` is False for every character `clean` changes or deletes
+    but "<", "&", spaces and the NFC form: tabs, newlines, CR, non-breaking and other
+    Unicode spaces (Zs), zero-width and bidi characters (Cf); what is left is a tag or
+    entity, a doubled or outer space, or text not in NFC (tests/domain/test_text.py
+    holds this equal to the full path)."""
+    return (s.isprintable() and "<" not in s and "&" not in s and "  " not in s
+            and s[:1] != " " and s[-1:] != " " and unicodedata.is_normalized("NFC", s))
+
+
+def _clean(s: str, keep_newlines: bool, keep_invisible: bool) -> str:
+    """`clean` step by step."""
     if "<" in s:
         s = _TAG.sub(" ", s)
     if "&" in s:
