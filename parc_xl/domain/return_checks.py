@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from operator import itemgetter
 from typing import Protocol
 
 from parc_xl.domain.assignments import ROLE_LEAD
@@ -39,6 +40,11 @@ _CELL = re.compile(r"([A-Z]+)(\d+)")
 _PLAN_PART_REPORTED = frozenset(("locked-cell-changed", "row-deleted", "column-removed", "row-added"))
 # plan cell value → (canonical form, hash), per layout: every return repeats the plan's texts
 _MEMOS: dict[object, dict[object, tuple[str, str]]] = {}
+# (recorded hashes, plan cells, their types) → canonical cells, per layout: a row whose plan
+# cells all matched their hashes once (every unit's row of a task and role is the same)
+_ROW_MEMOS: dict[object, dict[tuple[str, tuple[object, ...], tuple[type, ...]], list[str]]] = {}
+# fill column letters → {row number: {fill field: its A1 reference}}: the same in every return
+_CELL_REFS: dict[tuple[tuple[str, str], ...], dict[int, dict[str, str]]] = {}
 _MEMO_MAX = 200_000
 
 
@@ -160,6 +166,26 @@ class _RowPlan:
     letters: dict[str, str]  # column id → its column letters
     hashed: list[tuple[int, str, int | None, str]]  # (hash position, column id, index or None, header)
     fill: list[tuple[str, int, str]]  # (fill field, index, letters) of present fill columns
+    # the hashed cells of a row as one tuple, when every hashed column is present; and the
+    # row length they need (a shorter row takes the cell-by-cell path)
+    hashed_cells: Callable[[list[object]], tuple[object, ...]] | None = None
+    hashed_width: int = 0
+    fill_fields: tuple[str, ...] = ()
+    fill_cells: Callable[[list[object]], tuple[object, ...]] | None = None  # the fill values, in `fill` order
+    fill_width: int = 0
+
+
+_is_text: Callable[[object], object] = str.__instancecheck__  # isinstance(v, str), in C, for filter()
+
+
+def _cells_getter(indexes: list[int]) -> Callable[[list[object]], tuple[object, ...]] | None:
+    """values → the tuple of values at `indexes` (None when there are none)."""
+    if not indexes:
+        return None
+    if len(indexes) == 1:
+        i = indexes[0]
+        return lambda values: (values[i],)
+    return itemgetter(*indexes)
 
 
 class _Checker:
@@ -320,11 +346,19 @@ class _RowChecks:
         form, lay = checker.form, checker.layout
         col = checker.col
         letters = {cid: lay.col_letter(i) for cid, i in col.items()}
+        hashed = [(h, c.id, col.get(c.id), c.header) for h, c in enumerate(lay.HASHED_COLS)]
+        fill = [(f, col[f], letters[f]) for f in FILL_FIELDS if f in col]
+        hashed_idx = [i for _, _, i, _ in hashed if i is not None]
+        whole = len(hashed_idx) == len(hashed)
         self.plan_at = _RowPlan(
-            col=col, letters=letters,
-            hashed=[(h, c.id, col.get(c.id), c.header) for h, c in enumerate(lay.HASHED_COLS)],
-            fill=[(f, col[f], letters[f]) for f in FILL_FIELDS if f in col])
+            col=col, letters=letters, hashed=hashed, fill=fill,
+            hashed_cells=_cells_getter(hashed_idx) if whole else None,
+            hashed_width=max(hashed_idx, default=-1) + 1,
+            fill_fields=tuple(f for f, _, _ in fill), fill_cells=_cells_getter([i for _, i, _ in fill]),
+            fill_width=max((i for _, i, _ in fill), default=-1) + 1)
         self.memo = _MEMOS.setdefault(lay, {})
+        self.row_memo = _ROW_MEMOS.setdefault(lay, {})
+        self.cell_refs = _CELL_REFS.setdefault(tuple((f, x) for f, _, x in fill), {})
         self.tasks = {t.key: t for t in checker.plan.tasks} if checker.plan else {}
         self.same_plan = checker.plan is not None and form.meta.get("plan_fingerprint") == checker.fingerprint
         try:
@@ -375,7 +409,7 @@ class _RowChecks:
             seen[key] = rno
             order.append(key)
             role, hashes = by_key[key]
-            found[key] = self._check_locked(rno, key, values, role, hashes.split())
+            found[key] = self._check_locked(rno, key, values, role, hashes)
             self._check_content(rno, key, values, role)
             self._check_lengths(rno, key, values)
         self._check_missing_and_order(expected_keys, seen, order)
@@ -411,6 +445,8 @@ class _RowChecks:
         """A cell longer than Excel allows: the file was not saved by Excel, and the text
         could not be stored in the master as it is (it would be cut without a word)."""
         limit = self.c.layout.MAX_CELL_CHARS
+        if len("".join(filter(_is_text, values))) <= limit:  # type: ignore[arg-type]
+            return  # no text cell of the row can be longer than all of them together
         for i, v in enumerate(values):
             if isinstance(v, str) and len(v) > limit:
                 cell = self.c.a1(rno, i)
@@ -419,13 +455,25 @@ class _RowChecks:
                            "rút gọn nội dung ô (hoặc chỉ ghi số, ký hiệu văn bản) rồi gửi lại.",
                            cell=cell, key=key, value=v[:200])
 
-    def _check_locked(self, rno: int, key: str, values: list[object], role: str, hashes: list[str]) -> list[str]:
-        """Each plan cell against its recorded hash; the row's plan cells in canonical
-        form come back for the whole-plan digest (one canonicalisation per cell serves both)."""
+    def _check_locked(self, rno: int, key: str, values: list[object], role: str, recorded: str) -> list[str]:
+        """Each plan cell against its recorded hash (`recorded`: the row's hashes, space
+        separated); the row's plan cells in canonical form come back for the whole-plan
+        digest (one canonicalisation per cell serves both). A row whose plan cells, types
+        included, are those of a row that matched the same hashes before is that row: one
+        look-up (tests/domain/test_return_checks.py: an edited cell still gets its message)."""
+        at, row_key = self.plan_at, None
+        if at.hashed_cells is not None and len(values) >= at.hashed_width:
+            cells = at.hashed_cells(values)
+            row_key = (recorded, cells, tuple(map(type, cells)))
+            known = self.row_memo.get(row_key)
+            if known is not None:
+                return known
         lay, memo = self.c.layout, self.memo
+        hashes = recorded.split()
         n, n_hashes = len(values), len(hashes)
         canon_row: list[str] = []
-        for h, cid, i, header in self.plan_at.hashed:
+        matched = True
+        for h, cid, i, header in at.hashed:
             v = values[i] if i is not None and i < n else None
             mk = v if v.__class__ is str else (v.__class__, v)  # 1, 1.0 and True are equal keys
             ch = memo.get(mk)
@@ -435,7 +483,12 @@ class _RowChecks:
                 ch = memo[mk] = (lay.canon(v), lay.cell_hash(v))
             canon_row.append(ch[0])
             if i is not None and h < n_hashes and ch[1] != hashes[h]:
+                matched = False
                 self._locked_changed(rno, key, role, cid, header, v)
+        if matched and row_key is not None:
+            if len(self.row_memo) > _MEMO_MAX:
+                self.row_memo.clear()
+            self.row_memo[row_key] = canon_row
         return canon_row
 
     def _locked_changed(self, rno: int, key: str, role: str, cid: str, header: str, v: object) -> None:
@@ -452,14 +505,21 @@ class _RowChecks:
                    f"và không được sửa.{hint}", cell=cell, key=key, value=lay.canon(v)[:200])
 
     def _check_content(self, rno: int, key: str, values: list[object], role: str) -> None:
-        c, form = self.c, self.c.form
+        c, form, at = self.c, self.c.form, self.plan_at
         n = len(values)
-        row_no = str(rno)
-        fill_values = {f: values[i] if i < n else None for f, i, _ in self.plan_at.fill}
-        cells = {f: letters + row_no for f, _, letters in self.plan_at.fill}
-        formulas = frozenset(f for f, i, _ in self.plan_at.fill if (rno, i) in form.formulas) if form.formulas \
+        if at.fill_cells is not None and n >= at.fill_width:
+            fill_values = dict(zip(at.fill_fields, at.fill_cells(values)))
+        else:
+            fill_values = {f: values[i] if i < n else None for f, i, _ in at.fill}
+        cells = self.cell_refs.get(rno)
+        if cells is None:  # shared by every return's row `rno`: check_row copies what it keeps
+            if len(self.cell_refs) > _MEMO_MAX:
+                self.cell_refs.clear()
+            row_no = str(rno)
+            cells = self.cell_refs[rno] = {f: letters + row_no for f, _, letters in at.fill}
+        formulas = frozenset(f for f, i, _ in at.fill if (rno, i) in form.formulas) if form.formulas \
             else frozenset()
-        col = self.plan_at.col
+        col = at.col
         target_at, due_at = col.get("target"), col.get("due")
         target = c.layout.canon(values[target_at] if target_at is not None and target_at < n else None)
         due = values[due_at] if due_at is not None and due_at < n else None  # an extension must ask for later

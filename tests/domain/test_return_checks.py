@@ -134,3 +134,70 @@ def test_the_plan_part_digest_is_the_writers() -> None:
              {"stt": 2, "key": "2", "task": "", "product": dt.date(2024, 1, 1)}]
     canon_rows = [[ub.canon(row.get(c.id)) for c in ub.HASHED_COLS] for row in cells]
     assert plan_part_digest(canon_rows) == ub.plan_digest(cells)
+
+
+def _found(form: ReturnedForm, plan: Plan) -> tuple[list[dict[str, object]], list[object]]:
+    got = check_return(form, ub, plan=plan, registry=make_registry(), as_of=AS_OF)
+    return [p.model_dump() for p in got.problems], got.rows
+
+
+def _cold(form: ReturnedForm, plan: Plan) -> tuple[list[dict[str, object]], list[object]]:
+    """What the checks find with no row, cell or reference memo (the cell-by-cell path)."""
+    from parc_xl.domain import return_checks
+
+    for memos in (return_checks._MEMOS, return_checks._ROW_MEMOS, return_checks._CELL_REFS):
+        memos.clear()
+    return _found(form, plan)
+
+
+def test_a_row_seen_before_takes_one_look_up_and_an_edited_one_still_gets_its_message() -> None:
+    """The row memo: a return's row equal to a row that matched its hashes in an earlier
+    return is that row; a row with one plan cell edited (or of another type that compares
+    equal: True == 1) misses it and is checked cell by cell, with the same message."""
+    plan = make_plan()
+    sent = form_of(plan)
+    edited = form_of(plan)
+    rno, values = edited.rows[0]
+    values[col("task")] = values[col("task")] + " (đã sửa)"
+    other_type = form_of(plan)
+    _, v2 = other_type.rows[1]
+    v2[col("stt")] = 1  # an int whose row hash is recorded: True is equal to it as a key, not as a cell
+    recorded = [(k, role, ub.row_hashes({c.id: v2[col(c.id)] for c in ub.HASHED_COLS}) if i == 1 else h)
+                for i, (k, role, h) in enumerate(other_type.meta_rows)]
+    other_type = replace(other_type, meta_rows=recorded)
+    as_true = replace(other_type, rows=[(r, list(v)) for r, v in other_type.rows])
+    as_true.rows[1][1][col("stt")] = True
+    for form in (sent, edited, other_type, as_true):
+        cold = _cold(form, plan)
+        _found(sent, plan), _found(other_type, plan)  # the memo now holds every untouched row, and the int one
+        assert _found(form, plan) == cold
+    problems, _ = _cold(edited, plan)
+    locked = [p for p in problems if p["code"] == "locked-cell-changed"]
+    assert [(p["cell"], p["task_key"]) for p in locked] == [(f"B{rno}", "1.1")]
+    problems, _ = _found(as_true, plan)
+    assert [(p["code"], p["task_key"]) for p in problems if p["code"] == "locked-cell-changed"] == [
+        ("locked-cell-changed", other_type.meta_rows[1][0])]
+
+
+def test_rows_with_a_column_missing_or_short_take_the_cell_by_cell_path() -> None:
+    plan = make_plan()
+    form = form_of(plan)
+    short = replace(form, rows=[(r, v[:col("target")]) for r, v in form.rows])
+    for f in (form, short):
+        cold = _cold(f, plan)
+        _found(form, plan)
+        assert _found(f, plan) == cold
+
+
+def test_the_length_check_names_only_the_long_cell() -> None:
+    """The row's text cells are measured together first; only a row whose text could hold
+    a cell past the limit is measured cell by cell."""
+    form = form_of(make_plan())
+    rno, values = form.rows[0]
+    half = "x" * (ub.MAX_CELL_CHARS // 2 + 10)
+    values[col("difficulties")] = half
+    values[col("proposals")] = half  # together past the limit, each within it
+    assert not [c for c, _, _ in codes(form) if c == "cell-too-long"]
+    values[col("proposals")] = "y" * (ub.MAX_CELL_CHARS + 1)
+    assert [(c, cell) for c, cell, _ in codes(form) if c == "cell-too-long"] == [
+        ("cell-too-long", f"{ub.col_letter(col('proposals'))}{rno}")]

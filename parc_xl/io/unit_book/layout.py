@@ -130,6 +130,8 @@ def a1(row: int, index0: int) -> str:
 
 def canon(value: object) -> str:
     """Comparison form of a locked cell's value (survives Excel/LibreOffice round trips)."""
+    if value.__class__ is str:  # most cells: no other test applies to a str
+        return _canon_text(value)  # type: ignore[arg-type]
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
