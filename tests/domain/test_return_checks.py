@@ -13,6 +13,7 @@ from parc_xl.domain.fingerprint import plan_fingerprint
 from parc_xl.domain.models import Plan
 from parc_xl.domain.periods import Period
 from parc_xl.domain.return_checks import ReturnedForm, check_mac, check_return, plan_part_digest
+from parc_xl.domain.validation import ReportedRow
 from parc_xl.io import unit_book as ub
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -136,12 +137,12 @@ def test_the_plan_part_digest_is_the_writers() -> None:
     assert plan_part_digest(canon_rows) == ub.plan_digest(cells)
 
 
-def _found(form: ReturnedForm, plan: Plan) -> tuple[list[dict[str, object]], list[object]]:
+def _found(form: ReturnedForm, plan: Plan) -> tuple[list[dict[str, object]], list[ReportedRow]]:
     got = check_return(form, ub, plan=plan, registry=make_registry(), as_of=AS_OF)
     return [p.model_dump() for p in got.problems], got.rows
 
 
-def _cold(form: ReturnedForm, plan: Plan) -> tuple[list[dict[str, object]], list[object]]:
+def _cold(form: ReturnedForm, plan: Plan) -> tuple[list[dict[str, object]], list[ReportedRow]]:
     """What the checks find with no row, cell or reference memo (the cell-by-cell path)."""
     from parc_xl.domain import return_checks
 
@@ -158,7 +159,7 @@ def test_a_row_seen_before_takes_one_look_up_and_an_edited_one_still_gets_its_me
     sent = form_of(plan)
     edited = form_of(plan)
     rno, values = edited.rows[0]
-    values[col("task")] = values[col("task")] + " (đã sửa)"
+    values[col("task")] = f"{values[col('task')]} (đã sửa)"
     other_type = form_of(plan)
     _, v2 = other_type.rows[1]
     v2[col("stt")] = 1  # an int whose row hash is recorded: True is equal to it as a key, not as a cell

@@ -130,14 +130,17 @@ def _scan_package(path: Path) -> UnitReturn:
                          header_row=None, header=[], rows=[], date1904=parts.date1904)
         if parts.shared_strings:
             guard.check_shared_strings(zf, path, parts.shared_strings)
+        # read_part refuses a DTD: the scans need not look again
         meta_part = parts.sheets.get(SHEET_META)
-        if meta_part and meta_part in zf.namelist():  # calamine loads it too: same limits
-            scan_sheet_xml(path, guard.read_part(zf, path, meta_part), guard.SheetScan(), SHEET_META)
+        if meta_part and meta_part in zf.namelist():  # calamine loads it too: same limits (values only)
+            scan_sheet_xml(path, guard.read_part(zf, path, meta_part), guard.SheetScan(), SHEET_META,
+                           dtd_checked=True, structure=False)
         report_part = parts.sheets.get(SHEET_REPORT)
         if report_part is None or report_part not in zf.namelist():
             ret.has_report_sheet = False
         else:
-            scan = scan_sheet_xml(path, guard.read_part(zf, path, report_part), guard.SheetScan(), SHEET_REPORT)
+            scan = scan_sheet_xml(path, guard.read_part(zf, path, report_part), guard.SheetScan(), SHEET_REPORT,
+                                  dtd_checked=True)
             ret.formulas, ret.hidden_rows, ret.hidden_cols, ret.merged = (
                 scan.formulas, scan.hidden_rows, scan.hidden_cols, scan.merged)
     finally:
@@ -146,19 +149,26 @@ def _scan_package(path: Path) -> UnitReturn:
 
 
 def _read_meta(ret: UnitReturn, rows: Sequence[Sequence[object]]) -> None:
-    """`_parc_xl`: the `key → value` pairs of columns A:B, the row lines of D:F."""
+    """`_parc_xl`: the `key → value` pairs of columns A:B, the row lines of D:F (text
+    cells, as written, taken as they are; any other value through `_text`)."""
     for r in rows:
-        if len(r) >= 2 and _text(r[0]):
-            k = _text(r[0])
+        if len(r) >= 2:
+            k = r[0] if isinstance(r[0], str) else _text(r[0])
             if k == "meta_digest":
                 ret.meta_digest = _text(r[1])
             elif k == "mac":
                 ret.mac = _text(r[1])
             elif k in META_KEYS:
                 ret.meta[k] = _text(r[1])
+    lines = ret.meta_rows
     for r in rows[1:]:
-        if len(r) >= 6 and _text(r[3]):
-            ret.meta_rows.append((_text(r[3]), _text(r[4]), _text(r[5])))
+        if len(r) >= 6:
+            key, role, hashes = r[3], r[4], r[5]
+            if key.__class__ is str and role.__class__ is str and hashes.__class__ is str:
+                if key:
+                    lines.append((key, role, hashes))  # type: ignore[arg-type]
+            elif _text(key):
+                lines.append((_text(key), _text(role), _text(hashes)))
 
 
 def _locate_rows(ret: UnitReturn, values: Sequence[Sequence[object]]) -> None:
@@ -173,5 +183,5 @@ def _locate_rows(ret: UnitReturn, values: Sequence[Sequence[object]]) -> None:
         return
     for i in range(ret.header_row, len(values)):
         r = values[i]
-        if any(v not in ("", None) for v in r):
+        if r.count("") + r.count(None) < len(r):  # a value that is neither "" nor None
             ret.rows.append((i + 1, list(r)))
