@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import PurePath
 from operator import itemgetter
 from typing import Protocol
@@ -390,7 +391,13 @@ class _RowChecks:
         seen: dict[str, int] = {}
         order: list[str] = []
         found: dict[str, list[str]] = {}  # key → its plan cells, canonical
-        for position, (rno, values) in enumerate(self._rows()):
+        rows = self._rows()
+        # the longest text cell of the whole sheet (measured in C): rows are measured one by
+        # one only when some cell is longer than Excel allows
+        longest = max(map(len, filter(_is_text, chain.from_iterable(v for _, v in rows))),  # type: ignore[arg-type]
+                      default=0)
+        may_be_too_long = longest > c.layout.MAX_CELL_CHARS
+        for position, (rno, values) in enumerate(rows):
             if key_at is not None:
                 key = canon(values[key_at] if key_at < len(values) else None)
             else:  # no key column: fall back to position
@@ -411,7 +418,8 @@ class _RowChecks:
             role, hashes = by_key[key]
             found[key] = self._check_locked(rno, key, values, role, hashes)
             self._check_content(rno, key, values, role)
-            self._check_lengths(rno, key, values)
+            if may_be_too_long:
+                self._check_lengths(rno, key, values)
         self._check_missing_and_order(expected_keys, seen, order)
         self._check_plan_part(expected_keys, found)
 
@@ -445,8 +453,6 @@ class _RowChecks:
         """A cell longer than Excel allows: the file was not saved by Excel, and the text
         could not be stored in the master as it is (it would be cut without a word)."""
         limit = self.c.layout.MAX_CELL_CHARS
-        if len("".join(filter(_is_text, values))) <= limit:  # type: ignore[arg-type]
-            return  # no text cell of the row can be longer than all of them together
         for i, v in enumerate(values):
             if isinstance(v, str) and len(v) > limit:
                 cell = self.c.a1(rno, i)
@@ -523,8 +529,12 @@ class _RowChecks:
         target_at, due_at = col.get("target"), col.get("due")
         target = c.layout.canon(values[target_at] if target_at is not None and target_at < n else None)
         due = values[due_at] if due_at is not None and due_at < n else None  # an extension must ask for later
+        if due.__class__ is dt.datetime:  # a date cell, as calamine gives it: what parse_date makes of it
+            due_day: dt.date | None = due.date()
+        else:
+            due_day = None if due in ("", None) else parse_date(due, form.date1904).value
         raw = RawRow(key=key, role=role, target=target, values=fill_values, cells=cells, formulas=formulas,
-                     due=None if due in ("", None) else parse_date(due, form.date1904).value)
+                     due=due_day)
         row, problems = check_row(raw, plan_year=self.plan_year, as_of=c.as_of, sheet=c.layout.SHEET_REPORT,
                                   lead_role=ROLE_LEAD, date1904=form.date1904)
         for p in problems:

@@ -190,15 +190,39 @@ def test_rows_with_a_column_missing_or_short_take_the_cell_by_cell_path() -> Non
         assert _found(f, plan) == cold
 
 
-def test_the_length_check_names_only_the_long_cell() -> None:
-    """The row's text cells are measured together first; only a row whose text could hold
-    a cell past the limit is measured cell by cell."""
+def test_the_length_check_names_only_the_long_cells() -> None:
+    """The longest text cell of the sheet is measured first; only then is every row
+    measured cell by cell, each long cell named in row order."""
     form = form_of(make_plan())
     rno, values = form.rows[0]
     half = "x" * (ub.MAX_CELL_CHARS // 2 + 10)
     values[col("difficulties")] = half
     values[col("proposals")] = half  # together past the limit, each within it
+    values[col("evidence")] = "z" * ub.MAX_CELL_CHARS  # at the limit
     assert not [c for c, _, _ in codes(form) if c == "cell-too-long"]
     values[col("proposals")] = "y" * (ub.MAX_CELL_CHARS + 1)
+    rno2, values2 = form.rows[2]
+    values2[col("task")] = "t" * (ub.MAX_CELL_CHARS + 5)
     assert [(c, cell) for c, cell, _ in codes(form) if c == "cell-too-long"] == [
-        ("cell-too-long", f"{ub.col_letter(col('proposals'))}{rno}")]
+        ("cell-too-long", f"{ub.col_letter(col('proposals'))}{rno}"),
+        ("cell-too-long", f"{ub.col_letter(col('task'))}{rno2}")]
+
+
+def test_the_signed_text_of_the_last_form_is_reused_only_for_the_same_content() -> None:
+    """meta_digest and the MAC share the text of the form last signed: a form whose
+    metadata or row lines differ (a list edited in place included) gets its own."""
+    from parc_xl.io.unit_book import layout
+
+    form = form_of(make_plan())
+    first = ub.meta_digest(form.meta, form.meta_rows)
+    assert ub.mac_matches(KEY, form.meta, form.meta_rows, form.mac)
+    lines = [list(r) for r in form.meta_rows]
+    assert ub.meta_digest(form.meta, lines) == first  # type: ignore[arg-type]
+    lines[0][2] = "00000000 " + lines[0][2]
+    edited = ub.meta_digest(form.meta, lines)  # type: ignore[arg-type]
+    assert edited != first and not ub.mac_matches(KEY, form.meta, lines, form.mac)  # type: ignore[arg-type]
+    other = dict(form.meta, unit="PTP")
+    assert ub.meta_digest(other, form.meta_rows) != first
+    layout._last_signed[:] = [None, ""]
+    assert ub.meta_digest(form.meta, lines) == edited  # type: ignore[arg-type]
+    assert ub.meta_digest(form.meta, form.meta_rows) == first

@@ -245,7 +245,16 @@ def meta_digest(meta: dict[str, str], rows: list[tuple[str, str, str]]) -> str:
 
 def _signed_text(meta: dict[str, str], rows: list[tuple[str, str, str]]) -> str:
     body = {k: meta.get(k, "") for k in META_KEYS}
-    return canonical_json({"meta": body, "rows": [list(r) for r in rows]})
+    # the same form is digested, then MAC-checked: the text of the last one, by content
+    key = (tuple(body.values()), tuple(map(tuple, rows)))
+    if _last_signed[0] == key:
+        return _last_signed[1]
+    text = canonical_json({"meta": body, "rows": [list(r) for r in rows]})
+    _last_signed[:] = [key, text]
+    return text
+
+
+_last_signed: list[Any] = [None, ""]  # [(metadata values, rows), their signed text]
 
 
 _MAC_CONTEXT = b"parc-xl unit workbook v1\n"
