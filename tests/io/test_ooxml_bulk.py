@@ -327,3 +327,38 @@ def test_appended_rows_take_the_heights_given(tmp_path: Path) -> None:
     assert got["text"] == got["elements"] == [(30.0, True), (None, False), (45.5, True)]
     with pytest.raises(ValueError):
         XlsxPackage.open(tmp_path / "filled.xlsx").append_rows(SHEET, LOG_ROWS, heights=[None])
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None  # every entry's CRC-32 and size hold
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+@pytest.mark.parametrize("start", ["filled", "empty"])
+def test_large_appends_are_deflated_as_streamed_with_the_same_text(tmp_path: Path, start: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows appended to a large sheet are deflated piece by piece (text path: the old
+    sheet's views, the rows, the tail; element path: the rows held as text at save),
+    never joined into one more copy of the sheet; every saved part inflates to the
+    bytes of a save in one piece. Chunks of 4 KB stand for the 8 MB ones of a 200 MB
+    `Lịch sử`."""
+    import parc_xl.io.ooxml.package as package_mod
+    import parc_xl.io.ooxml.zipio as zipio_mod
+
+    src = _filled_log(tmp_path / "src.xlsx") if start == "filled" else _log_sheet(tmp_path / "src.xlsx", 1)
+    rows = [[dt.datetime(2024, 4, 1 + n % 28, 8, n % 60), f"U{n:04d}", "Tiến độ", f"giá trị {n} <&>", n]
+            for n in range(3000)]
+    joined = XlsxPackage.open(src)
+    joined.append_rows(SHEET, rows)
+    joined.save(tmp_path / "joined.xlsx")
+    monkeypatch.setattr(package_mod, "_DEFLATE_CHUNK", 4096)
+    monkeypatch.setattr(zipio_mod, "_DEFLATE_CHUNK", 4096)
+    pkg = XlsxPackage.open(src)
+    assert pkg.append_rows(SHEET, rows) == (5 if start == "filled" else 2)
+    pkg.save(tmp_path / "streamed.xlsx")
+    assert pkg._entries[SHEET_PART].replaced  # given deflated, not as one joined text
+    assert _parts(tmp_path / "streamed.xlsx") == _parts(tmp_path / "joined.xlsx")
+    ws = load_workbook(tmp_path / "streamed.xlsx")[SHEET]
+    assert ws.max_row == len(rows) + (4 if start == "filled" else 1)
+    assert ws.cell(ws.max_row, 4).value == "giá trị 2999 <&>"

@@ -32,7 +32,9 @@ Decisions (see also tests/io/test_ooxml_*.py):
 * **Bulk rows.** ``append_rows``/``write_table`` beyond the last row keep the new rows as
   XML text until saved (or until a later edit needs them as elements): 200,000 rows x 3
   cells are written and saved in about a second or two instead of building a million
-  lxml elements.
+  lxml elements. Large ones (and rows spliced into a sheet not loaded as elements)
+  are deflated as they are streamed (``zipio.StreamDeflater``), never joined into one
+  more copy of the sheet: a 200 MB ``Lịch sử`` plus 200,000 rows peaked at 1 GB, now ½.
 * **Bulk cells.** ``XlsxPackage.set_columns`` rewrites existing cells of a sheet that has
   not been loaded as elements directly in its serialised XML (one regex split, cached
   cell encodings): the status job's 800,000 cells of a 200,000-row ``Theo dõi`` take

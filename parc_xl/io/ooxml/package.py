@@ -45,7 +45,6 @@ from parc_xl.io.ooxml.cells import _rich_text
 from parc_xl.io.ooxml.sheet import SheetPart
 from parc_xl.io.ooxml.sheet_text import (
     _append_text,
-    _extend_filters_text,
     _TextPatcher,
     extend_autofilter_tail,
     extend_filter_names,
@@ -482,12 +481,21 @@ class XlsxPackage:
         if spliced is None:
             return self.sheet(name).append_rows(rows, header_row=header_row,
                                                 quote_formula_like=quote_formula_like, heights=heights)
-        new, first, last = spliced
-        self.write_part(part, new)
-        del new, spliced
+        pieces, first, last = spliced
+        del spliced
+        # as `_patch_deflated`: the filter extended in the tail, the text deflated as
+        # it is streamed (the old sheet and the new one are never both held whole)
+        tail, has_filter = extend_autofilter_tail(bytes(pieces[-1]), last)
+        if tail is not None:
+            pieces[-1] = tail
+        deflated = _deflate_pieces(pieces)
+        del pieces
+        self._entries[part].set_deflated(*deflated)
+        self._verified.add(part)
+        self._trees.pop(part, None)
+        self._dirty.discard(part)
         self._cells_changed = True
-        _extend_filters_text(self, name, part, last)
-        self._entries[part].deflate_early()
+        extend_filter_names(self, name, part, last, has_filter)
         return first
 
     def set_sheet_state(self, name: str, state: str) -> None:
@@ -579,7 +587,14 @@ class XlsxPackage:
         sheets = {sheet.part: sheet for sheet in self._sheets.values()}
         for name in self._dirty:
             if name in sheets and name in self._entries:
-                self._entries[name].data = sheets[name]._serialize()
+                sheet = sheets[name]
+                if sheet.pending_bytes() > 2 * _DEFLATE_CHUNK:
+                    # 200,000 history rows appended as text (≈140 MB): deflated as they
+                    # are streamed, never joined into one more copy of the sheet
+                    self._entries[name].set_deflated(*_deflate_pieces(sheet._serialized_pieces()))
+                    self._verified.add(name)
+                else:
+                    self._entries[name].data = sheet._serialize()
             elif name in self._trees and name in self._entries:
                 self._entries[name].data = _serialize(self._trees[name])
         return [self._entries[name] for name in self._order]
@@ -636,6 +651,18 @@ class XlsxPackage:
             ):
                 return True
         return False
+
+
+def _deflate_pieces(pieces: Sequence[bytes | memoryview]) -> tuple[bytes, int, int]:
+    """(raw deflate, CRC-32, size) of the concatenated `pieces`, streamed through a
+    `StreamDeflater` in chunks of at most `_DEFLATE_CHUNK` (a 200 MB piece is cut, so
+    that it is compressed on all cores like any other)."""
+    deflater = StreamDeflater()
+    for piece in pieces:
+        view = memoryview(piece)
+        for at in range(0, len(view), _DEFLATE_CHUNK):
+            deflater.write(view[at : at + _DEFLATE_CHUNK])
+    return deflater.finish()
 
 
 def _refuse_dtds(pkg: XlsxPackage) -> None:

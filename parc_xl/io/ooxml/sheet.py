@@ -105,15 +105,24 @@ class SheetPart:
         self._pending_first = self._pending_last = self._pending_last_used = 0
 
     def _serialize(self) -> bytes:
+        return b"".join(self._serialized_pieces())
+
+    def _serialized_pieces(self) -> list[bytes]:
+        """The part's XML as consecutive pieces: the tree's text around the rows held as
+        text, those rows in between (saved without joining them: `XlsxPackage._prepare`)."""
         if not self._pending:
-            return _serialize(self.root)
+            return [_serialize(self.root)]
         marker = etree.Comment("parc-xl-pending-rows")
         self._data.append(marker)
         try:
             head, tail = _serialize(self.root).split(b"<!--parc-xl-pending-rows-->")
         finally:
             self._data.remove(marker)
-        return b"".join([head, *self._pending, tail])
+        return [head, *self._pending, tail]
+
+    def pending_bytes(self) -> int:
+        """Size of the rows held as text (0 when none)."""
+        return sum(len(chunk) for chunk in self._pending)
 
     # indexing --------------------------------------------------------------------
     def _touch(self) -> None:

@@ -372,11 +372,14 @@ _REF_ATTR_RE = re.compile(rb"""\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _append_text(pkg: XlsxPackage, part: str, rows: list[Sequence[CellValue]], header_row: int,
-                 quote: bool, heights: Sequence[float | None] | None = None) -> tuple[bytes, int, int] | None:
-    """The text path of `append_rows`: (the part's new XML, the first and the last row
-    written), nothing changed yet; None when the sheet needs the element path (see
-    `_sheet_data_span`; also when the last row is empty or the header, or it or one of
-    its cells has no `r`)."""
+                 quote: bool, heights: Sequence[float | None] | None = None
+                 ) -> tuple[list[bytes | memoryview], int, int] | None:
+    """The text path of `append_rows`: (the part's new XML as consecutive pieces — views
+    of the old text, the new rows, and last the text from `</sheetData>` on —, the first
+    and the last row written), nothing changed yet; None when the sheet needs the
+    element path (see `_sheet_data_span`; also when the last row is empty or the
+    header, or it or one of its cells has no `r`). The pieces are not joined: the
+    caller streams them into a deflater (a 200 MB `Lịch sử` is not copied)."""
     data = pkg.read_part(part)
     span = _sheet_data_span(data)
     if span is None:
@@ -404,7 +407,8 @@ def _append_text(pkg: XlsxPackage, part: str, rows: list[Sequence[CellValue]], h
     if not has_value:
         return None  # an empty styled row at the end: SheetPart fills it first
     chunks, r2, _, box = _rows_xml(pkg, last + 1, rows, 1, styles, quote, "", heights)
-    head = [data[:end]]
+    view = memoryview(data)
+    head: list[bytes | memoryview] = [view[:end]]
     dim = _DIMENSION_RE.search(data, 0, start)
     ref_at = _ref_value_span(data, dim) if dim is not None else None
     if box is not None and ref_at is not None:
@@ -416,22 +420,8 @@ def _append_text(pkg: XlsxPackage, part: str, rows: list[Sequence[CellValue]], h
             d_r1 = d_c1 = d_c2 = 0
         if d_r1:
             ref = f"{col_letter(min(d_c1, box[1]))}{d_r1}:{col_letter(max(d_c2, box[3]))}{box[2]}"
-            head = [data[: ref_at[0]], ref.encode(), data[ref_at[1] : end]]
-    new = b"".join([*head, *chunks, data[end:]])  # one copy of the sheet text
-    del data, chunks, head
-    return new, last + 1, r2
-
-
-def _extend_filters_text(pkg: XlsxPackage, name: str, part: str, last_row: int) -> None:
-    """What `SheetPart._finalize` does to filters and tables, for a sheet patched as
-    text (the dimension cannot change: only existing cells were rewritten)."""
-    data = pkg._entries[part].data
-    assert data is not None
-    tail_at = data.rfind(b"</sheetData>")
-    tail, found = extend_autofilter_tail(data[tail_at:], last_row)
-    if tail is not None:
-        pkg.write_part(part, data[:tail_at] + tail)
-    extend_filter_names(pkg, name, part, last_row, found)
+            head = [view[: ref_at[0]], ref.encode(), view[ref_at[1] : end]]
+    return [*head, *chunks, data[end:]], last + 1, r2
 
 
 def extend_autofilter_tail(tail: bytes, last_row: int) -> tuple[bytes | None, bool]:

@@ -47,14 +47,13 @@ def xlsx_lock_file(path: Path) -> Path | None:
 class _Entry:
     """One zip entry: its metadata and either original compressed bytes or new data."""
 
-    __slots__ = ("name", "info", "raw", "data", "_early", "replaced")
+    __slots__ = ("name", "info", "raw", "data", "replaced")
 
     def __init__(self, name: str, info: zipfile.ZipInfo | None, raw: bytes | None) -> None:
         self.name = name
         self.info = info
         self.raw = raw  # original compressed bytes (untouched entries)
         self.data: bytes | None = None  # new uncompressed content (modified entries)
-        self._early: tuple[bytes, Any] | None = None  # (data, Future of its deflate)
         # `raw`/`info` are new content given compressed (`set_deflated`), not the file's
         self.replaced = False
 
@@ -66,26 +65,11 @@ class _Entry:
         info.compress_type = zipfile.ZIP_DEFLATED
         info.CRC, info.file_size, info.compress_size = crc, size, len(raw)
         info.external_attr = self.info.external_attr if self.info is not None else 0
-        self.info, self.raw, self.data, self._early, self.replaced = info, raw, None, None, True
-
-    def deflate_early(self) -> None:
-        """Start deflating `data` in the background. A patched 200,000-row sheet takes
-        ≈2 s to deflate; started when the part is written, that overlaps the rest of
-        the job (building and transplanting the dashboard) instead of adding to it."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        data = self.data
-        if data is None or len(data) <= 2 * _DEFLATE_CHUNK:
-            return
-        pool = ThreadPoolExecutor(max_workers=1)
-        self._early = (data, pool.submit(_deflate, data))
-        pool.shutdown(wait=False)
+        self.info, self.raw, self.data, self.replaced = info, raw, None, True
 
     def deflated(self) -> bytes:
-        """Raw deflate of `data` (the background result when it is for this data)."""
+        """Raw deflate of `data`."""
         assert self.data is not None
-        if self._early is not None and self._early[0] is self.data:
-            return self._early[1].result()  # type: ignore[no-any-return]
         return _deflate(self.data)
 
 
@@ -136,7 +120,7 @@ class StreamDeflater:
     _IN_FLIGHT = 3
 
     def __init__(self) -> None:
-        self._buf: list[bytes] = []
+        self._buf: list[bytes | memoryview] = []
         self._buffered = 0
         self._crc = 0
         self._size = 0
@@ -144,7 +128,7 @@ class StreamDeflater:
         self._pending: list[Any] = []
         self._pool: Any = None
 
-    def write(self, piece: bytes) -> None:
+    def write(self, piece: bytes | memoryview) -> None:
         if not piece:
             return
         self._crc = zlib.crc32(piece, self._crc)
