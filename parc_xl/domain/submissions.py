@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -189,17 +189,39 @@ def comparable(value: Any) -> Any:
 def changed_fields(current: object, reported: object, fields: list[str]) -> list[tuple[str, Any, Any]]:
     """(field, old, new) for every field whose reported value differs from the master's
     row (`current`, `reported`: records with those fields as attributes)."""
-    out: list[tuple[str, Any, Any]] = []
-    for f in fields:
-        old, new = getattr(current, f), getattr(reported, f)
-        if comparable(old) != comparable(new):
-            out.append((f, old, new))
-    return out
+    return changed_values(fields, tuple(getattr(current, f) for f in fields),
+                          tuple(getattr(reported, f) for f in fields))
+
+
+def changed_values(fields: Sequence[str], old: tuple[Any, ...], new: tuple[Any, ...]) -> list[tuple[str, Any, Any]]:
+    """`changed_fields` on the values already taken, in `fields` order (`operator.attrgetter`).
+    Values equal as they are are equal as stored (`comparable` keeps equality), so one
+    tuple comparison settles a row that reports what the master holds (a re-merge: most
+    rows), and `comparable` runs only on the fields whose values differ (a first merge:
+    "" in the master, text in the return)."""
+    if old == new:
+        return []
+    return [(f, o, n) for f, o, n in zip(fields, old, new, strict=True) if o != n and (
+        o.strip() != n.strip() if type(o) is str and type(n) is str else comparable(o) != comparable(n))]
 
 
 def reports_nothing(reported: object, fields: list[str]) -> bool:
     """A row the unit left entirely blank is no report: it must not wipe earlier values."""
-    return all(comparable(getattr(reported, f)) == "" for f in fields)
+    return nothing_reported(tuple(getattr(reported, f) for f in fields))
+
+
+def nothing_reported(values: tuple[Any, ...]) -> bool:
+    """`reports_nothing` on the values already taken: every one is None or blank text
+    (`comparable(v) == ""`). Stops at the first value given, usually the first."""
+    for v in values:
+        if v is None:
+            continue
+        if type(v) is str:
+            if v.strip():
+                return False
+        elif comparable(v) != "":
+            return False
+    return True
 
 
 def receipt_time(mail_sent: dt.datetime | None, declared: dt.datetime | None,

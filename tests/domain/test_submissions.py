@@ -9,8 +9,9 @@ from typing import Any
 from parc_xl.domain.models import Progress
 from parc_xl.domain.problems import error, warning
 from parc_xl.domain.submissions import (
-    ACCEPTED, PARTIAL, REJECTED, HistoryEntry, Prior, SubmissionRecord, applied_outcome, from_another_plan,
-    refused_outright, select_rows, submission_log, twins,
+    ACCEPTED, PARTIAL, REJECTED, HistoryEntry, Prior, ReportedValues, SubmissionRecord, applied_outcome,
+    changed_fields, changed_values, comparable, from_another_plan, nothing_reported, refused_outright,
+    reports_nothing, select_rows, submission_log, twins,
 )
 from parc_xl.domain.validation import ReportedRow
 from parc_xl.io import master_layout as L
@@ -110,3 +111,38 @@ def test_history_rows_follow_the_columns_the_clerk_moved() -> None:
     del moved["period"]  # and Kỳ deleted
     [row] = history_rows({L.SHEET_HISTORY: moved}, [entry])
     assert row[0] == "a.xlsx" and row[-1] == NOW and Q1 not in row
+
+
+# Values a `Theo dõi` row or a return may hold in a reported field, including the forms
+# `comparable` makes equal ("" and None, 99.0 and 99, a date and its midnight, padded text).
+_VALUES: list[Any] = [None, "", " ", "\n", "a", " a", "a ", "b", 0, 0.0, 99, 99.0, 99.5, True,
+                      dt.date(2026, 3, 10), dt.datetime(2026, 3, 10), dt.datetime(2026, 3, 10, 8, 30),
+                      dt.date(2026, 3, 11)]
+
+
+def test_the_tuple_comparison_agrees_with_comparing_every_field_as_stored() -> None:
+    # the merge's fast path (one tuple comparison, `comparable` only where values differ)
+    # must decide exactly what the field-by-field definition decides
+    fields = ["x", "y"]
+    for a in _VALUES:
+        for b in _VALUES:
+            for c in ("", "a", None):
+                old, new = (a, c), (b, c)
+                slow = [(f, o, n) for f, o, n in zip(fields, old, new, strict=True) if comparable(o) != comparable(n)]
+                assert changed_values(fields, old, new) == slow, (old, new)
+        assert nothing_reported((a, None, "")) == (comparable(a) == ""), a
+    assert nothing_reported(()) and nothing_reported(("", " ", None)) and not nothing_reported(("", 0))
+
+
+def test_a_return_repeating_the_master_changes_nothing_and_one_new_value_changes_one_field() -> None:
+    fields = L.REPORTED_FIELDS
+    current = ReportedValues(key="1.1", progress="Đang thực hiện", completed_on=dt.date(2026, 3, 10),
+                             evidence="Kế hoạch số 15/KH-UBND", figure=99.0)
+    same = ReportedValues(key="1.1", progress="Đang thực hiện ", completed_on=dt.datetime(2026, 3, 10),
+                          evidence="Kế hoạch số 15/KH-UBND", figure=99, difficulties="")
+    assert changed_fields(current, same, fields) == []
+    one = ReportedValues(key="1.1", progress="Đang thực hiện", completed_on=dt.date(2026, 3, 10),
+                         evidence="Kế hoạch số 15/KH-UBND", figure=99.0, proposals="Bổ sung kinh phí")
+    assert changed_fields(current, one, fields) == [("proposals", "", "Bổ sung kinh phí")]
+    assert reports_nothing(ReportedValues(key="1.1", evidence="  "), fields)
+    assert not reports_nothing(ReportedValues(key="1.1", figure=0.0), fields)
