@@ -37,7 +37,7 @@ from parc_xl.io import master_layout as L
 from parc_xl.io.calendar_sheets import to_date
 from parc_xl.io.master_layout import Column
 from parc_xl.io.master_records import submission_record
-from parc_xl.io.workbook_values import cell_datetime, open_values
+from parc_xl.io.workbook_values import cell_datetime, first_row, open_values
 
 TEMPLATE_VERSION = "1"
 #: Row of the master's very hidden `_parc_xl` sheet holding the secret that signs unit
@@ -257,9 +257,12 @@ def read_master(path: Path, *, tracking: bool = True) -> MasterData:
         sheet_records(book, L.SHEET_REQUESTS, L.REQUEST_COLUMNS, headers), headers.get(L.SHEET_REQUESTS, {}),
         path.name)
     problems += request_problems
-    if L.SHEET_HISTORY in book.sheet_names:  # only its header: history can be long
-        first = book.get_sheet_by_name(L.SHEET_HISTORY).to_python(nrows=1)
-        headers[L.SHEET_HISTORY] = _header_index(first[0] if first else [], L.HISTORY_COLUMNS)
+    if L.SHEET_HISTORY in book.sheet_names:  # only its header: history grows by every merged change
+        header = first_row(path, L.SHEET_HISTORY)
+        if header is None:  # not our plain layout: calamine decodes the whole sheet for its first row
+            first = book.get_sheet_by_name(L.SHEET_HISTORY).to_python(nrows=1)
+            header = first[0] if first else []
+        headers[L.SHEET_HISTORY] = _header_index(header, L.HISTORY_COLUMNS)
     return MasterData(path=path, plan=plan, registry=registry, schedule=schedule, calendar=calendar,
                       tracking=rows, submissions=submissions, missing=missing, headers=headers,
                       meta=meta, problems=problems, requests=requests)

@@ -74,3 +74,157 @@ def cell_datetime(v: Any) -> dt.datetime | None:
         except ValueError:
             return None
     return None
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def first_row(path: Path, sheet: str) -> list[Any] | None:
+    """Row 1 of `sheet` from column A as calamine gives it (text as text, numbers as float),
+    read from the start of the sheet's part only: calamine decodes a whole sheet to give
+    one row, and `Lịch sử` grows by every field a merge changes (315,000 rows after one
+    1,000-unit merge: 2.2 s to read its header). None when this cannot say for sure what
+    calamine would: the part is not found or not plain XML, row 1 is absent or its A1
+    empty (calamine's first row is then the first non-empty one, from the first used
+    column of the whole sheet); the caller then asks calamine."""
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            book = _target("", _relationships(zf, "_rels/.rels").get("officeDocument", ""))
+            rels = _relationships(zf, _rels_of(book))
+            parts = {s.get("name"): _target(book, rels.get(s.get(f"{{{_OFFICE_REL}}}id") or "", ""))
+                     for s in _parse(zf, book).iter(f"{_MAIN}sheet")}
+            part = parts.get(sheet)
+            if part not in names:
+                return None
+            with zf.open(part) as fh:
+                cells = _row_one(etree, fh)
+            if not cells or cells[0][0] != 0 or cells[0][2] in ("", None):
+                return None
+            if any(t == "s" for _, t, _ in cells):
+                strings_part = _target(book, rels.get("sharedStrings", ""))
+                if strings_part not in names:
+                    return None
+                wanted = max(int(v) for _, t, v in cells if t == "s")
+                with zf.open(strings_part) as fh:
+                    strings = _shared_strings(etree, fh, wanted)
+                cells = [(i, "str", strings[int(v)]) if t == "s" else (i, t, v) for i, t, v in cells]
+    except (KeyError, IndexError, OSError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+    row: list[Any] = [""] * (cells[-1][0] + 1)
+    for i, t, v in cells:
+        row[i] = _typed(t, v)
+    return row
+
+
+def _relationships(zf: Any, rels_part: str) -> dict[str, str]:
+    """{relationship id and type's last word: target} of a .rels part ({} when absent)."""
+    if rels_part not in zf.namelist():
+        return {}
+    out: dict[str, str] = {}
+    for r in _parse(zf, rels_part).iter(f"{_PACKAGE_REL}Relationship"):
+        target = r.get("Target") or ""
+        out[r.get("Id") or ""] = target
+        out.setdefault((r.get("Type") or "").rsplit("/", 1)[-1], target)
+    return out
+
+
+def _parse(zf: Any, part: str) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(zf.read(part), parser)
+
+
+def _rels_of(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def _target(source: str, target: str) -> str:
+    """A relationship target as a part name: absolute ("/xl/…") or relative to `source`'s folder."""
+    if not target:
+        return ""
+    if target.startswith("/"):
+        return target[1:]
+    folder = source.rpartition("/")[0]
+    parts = (folder.split("/") if folder else []) + target.split("/")
+    out: list[str] = []
+    for p in parts:
+        if p == "..":
+            if out:
+                out.pop()
+        elif p not in ("", "."):
+            out.append(p)
+    return "/".join(out)
+
+
+def _row_one(etree: Any, fh: Any) -> list[tuple[int, str, Any]]:
+    """(0-based column, cell type, stored value) of the cells of row 1, in column order;
+    [] when the sheet's first row is not row 1. Parsing stops at the end of the first row."""
+    cells: list[tuple[int, str, Any]] = []
+    events = etree.iterparse(fh, events=("end",), tag=f"{_MAIN}row", resolve_entities=False, no_network=True,
+                             load_dtd=False)
+    for _, row in events:
+        if (row.get("r") or "1") != "1":
+            return []
+        col = -1
+        for c in row.iter(f"{_MAIN}c"):
+            ref = c.get("r")
+            col = _column_of(ref) if ref else col + 1
+            t = c.get("t") or "n"
+            if t == "inlineStr":
+                is_ = c.find(f"{_MAIN}is")
+                cells.append((col, "str", _text_of(is_) if is_ is not None else ""))
+                continue
+            v = c.find(f"{_MAIN}v")
+            if v is not None and v.text is not None:
+                cells.append((col, t, v.text))
+        return sorted(cells)
+    return []
+
+
+def _shared_strings(etree: Any, fh: Any, last: int) -> list[str]:
+    """The shared strings up to index `last`, parsing no further."""
+    out: list[str] = []
+    for _, si in etree.iterparse(fh, events=("end",), tag=f"{_MAIN}si", resolve_entities=False, no_network=True,
+                                 load_dtd=False):
+        out.append(_text_of(si))
+        if len(out) > last:
+            break
+        si.clear()
+    return out
+
+
+def _text_of(element: Any) -> str:
+    """The text of an <is> or <si>: its <t> runs, phonetic runs (<rPh>) left out."""
+    return "".join(t.text or "" for t in element.iter(f"{_MAIN}t")
+                   if t.getparent() is not None and t.getparent().tag != f"{_MAIN}rPh")
+
+
+def _column_of(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + ord(ch.upper()) - 64
+    return n - 1
+
+
+def _typed(t: str, v: Any) -> Any:
+    if t in ("str", "inlineStr"):
+        return v
+    if t == "b":
+        return v == "1"
+    if t in ("n", ""):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    return v

@@ -1,16 +1,25 @@
 """`read_tracking`: the `Theo dõi` rows read positionally, whatever the column order, a
-missing column or an empty column A (calamine's row iterator then starts further right)."""
+missing column or an empty column A (calamine's row iterator then starts further right).
+`first_row`: a sheet's header read from the start of its part, as calamine reads it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
+import sys
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from parc_xl.io import master_layout as L
-from parc_xl.io.master import TrackingRow, read_tracking
+from parc_xl.io.master import TrackingRow, read_master, read_tracking
+from parc_xl.io.workbook_values import first_row
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from office import make_office  # noqa: E402
 
 HEADER = {c.id: c.header for c in L.TRACKING_COLUMNS}
 
@@ -56,3 +65,56 @@ def test_an_empty_column_a_does_not_shift_the_cells(tmp_path: Path) -> None:
     rows = read_tracking(book, {})
     assert [(r.row, r.key, r.unit, r.progress) for r in rows] == [
         (2, "1.1", "U1", "Đang thực hiện"), (3, "1.2", "U2", "")]
+
+
+def _calamine_first_rows(path: Path) -> dict[str, list[object]]:
+    book = CalamineWorkbook.from_path(str(path))
+    out: dict[str, list[object]] = {}
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(nrows=1)
+        out[name] = list(rows[0]) if rows else []
+    return out
+
+
+def _agrees(path: Path) -> int:
+    """Every sheet's `first_row` is calamine's first row (padding aside) or None; how many were read."""
+    read = 0
+    for name, expected in _calamine_first_rows(path).items():
+        got = first_row(path, name)
+        if got is None:
+            continue
+        read += 1
+        assert got == expected[:len(got)] and all(v == "" for v in expected[len(got):]), name
+    return read
+
+
+def test_first_row_reads_each_header_as_calamine_does_inline_or_shared(tmp_path: Path) -> None:
+    master = make_office(tmp_path / "vp")
+    assert _agrees(master) == len(_calamine_first_rows(master))  # our own writer: inline strings
+    wb = load_workbook(master)  # saved again by another program: shared strings
+    history = wb[L.SHEET_HISTORY]
+    old, new = (next(c.column for c in history[1] if c.value == h) for h in ("Giá trị cũ", "Giá trị mới"))
+    history.cell(1, old).value, history.cell(1, new).value = "Giá trị mới", CellRichText(
+        [TextBlock(InlineFont(b=True), "Giá trị"), " cũ"])
+    resaved = tmp_path / "resaved.xlsx"
+    wb.save(resaved)
+    assert _agrees(resaved) >= 10
+    assert first_row(resaved, L.SHEET_HISTORY)[old - 1: new] == ["Giá trị mới", "Giá trị cũ"]  # type: ignore[index]
+    positions = read_master(resaved, tracking=False).headers[L.SHEET_HISTORY]
+    assert (positions["old"], positions["new"]) == (new - 1, old - 1)
+
+
+def test_first_row_leaves_to_calamine_what_it_cannot_be_sure_of(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "A1 trống"
+    wb.active["B1"] = "Tiêu đề"
+    wb.create_sheet("Không có dòng 1")["A2"] = "Tiêu đề"
+    wb.create_sheet("Trống")
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    assert first_row(path, "A1 trống") is None
+    assert first_row(path, "Không có dòng 1") is None
+    assert first_row(path, "Trống") is None
+    assert first_row(path, "Không có sheet này") is None
+    (tmp_path / "hong.xlsx").write_bytes(b"PK not a zip")
+    assert first_row(tmp_path / "hong.xlsx", "A1 trống") is None
