@@ -64,9 +64,15 @@ def run_isolated(fn: Callable[[T], R], items: Sequence[T], on_failure: Callable[
                  TIME_LIMIT if time_limit is None else time_limit,
                  MEMORY_LIMIT if memory_limit is None else memory_limit)
     gc.freeze()  # the workers' collector then leaves the inherited heap's pages shared
+    # Nor does this process collect while it waits: it only receives results (no cycles),
+    # and each collection would walk every result received so far.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return pool.run()
     finally:
+        if collecting:
+            gc.enable()
         gc.unfreeze()
 
 
@@ -175,9 +181,9 @@ class _Pool(Generic[T, R]):
                     busy.append(w)
                 now = time.monotonic()
                 wait_for = max(0.0, min(w.started + self.time_limit for w in busy) - now)
-                wait([x for w in busy for x in (w.conn, w.proc.sentinel)], timeout=wait_for + 0.05)
+                ready = wait([x for w in busy for x in (w.conn, w.proc.sentinel)], timeout=wait_for + 0.05)
                 for w in list(busy):
-                    done = self._collect(w)
+                    done = self._collect(w, w.conn in ready or w.proc.sentinel in ready)
                     if done is None:
                         continue
                     busy.remove(w)
@@ -190,12 +196,13 @@ class _Pool(Generic[T, R]):
                 w.stop()
         return [self.results[i] for i in range(len(self.items))]
 
-    def _collect(self, w: _Worker) -> bool | None:
+    def _collect(self, w: _Worker, ready: bool) -> bool | None:
         """None while `w` is still working; True when it answered (and may go on), False
-        when it died or was killed (its item has its Failure)."""
+        when it died or was killed (its item has its Failure). `ready`: `wait` saw its
+        pipe or its process sentinel ready (else only its time is checked)."""
         assert w.index is not None
         index = w.index
-        if w.conn.poll():
+        if ready and w.conn.poll():
             try:
                 status, value = w.conn.recv()
             except (EOFError, OSError):
@@ -206,7 +213,7 @@ class _Pool(Generic[T, R]):
             if status in ("error", "memory"):
                 self._fail(index, Failure(status, str(value or "")))
                 return True
-        if not w.proc.is_alive():
+        if ready and not w.proc.is_alive():
             w.proc.join(1)
             code = w.proc.exitcode
             self._fail(index, Failure("memory" if code == -signal.SIGKILL else "crashed", _exit_text(code)))

@@ -146,3 +146,18 @@ def test_a_return_repeating_the_master_changes_nothing_and_one_new_value_changes
     assert changed_fields(current, one, fields) == [("proposals", "", "Bổ sung kinh phí")]
     assert reports_nothing(ReportedValues(key="1.1", evidence="  "), fields)
     assert not reports_nothing(ReportedValues(key="1.1", figure=0.0), fields)
+
+
+def test_reported_values_pickle_as_their_fields() -> None:
+    """A merge worker sends its rows pickled (jobs/_isolation.py): every field comes back."""
+    import dataclasses
+    import pickle
+
+    from parc_xl.domain import submissions
+    from parc_xl.domain.submissions import ReportedValues
+
+    values = ReportedValues("1.1", "Đề nghị điều chỉnh", dt.date(2024, 1, 15), "QĐ 42", 99.5, "khó", "đề xuất",
+                            dt.date(2024, 9, 30), "lý do")
+    names = [f.name for f in dataclasses.fields(ReportedValues)]
+    assert submissions._values_fields(values) == tuple(getattr(values, n) for n in names)
+    assert pickle.loads(pickle.dumps(values)) == values

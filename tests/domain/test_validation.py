@@ -193,3 +193,23 @@ def test_every_message_names_its_cell_and_is_vietnamese() -> None:
     assert {p.code for p in problems} == {"progress-invalid", "date-invalid", "figure-invalid", "formula-like-text"}
     for p in problems:
         assert p.message.startswith(f"Ô {p.cell} (") and p.severity in (Severity.ERROR, Severity.WARNING)
+
+
+def test_a_reported_row_pickles_as_its_fields() -> None:
+    """A worker sends its rows pickled (jobs/_isolation.py): every field comes back, in
+    the constructor's order (a field added to ReportedRow must be added to its reduce)."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from parc_xl.domain import validation
+    from parc_xl.domain.validation import ReportedRow
+
+    row = ReportedRow("1.1", "Chủ trì", Progress.ADJUSTMENT_REQUESTED, dt.date(2024, 1, 15), "QĐ 42", 99.5, "khó",
+                      "đề xuất", dt.date(2024, 9, 30), "lý do", {"progress": "H5", "completed_on": "I5"})
+    names = [f.name for f in dataclasses.fields(ReportedRow)]
+    assert validation._row_fields(row) == tuple(getattr(row, n) for n in names)
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(row, protocol))
+        assert back == row and back.cells is not row.cells
+    assert copy.deepcopy(row) == row and copy.copy(row) == row
