@@ -12,17 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from openpyxl import Workbook
 
+from parc_xl.errors import InputError
 from parc_xl.io.ooxml import XlsxPackage
+from parc_xl.io.ooxml import package as package_module
+from parc_xl.io.ooxml import zipio
 from parc_xl.io.ooxml.sheet_text import _TextPatcher
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 LAST = 20
+SHEET = "Theo dõi"
+PART = "xl/worksheets/sheet1.xml"
 
 
 def _row(r: int) -> bytes:
@@ -58,7 +66,7 @@ def _sheet() -> bytes:
 def pkg(tmp_path: Path) -> XlsxPackage:
     """A package for the styles and the date system (`patch` is given the sheet text)."""
     wb = Workbook()
-    wb.active.title = "Theo dõi"
+    wb.active.title = SHEET
     wb.save(tmp_path / "book.xlsx")
     return XlsxPackage.open(tmp_path / "book.xlsx")
 
@@ -140,3 +148,108 @@ def test_a_formula_in_a_target_gives_up_both_ways(pkg: XlsxPackage, monkeypatch:
     data = _sheet().replace(b'<c r="C6" s="2"><v>6.5</v></c>', b'<c r="C6" s="2"><f>A1</f><v>6.5</v></c>')
     assert _both(pkg, data, {3: {6: 1}}, monkeypatch) == {"split": None, "seek": None}
     assert _both(pkg, data, {3: {5: 1, 7: 2}}, monkeypatch)["seek"] is not None  # not a target: kept
+
+
+@pytest.mark.parametrize("size", [1, 7, 333, 4096])
+@pytest.mark.parametrize("case", ["sparse", "dense"])
+def test_the_text_in_pieces_gives_the_same_bytes(pkg: XlsxPackage, monkeypatch: pytest.MonkeyPatch,
+                                                 size: int, case: str) -> None:
+    """The sheet as a part being inflated hands it over: pieces cut anywhere, in a tag,
+    in `<sheetData>`, in `</sheetData>`; a target in the first piece after the header,
+    rows with no change in pieces of their own, the last row."""
+    data = _sheet()
+    columns = _by_column(CASES[case])
+    whole = _both(pkg, data, columns, monkeypatch)
+    for share in (0.0, math.inf):
+        monkeypatch.setattr(_TextPatcher, "dense_share", share)
+        pieces = (data[i : i + size] for i in range(0, len(data), size))
+        result = _TextPatcher(pkg, True).patch(pieces, columns)  # type: ignore[arg-type]
+        assert result is not None and result[1] == LAST
+        assert b"".join(result[0]) == whole["seek"]
+        assert result[0][-1].startswith(b"</sheetData>")  # the tail comes last, whole
+
+
+# --- set_columns on a large part: patched while it is inflated ----------------------------
+
+def _book(path: Path, sheet: bytes) -> Path:
+    wb = Workbook()
+    wb.active.title = SHEET
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        items = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in items:
+            zf.writestr(name, sheet if name == PART else data)
+    return path
+
+
+@pytest.fixture()
+def streamed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Parts over 4 KB count as large (inflated in pieces of at most 512 bytes); the list gets
+    the number of pieces each inflate handed over."""
+    monkeypatch.setattr(package_module, "_DEFLATE_CHUNK", 2048)
+    monkeypatch.setattr(zipio, "_DEFLATE_CHUNK", 512)
+    counts: list[int] = []
+    real = zipio.inflate_pieces
+
+    def counting(raw: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        counts.append(0)
+        for piece in real(raw, info):
+            counts[-1] += 1
+            yield piece
+
+    monkeypatch.setattr(package_module, "inflate_pieces", counting)
+    return counts
+
+
+def _inflating_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "inflate-part"]
+
+
+@pytest.mark.parametrize("case", ["sparse-text", "dense"])
+def test_a_large_part_patched_while_inflated_is_what_the_whole_text_gives(
+        tmp_path: Path, streamed: list[int], case: str) -> None:
+    updates = CASES["dense"] if case == "dense" else {3: {3: "x", 4: None}, 9: {5: "y"}, LAST: {6: "cuối"}}
+    src = _book(tmp_path / "src.xlsx", _sheet())
+    pkg = XlsxPackage.open(src)
+    pkg.set_columns(SHEET, _by_column(updates))
+    assert len(streamed) == 1 and streamed[0] > 10 and not _inflating_threads()
+    whole = XlsxPackage.open(src)
+    whole.prefetch(SHEET)  # the part inflated beforehand: patched as one text
+    whole.set_columns(SHEET, _by_column(updates))
+    assert len(streamed) == 1
+    assert pkg.read_part(PART) == whole.read_part(PART)
+    assert SHEET not in pkg._sheets and SHEET not in whole._sheets  # both on the text path
+    pkg.save(tmp_path / "out.xlsx")
+    sheet = XlsxPackage.open(tmp_path / "out.xlsx").sheet(SHEET)
+    assert sheet.value("E20") == "20-5" if case == "dense" else sheet.value("F20") == "cuối"
+
+
+def test_a_target_missing_stops_the_inflating_thread_and_takes_the_element_path(
+        tmp_path: Path, streamed: list[int]) -> None:
+    src = _book(tmp_path / "src.xlsx", _sheet())
+    pkg = XlsxPackage.open(src)
+    pkg.set_columns(SHEET, {3: {3: "x"}, 9: {3: "cột I"}})  # I3 is not in the sheet
+    assert len(streamed) == 1 and not _inflating_threads()
+    assert SHEET in pkg._sheets  # the element path did it
+    pkg.save(tmp_path / "out.xlsx")
+    sheet = XlsxPackage.open(tmp_path / "out.xlsx").sheet(SHEET)
+    assert sheet.value("C3") == "x" and sheet.value("I3") == "cột I"
+
+
+def test_a_damaged_large_part_is_a_vietnamese_error(tmp_path: Path, streamed: list[int]) -> None:
+    """A wrong CRC-32 is only known once the part has been inflated: the patch then
+    fails as `read_part` would have failed before it, nothing changed."""
+    src = _book(tmp_path / "src.xlsx", _sheet())
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo(PART)
+    blob = bytearray(src.read_bytes())
+    crc_at = blob.rfind(info.CRC.to_bytes(4, "little"))  # in the central directory, at the end
+    assert crc_at > info.header_offset + info.compress_size
+    blob[crc_at] ^= 0xFF  # the central directory's CRC-32, which zipfile checks
+    src.write_bytes(bytes(blob))
+    pkg = XlsxPackage.open(src)
+    with pytest.raises(InputError, match=r"bị hỏng \(phần xl/worksheets/sheet1.xml"):
+        pkg.set_columns(SHEET, {3: {3: "x"}})
+    assert len(streamed) == 1 and not _inflating_threads()
+    assert not pkg._entries[PART].replaced

@@ -60,6 +60,7 @@ from parc_xl.io.ooxml.zipio import (
     check_writable,
     crc_matches,
     has_doctype,
+    inflate_pieces,
     write_atomically,
 )
 
@@ -422,7 +423,16 @@ class XlsxPackage:
         `StreamDeflater` (its last piece, from `</sheetData>` on, with the filter
         extended first) and the entry takes the compressed result. False, nothing
         changed, when the element path must do it."""
-        data = self.read_part(part)
+        entry = self._entries[part]
+        info = entry.info
+        pieces: Iterable[bytes]
+        if (entry.data is None and not entry.replaced and entry.raw is not None and info is not None
+                and part not in self._prefetched and info.compress_type == zipfile.ZIP_DEFLATED
+                and not info.flag_bits & 0x1 and info.file_size > 2 * _DEFLATE_CHUNK):
+            # a large part as it is in the file: patched while it is inflated
+            pieces = inflate_pieces(entry.raw, info)
+        else:
+            pieces = [self.read_part(part)]
         deflater = StreamDeflater()
         held: list[bytes] = []  # the latest piece: the tail is only known to be one at the end
 
@@ -432,13 +442,20 @@ class XlsxPackage:
             held.append(piece)
 
         try:
-            patched = _TextPatcher(self, quote, sink).patch(data, columns)
+            patched = _TextPatcher(self, quote, sink).patch(pieces, columns)
         except (etree.XMLSyntaxError, ValueError, KeyError, IndexError):
             patched = None  # the element path decides (and reports what is really wrong)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            deflater.cancel()
+            raise InputError(self._damaged_message(part)) from None
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()  # the inflating thread, when the patch stopped early
         if patched is None or not held:
             deflater.cancel()
             return False
-        del data
+        del pieces
         last_row = patched[1]
         tail, has_filter = extend_autofilter_tail(held[0], last_row)
         deflater.write(held.pop() if tail is None else tail)

@@ -6,7 +6,7 @@ caller takes the element path (`SheetPart`), which gives the same result."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -269,23 +269,33 @@ class _TextPatcher:
             self._cell_cache[key] = tail
         return tail
 
-    def patch(self, data: bytes, columns: dict[int, dict[int, CellValue]]) -> tuple[list[bytes], int] | None:
+    def patch(self, data: bytes | Iterable[bytes], columns: dict[int, dict[int, CellValue]]
+              ) -> tuple[list[bytes], int] | None:
         """`data` with the cells of `columns` ({column: {row: value}}) rewritten, as
         consecutive chunks (the caller drops `data` before joining them: one copy of a
         300 MB sheet less at the peak), and the number of the sheet's last row; None
         when the element path must do it. With a `sink` the chunks go there as they
         are made (the list returned is empty; after None, what the sink got is void);
-        the last chunk is always the text from `</sheetData>` on."""
-        span = _sheet_data_span(data)
-        if span is None:
-            return None
-        start, end = span
-        last = _last_row_start(data, start, end)
-        if last is None:
-            return None  # the last row's number is implied: the element path counts
+        the last chunk is always the text from `</sheetData>` on.
+
+        `data` may also be the sheet's text as consecutive pieces of any size: each run
+        of whole rows is rewritten as soon as it has come, so the part can be inflated
+        on another thread while its first rows are patched, and is never held whole
+        (the 1,000-unit merge's `Theo dõi`: 240 MB)."""
+        pieces: Iterable[bytes] = [data] if isinstance(data, bytes) else data
         chunks: list[bytes] = []
         emit = self.sink or chunks.append
-        emit(data[:start])
+        it = iter(pieces)
+        buf = b""
+        for piece in it:
+            buf = buf + piece if buf else piece
+            start = buf.find(b"<sheetData>")
+            if start >= 0:
+                break
+        else:
+            return None
+        if not _text_head_ok(buf, start):
+            return None
         # Two ways through the rows, the same bytes out. When most cells of the target
         # columns are written (the status job: four columns of every row) one C-level
         # split at every such cell is cheapest; when many are not (the merge writes
@@ -294,20 +304,64 @@ class _TextPatcher:
         # copied without a Python step per cell (2 s of the split's 4 s were cells
         # left as they were).
         written = sum(len(rows) for rows in columns.values())
-        dense = written >= self.dense_share * len(columns) * last[1]
-        done = (self._split if dense else self._seek)(data, start, end, columns, emit)
-        if not done:
-            return None
-        emit(data[end:])
+        top = max((max(rows) for rows in columns.values() if rows), default=0)
+        dense = written >= self.dense_share * len(columns) * top
+        rows = (self._split if dense else self._seek)(columns, emit)
+        next(rows)
+        emit(buf[:start])
+        last: tuple[int, int] | None = (-1, 0)
+        pos, check_from = start, start + 1  # (the `<sheetData>` at `start` is the one)
+        while True:
+            end = buf.find(b"</sheetData>", pos)
+            if end >= 0:
+                upto = end
+            else:
+                cut = buf.rfind(b"</row>", pos)
+                upto = cut + 6 if cut >= 0 else pos
+            # [pos, upto): whole rows, fed in windows of ≈8 MB ending at a `</row>`
+            # (each window's output is joined at once: splitting 300 MB in one go held
+            # ≈10 million small bytes objects besides the text itself)
+            a = pos
+            while a < upto:
+                cut = buf.find(b"</row>", min(a + _PATCH_WINDOW, upto), upto)
+                b = upto if cut < 0 else cut + 6
+                if not _rows_text_ok(buf, max(a, check_from), b):
+                    return None
+                found = _last_row_start(buf, a, b)
+                if found != (-1, 0):
+                    last = found
+                try:
+                    rows.send((buf, a, b))
+                except StopIteration:
+                    return None  # a target not there, or spelt otherwise
+                a = b
+            if end >= 0:
+                break
+            more = next(it, None)
+            if more is None:
+                return None  # no `</sheetData>`
+            buf = buf[upto:] + more
+            pos, check_from = 0, max(0, check_from - upto)
+        tail = buf[end:] + b"".join(it)
+        del buf
+        if tail.find(b"</sheetData>", 1) >= 0 or last is None:
+            return None  # a second one, or the last row's number is implied (the element path counts)
+        try:
+            rows.send(None)
+        except StopIteration as done:
+            if not done.value:
+                return None
+        emit(tail)
         return chunks, last[1]
 
-    def _seek(self, data: bytes, start: int, end: int, columns: dict[int, dict[int, CellValue]],
-              emit: Callable[[bytes], None]) -> bool:
-        """The sheetData text `[start, end)` with the cells of `columns` rewritten, sent
-        to `emit` in pieces of ≈8 MB: the targets taken in (row, column) order, each
-        matched where the one before ended or else searched for after it (a cell of
-        its column in an earlier row is passed over: a row without a change). False
-        when a target is not there (missing, out of order, spelt otherwise)."""
+    def _seek(self, columns: dict[int, dict[int, CellValue]], emit: Callable[[bytes], None]
+              ) -> Generator[None, tuple[bytes, int, int] | None, bool]:
+        """Rewrites the rows sent to it ((text, a, b): `text[a:b]`, whole rows, in
+        order; None at the end) and emits them: the targets taken in (row, column)
+        order, each matched where the one before ended or else searched for after it
+        (a cell of its column in an earlier row is passed over: a row without a
+        change). Returns False, at once, when a target is not there (missing, out of
+        order, spelt otherwise) — also when the rows end before it."""
         by_row: dict[int, list[tuple[Any, Any, CellValue]]] = {}
         for c in sorted(columns):  # each row's cells come out in column order
             cell_re = re.compile(b'<c r="' + col_letter(c).encode() + _CELL_AFTER_LETTER, re.S)
@@ -322,23 +376,35 @@ class _TextPatcher:
         tail_of = self._cell_tail
         out: list[bytes] = []
         append = out.append
-        pos = flushed = start
+        window = yield
+        if window is None:
+            return not by_row
+        data, pos, end = window
         for r in sorted(by_row):
             number = b"%d" % r
             for match, search, value in by_row[r]:
-                m = match(data, pos, end) or search(data, pos, end)
-                while m is not None:
-                    row_text, rest, content = m.groups()
-                    if row_text == number:
+                while True:
+                    m = match(data, pos, end) or search(data, pos, end)
+                    while m is not None:
+                        row_text, rest, content = m.groups()
+                        if row_text == number:
+                            break
+                        found = int(row_text)
+                        if found == r:
+                            break  # the row number written with leading zeros
+                        if found > r:
+                            return False  # the target is not there, or not in order
+                        m = search(data, m.end(), end)  # that row has no change in this column
+                    if m is not None:
                         break
-                    found = int(row_text)
-                    if found == r:
-                        break  # the row number written with leading zeros
-                    if found > r:
-                        return False  # the target is not there, or not in order
-                    m = search(data, m.end(), end)  # that row has no change in this column
-                else:
-                    return False
+                    # not in these rows: they go out as they are, the target is looked for in the next
+                    append(data[pos:end])
+                    emit(b"".join(out))
+                    out.clear()
+                    window = yield
+                    if window is None:
+                        return False
+                    data, pos, end = window
                 if content and not _plain_value(content):
                     return False  # a formula or other children
                 new_tail = cache.get((rest, type(value), value)) or tail_of(rest, value)
@@ -347,18 +413,18 @@ class _TextPatcher:
                 append(data[pos : m.end(1)])  # bytes slices: memoryviews cost more here
                 append(new_tail)
                 pos = m.end()
-            if pos - flushed >= _PATCH_WINDOW:
-                emit(b"".join(out))
-                out.clear()
-                flushed = pos
         append(data[pos:end])
         emit(b"".join(out))
+        del out, data
+        while (window := (yield)) is not None:  # every target written: the rest as it is
+            data, pos, end = window
+            emit(data[pos:end])
         return True
 
-    def _split(self, data: bytes, start: int, end: int, columns: dict[int, dict[int, CellValue]],
-               emit: Callable[[bytes], None]) -> bool:
-        """What `_seek` does, by one C-level split of the sheetData text at every cell
-        of the target columns (letter, row, attributes, "/" of an empty cell, content);
+    def _split(self, columns: dict[int, dict[int, CellValue]], emit: Callable[[bytes], None]
+               ) -> Generator[None, tuple[bytes, int, int] | None, bool]:
+        """What `_seek` does, by one C-level split of the rows sent at every cell of
+        the target columns (letter, row, attributes, "/" of an empty cell, content);
         Python then only swaps the cells that `columns` names. Cells must come in (row,
         column) order and every target must be met exactly once, else False."""
         colnums = {col_letter(c).encode(): c for c in columns}
@@ -370,10 +436,6 @@ class _TextPatcher:
             rb'<c r="(' + alternatives + rb')([0-9]+)"([^>/]*)(?:(/)>|>(.*?)</c>)', re.S
         )
         expected = sum(len(rows) for rows in columns.values())
-        # The sheetData text is split in windows of ≈8 MB ending at a `</row>` and each
-        # window's output joined at once: splitting 300 MB in one go held ≈10 million
-        # small bytes objects (≈1.4 GB at the 200,000-row load) besides the text itself.
-        view = memoryview(data)
         cache = self._cell_cache
         tail_of = self._cell_tail
         met = 0
@@ -382,11 +444,9 @@ class _TextPatcher:
         refs = {letter: b'<c r="' + letter for letter in colnums}
         # Per letter: its column number and that column's {row: value}.
         targets = {letter: (c, columns[c]) for letter, c in colnums.items()}
-        a = start
-        while a < end:
-            cut = data.find(b"</row>", min(a + _PATCH_WINDOW, end), end)
-            b = end if cut < 0 else cut + 6
-            parts = pattern.split(view[a:b])
+        while (window := (yield)) is not None:
+            data, a, b = window
+            parts = pattern.split(memoryview(data)[a:b])
             out: list[bytes] = []
             append = out.append
             for text, letter, row_text, rest, slash, content in zip(*[iter(parts)] * 6):
@@ -410,11 +470,33 @@ class _TextPatcher:
                 append(refs[letter] + row_text + new_tail)
                 met += 1
             append(parts[-1])
-            del parts
+            del parts, data
             emit(b"".join(out))
             del out
-            a = b
         return met == expected  # else a target cell (or its row) does not exist
+
+
+def _text_head_ok(data: bytes, start: int) -> bool:
+    """What `_sheet_data_span` asks of the text before `<sheetData>` (at `start`), for
+    `patch` (given the text in pieces): UTF-8, no DTD."""
+    decl = _XML_DECL_RE.match(data[:200])
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+        decl is not None and decl.group(1).lower() not in (b"utf-8", b"utf8")
+    ):
+        return False
+    return data.find(b"<!DOCTYPE", 0, start) < 0  # (the element path refuses the file)
+
+
+def _rows_text_ok(data: bytes, a: int, b: int) -> bool:
+    """What `_sheet_data_span` asks of the rows, on `data[a:b]`: no other `<sheetData`,
+    comment, CDATA, processing instruction or `mc:AlternateContent`. (The pieces are
+    cut right after a `>`: none of these can straddle two of them.)"""
+    if data.find(b"<sheetData", a, b) >= 0:
+        return False
+    for byte, marker in ((b"!", b"<!"), (b"?", b"<?")):  # a 1-byte find is memchr
+        if data.find(byte, a, b) >= 0 and data.find(marker, a, b) >= 0:
+            return False
+    return data.find(b"AlternateContent", a, b) < 0
 
 
 _UNTOUCHED: Any = object()  # a matched cell that the caller does not write
