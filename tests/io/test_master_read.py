@@ -59,6 +59,21 @@ def test_rows_follow_the_headers_and_missing_columns_take_defaults(tmp_path: Pat
     ]
 
 
+def test_only_the_fields_asked_for_are_read_and_agree_with_a_full_read(tmp_path: Path) -> None:
+    columns: list[str | None] = ["key", "unit", "due", "progress", "task", "received_at", "status", "figure"]
+    values: list[list[object]] = [
+        ["1.1", "U1", dt.datetime(2026, 6, 30), "Đang thực hiện", "Số hóa  hồ sơ", dt.datetime(2026, 3, 12, 9, 30),
+         "Quá hạn", 99.0],
+        ["1.2", "U2", None, None, "Số hóa hồ sơ", None, None, None]]
+    full = read_tracking(_book(tmp_path, columns, values), {})
+    wanted = ("unit", "progress", "received_at", "figure", "source_file")
+    narrow = read_tracking(_book(tmp_path, columns, values), {}, wanted)
+    assert [(r.row, r.key, *(getattr(r, f) for f in wanted)) for r in narrow] == [
+        (r.row, r.key, *(getattr(r, f) for f in wanted)) for r in full]
+    assert [(r.task, r.due, r.status) for r in narrow] == [("", None, "")] * 2  # not read: defaults
+    assert full[0].task == "Số hóa hồ sơ" and full[0].status == "Quá hạn"
+
+
 def test_an_empty_column_a_does_not_shift_the_cells(tmp_path: Path) -> None:
     book = _book(tmp_path, [None, "key", "unit", "progress"], [
         [None, "1.1", "U1", "Đang thực hiện"], [None, "1.2", "U2", None]])
