@@ -362,9 +362,10 @@ def check_row(
 def _read_cells(r: _Row) -> None:
     """The filled cells: a formula is an error (its value is not what the unit typed)."""
     raw = r.raw
+    given, formulas, kept = raw.values.get, raw.formulas, r.values
     for f in FILL_FIELDS:
-        v = raw.values.get(f)
-        if f in raw.formulas:
+        v = given(f)
+        if formulas and f in formulas:
             r.problems.append(error(
                 "formula-in-fill",
                 f"{r.at(f)} chứa công thức; hãy nhập trực tiếp giá trị (dán dạng giá trị), không dùng công thức.",
@@ -372,7 +373,7 @@ def _read_cells(r: _Row) -> None:
             ))
             continue
         if v is not None and v != "" and not is_blank(v):  # most fill cells are empty: ""
-            r.values[f] = v
+            kept[f] = v
 
 
 def _read_progress(r: _Row) -> None:
@@ -406,31 +407,31 @@ def _read_completion_date(r: _Row, plan_year: int, as_of: dt.date | None, date19
         return
     raw_date = r.values["completed_on"]
     res = parse_date(raw_date, date1904)
-    at, where = r.at("completed_on"), r.where("completed_on")
+    f = "completed_on"  # the cell's name and place, made only for a problem
     if res.value is None:
         advice = "" if res.code == "date-month-first" else f" Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/{plan_year}."
-        r.problems.append(error(res.code, f"{at}: {res.detail}.{advice}", value=_shown(raw_date), **where))
+        r.problems.append(error(res.code, f"{r.at(f)}: {res.detail}.{advice}", value=_shown(raw_date), **r.where(f)))
         return
     d = res.value
     r.row.completed_on = d
     if as_of is not None and d > as_of:
         r.problems.append(error(
             "date-in-future",
-            f"{at}: ngày {date_vi(d)} sau ngày kiểm tra {date_vi(as_of)}; ngày hoàn thành không thể ở tương lai.",
-            value=date_vi(d), **where,
+            f"{r.at(f)}: ngày {date_vi(d)} sau ngày kiểm tra {date_vi(as_of)}; ngày hoàn thành không thể ở tương lai.",
+            value=date_vi(d), **r.where(f),
         ))
-    if d < dt.date(plan_year - 1, 12, 15):
+    if d.year < plan_year and d < dt.date(plan_year - 1, 12, 15):
         r.problems.append(error(
             "date-before-plan-year",
-            f"{at}: ngày {date_vi(d)} trước năm của kế hoạch ({plan_year}); hãy kiểm tra lại năm.",
-            value=date_vi(d), **where,
+            f"{r.at(f)}: ngày {date_vi(d)} trước năm của kế hoạch ({plan_year}); hãy kiểm tra lại năm.",
+            value=date_vi(d), **r.where(f),
         ))
     elif d.year < plan_year:
         r.problems.append(warning(
             "date-before-plan-year",
-            f"{at}: ngày {date_vi(d)} thuộc năm {d.year}, trước năm của kế hoạch ({plan_year}) nhưng trong kỳ số "
-            "liệu quý I; đã chấp nhận.",
-            value=date_vi(d), **where,
+            f"{r.at(f)}: ngày {date_vi(d)} thuộc năm {d.year}, trước năm của kế hoạch ({plan_year}) nhưng trong kỳ "
+            "số liệu quý I; đã chấp nhận.",
+            value=date_vi(d), **r.where(f),
         ))
 
 

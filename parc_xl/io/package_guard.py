@@ -178,7 +178,8 @@ def _reason(exc: BaseException) -> str:
 def has_dtd(xml: bytes) -> bool:
     """Whether an XML part declares a DTD or entities. OPC (ECMA-376 Part 2, 8.1.4)
     forbids DTDs in a package: only a crafted file has one."""
-    return b"<!DOCTYPE" in xml or b"<!ENTITY" in xml
+    # one search for «<!» settles the usual part (none at all); the two names only if found
+    return b"<!" in xml and (b"<!DOCTYPE" in xml or b"<!ENTITY" in xml)
 
 
 _SST_COUNT = re.compile(rb"""\s(unique)?[Cc]ount\s*=\s*["'](\d+)["']""")

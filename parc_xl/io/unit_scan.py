@@ -177,7 +177,7 @@ def _plain(xml: bytes, ret: SheetScan | None) -> bool:
         return False
     rows = _ROW_TAG.findall(xml)
     cols, merges = (_COL_TAG.findall(xml), _MERGE_TAG.findall(xml)) if ret is not None else ([], [])
-    if b"" in rows or b"" in cols or b"" in merges or any(b"&" in a for a in (*rows, *cols, *merges)):
+    if b"" in rows or b"" in cols or b"" in merges or b"&" in b"".join((*rows, *cols, *merges)):
         return False
     if any(_col(x.decode()) > MAX_COLS for x in set(_CELL_WIDE.findall(xml))):
         return False

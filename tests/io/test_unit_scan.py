@@ -94,3 +94,11 @@ def test_a_sheet_read_for_its_values_only_is_held_to_the_same_limits() -> None:
             with pytest.raises(InputError) as exc:
                 unit_scan.scan_sheet_xml(path, bad, SheetScan(), "_parc_xl", structure=structure)
             assert [p.code for p in exc.value.problems] == [code]
+
+
+def test_a_dtd_is_found_behind_the_first_markup_declaration() -> None:
+    from parc_xl.io.package_guard import has_dtd
+
+    assert has_dtd(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>')
+    assert has_dtd(b"<x><!-- c --></x><!ENTITY a 'b'>")  # not well-formed, still refused as a DTD
+    assert not has_dtd(b"<x><!-- c --><![CDATA[<!DOC]]></x>") and not has_dtd(sheet())
