@@ -362,27 +362,29 @@ class _TextPatcher:
         (a cell of its column in an earlier row is passed over: a row without a
         change). Returns False, at once, when a target is not there (missing, out of
         order, spelt otherwise) — also when the rows end before it."""
-        by_row: dict[int, list[tuple[Any, Any, CellValue]]] = {}
-        for c in sorted(columns):  # each row's cells come out in column order
+        # Per column in order: how to match its cell, how to search for it, its values.
+        # Each row written is asked every column: cheaper than gathering the cells by
+        # row first (a tuple and a list append per cell: 0.4 s of the merge's 780,000).
+        finders = []
+        for c in sorted(columns):
             cell_re = re.compile(b'<c r="' + col_letter(c).encode() + _CELL_AFTER_LETTER, re.S)
-            match, search = cell_re.match, cell_re.search
-            for r, value in columns[c].items():
-                cells = by_row.get(r)
-                if cells is None:
-                    by_row[r] = [(match, search, value)]
-                else:
-                    cells.append((match, search, value))
+            finders.append((cell_re.match, cell_re.search, columns[c].get))
+        rows = sorted(set().union(*columns.values()))
+        untouched: Any = _UNTOUCHED
         cache = self._cell_cache
         tail_of = self._cell_tail
         out: list[bytes] = []
         append = out.append
         window = yield
         if window is None:
-            return not by_row
+            return not rows
         data, pos, end = window
-        for r in sorted(by_row):
+        for r in rows:
             number = b"%d" % r
-            for match, search, value in by_row[r]:
+            for match, search, get in finders:
+                value = get(r, untouched)
+                if value is untouched:
+                    continue
                 while True:
                     m = match(data, pos, end) or search(data, pos, end)
                     while m is not None:
