@@ -249,10 +249,14 @@ def _guide_sheet(ws: Worksheet, plan: Plan) -> None:
         ("Lịch làm việc", "Ngày nghỉ bổ sung hoặc ngày làm việc bù của cơ quan (nếu có)."),
         ("Theo dõi", "Mỗi dòng là một nhiệm vụ × đơn vị chủ trì: tiến độ mới nhất và trạng thái."),
         ("Nộp báo cáo", "Mỗi tệp đơn vị gửi về: thời điểm nhận, đúng hạn hay không, chấp nhận hay từ chối."),
+        ("Đề nghị điều chỉnh", "Đề nghị lùi hạn đơn vị gửi kèm báo cáo (mỗi lần Tổng hợp thêm dòng mới). Văn phòng "
+                               "chọn «Quyết định» (Đồng ý / Không đồng ý) và ghi «Hạn được duyệt» (để trống là duyệt "
+                               "hạn đơn vị đề nghị); lần Cập nhật trạng thái sau tính nhiệm vụ theo hạn được duyệt."),
         ("Chưa nộp", "Các đơn vị chưa gửi báo cáo của kỳ (cập nhật sau mỗi lần Tổng hợp)."),
         ("Lịch sử", "Mọi thay đổi đã chấp nhận: giá trị cũ → giá trị mới, tệp nguồn."),
         ("Tổng hợp, Quá hạn", "Bảng tổng hợp và danh sách nhiệm vụ quá hạn, sắp đến hạn để đôn đốc."),
-        ("Lưu ý", "Các sheet trên do parc-xl ghi lại mỗi lần chạy; sheet và ghi chú riêng của bạn được giữ nguyên."),
+        ("Lưu ý", "Các sheet trên do parc-xl ghi lại mỗi lần chạy, trừ «Đề nghị điều chỉnh»: ở đó chỉ thêm dòng, "
+                  "quyết định của văn phòng không bị ghi đè. Sheet và ghi chú riêng của bạn được giữ nguyên."),
     ]
     r = 4
     ws.cell(row=r, column=1, value="Sheet").font = HEADER_FONT
