@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
 from parc_xl.io import master_layout as L
 
@@ -78,3 +79,9 @@ def make_office(folder: Path, *, year: int = YEAR) -> Path:
     result = plan_import.run(appendix, year, master, registry)
     assert result.exit_code == 0, result.summary_vi()
     return master
+
+
+def table(master: Path, sheet: str) -> list[dict[str, object]]:
+    """A sheet of a written workbook as calamine reads it: one dict per non-empty row, keyed by the header."""
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]

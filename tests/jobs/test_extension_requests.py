@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.io import master_layout as L  # noqa: E402
 from parc_xl.io import unit_book as ub  # noqa: E402
@@ -27,11 +27,6 @@ Q1 = "2026-Q1"
 AS_OF = dt.date(2026, 3, 25)
 ASK = "Đề nghị điều chỉnh"
 REASON = "Chờ hướng dẫn của Sở Nội vụ về mẫu kế hoạch mới"
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def tracking_row(master: Path, key: str, unit: str) -> dict[str, object]:

@@ -19,12 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hostile_books import BASE_ANSWERS, HOSTILE, PADDED_VALUE, sparse_supported  # noqa: E402
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.io import master_layout as L  # noqa: E402
 from parc_xl.jobs import _isolation, merge, units_generate, validate  # noqa: E402
@@ -34,11 +33,6 @@ Q1 = "2026-Q1"
 AS_OF = dt.date(2026, 3, 25)
 GOOD = {"1.1": {"progress": "Đang thực hiện", "difficulties": "Chờ ý kiến góp ý"}}
 fork_only = pytest.mark.skipif(not _isolation.can_isolate(), reason="worker processes need fork (not on Windows)")
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 @pytest.fixture(scope="module")

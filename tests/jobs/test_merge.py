@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.errors import InputError, MasterBusyError  # noqa: E402
 from parc_xl.io import master_layout as L  # noqa: E402
@@ -32,12 +31,6 @@ AS_OF = dt.date(2026, 3, 25)
 
 def at(day: int, month: int = 3, hour: int = 10) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, 0)
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    header = rows[0]
-    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def tracking(master: Path) -> dict[tuple[str, str], dict[str, object]]:

@@ -8,12 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mail_files import VN, save_eml  # noqa: E402
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.domain.submissions import receipt_time  # noqa: E402
 from parc_xl.io import master_layout as L  # noqa: E402
@@ -23,11 +22,6 @@ from parc_xl.samples.returns import fill_return  # noqa: E402
 Q1 = "2026-Q1"
 AS_OF = dt.date(2026, 3, 25)
 AFTER_DEADLINE = dt.datetime(2026, 3, 20, 9, 0)  # the inbox was copied on 20/3
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def test_receipt_time_prefers_the_mail_then_the_clerk_then_the_file() -> None:

@@ -12,13 +12,12 @@ import sys
 from pathlib import Path
 
 import extract_msg
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mail_files import VN, save_eml  # noqa: E402
 from msg_files import save_msg, write_cfb  # noqa: E402
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.io import master_layout as L  # noqa: E402
 from parc_xl.io.mail_message import read_saved_mail  # noqa: E402
@@ -28,11 +27,6 @@ from parc_xl.samples.returns import fill_return  # noqa: E402
 Q1 = "2026-Q1"
 AS_OF = dt.date(2026, 3, 25)
 COPIED = dt.datetime(2026, 3, 20, 9, 0)  # the inbox was copied after the deadline (16/3)
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def dated(path: Path) -> Path:

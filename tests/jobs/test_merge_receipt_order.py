@@ -24,7 +24,7 @@ from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.domain.submissions import receive  # noqa: E402
 from parc_xl.io import master_layout as L  # noqa: E402
@@ -34,11 +34,6 @@ from parc_xl.samples.returns import fill_return  # noqa: E402
 
 Q1 = "2026-Q1"
 AS_OF = dt.date(2026, 3, 25)
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def progress(master: Path, key: str = "1.1", unit: str = "PNV") -> object:

@@ -9,11 +9,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.io import master_layout as L  # noqa: E402
 from parc_xl.jobs import merge, units_generate  # noqa: E402
@@ -21,11 +20,6 @@ from parc_xl.samples.returns import fill_return  # noqa: E402
 
 Q1 = "2026-Q1"
 AS_OF = dt.date(2026, 3, 25)
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def test_a_copy_repeating_the_master_reports_rows_unchanged_and_the_one_changed_field(tmp_path: Path) -> None:

@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from office import make_office  # noqa: E402
+from office import make_office, table  # noqa: E402
 
 from parc_xl.domain.submissions import parse_receipt_time, review_receipts  # noqa: E402
 from parc_xl.io.master_records import submission_record  # noqa: E402
@@ -24,11 +23,6 @@ from parc_xl.samples.returns import fill_return  # noqa: E402
 
 Q1 = "2026-Q1"  # deadline: Monday 16/03/2026, the first working day after the 14/3 cut-off
 AS_OF = dt.date(2026, 3, 25)
-
-
-def table(master: Path, sheet: str) -> list[dict[str, object]]:
-    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(sheet).to_python()
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def _clerk_types(master: Path, sheet: str, header: str, row: int, value: object) -> None:
