@@ -77,30 +77,31 @@ def cell_datetime(v: Any) -> dt.datetime | None:
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def first_row(path: Path, sheet: str) -> list[Any] | None:
-    """Row 1 of `sheet` from column A as calamine gives it (text as text, numbers as float),
+    """Row 1 of `sheet` from column A as calamine gives it, when it is text (a header row),
     read from the start of the sheet's part only: calamine decodes a whole sheet to give
     one row, and `Lịch sử` grows by every field a merge changes (315,000 rows after one
     1,000-unit merge: 2.2 s to read its header). None when this cannot say for sure what
-    calamine would: the part is not found or not plain XML, row 1 is absent or its A1
+    calamine would: the part is not found or not plain XML, a cell of row 1 is not plain
+    text, row 1 is absent or its A1
     empty (calamine's first row is then the first non-empty one, from the first used
     column of the whole sheet); the caller then asks calamine."""
     import zipfile
 
     from lxml import etree
 
+    from parc_xl.io.ooxml.base import _rels_path, _resolve, sheet_parts
+
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            book = _target("", _relationships(zf, "_rels/.rels").get("officeDocument", ""))
-            rels = _relationships(zf, _rels_of(book))
-            parts = {s.get("name"): _target(book, rels.get(s.get(f"{{{_OFFICE_REL}}}id") or "", ""))
-                     for s in _parse(zf, book).iter(f"{_MAIN}sheet")}
-            part = parts.get(sheet)
+            if len({n.lower() for n in names}) != len(names):
+                return None  # part names that differ only in case: which one a reader takes varies
+            book = _resolve("", _target_of(_parse(zf, "_rels/.rels"), "/officeDocument"))
+            rels = _parse(zf, _rels_path(book)) if _rels_path(book) in names else None
+            part = sheet_parts(_parse(zf, book), rels, book).get(sheet)
             if part not in names:
                 return None
             with zf.open(part) as fh:
@@ -108,7 +109,7 @@ def first_row(path: Path, sheet: str) -> list[Any] | None:
             if not cells or cells[0][0] != 0 or cells[0][2] in ("", None):
                 return None
             if any(t == "s" for _, t, _ in cells):
-                strings_part = _target(book, rels.get("sharedStrings", ""))
+                strings_part = _resolve(book, _target_of(rels, "/sharedStrings")) if rels is not None else ""
                 if strings_part not in names:
                     return None
                 wanted = max(int(v) for _, t, v in cells if t == "s")
@@ -117,22 +118,14 @@ def first_row(path: Path, sheet: str) -> list[Any] | None:
                 cells = [(i, "str", strings[int(v)]) if t == "s" else (i, t, v) for i, t, v in cells]
     except (KeyError, IndexError, OSError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
+    # a header row is text; a number (a date by its style), a boolean, an error or an
+    # _xHHHH_ escape is calamine's to convert
+    if any(t != "str" or "_x" in v for _, t, v in cells):
+        return None
     row: list[Any] = [""] * (cells[-1][0] + 1)
-    for i, t, v in cells:
-        row[i] = _typed(t, v)
+    for i, _, v in cells:
+        row[i] = v
     return row
-
-
-def _relationships(zf: Any, rels_part: str) -> dict[str, str]:
-    """{relationship id and type's last word: target} of a .rels part ({} when absent)."""
-    if rels_part not in zf.namelist():
-        return {}
-    out: dict[str, str] = {}
-    for r in _parse(zf, rels_part).iter(f"{_PACKAGE_REL}Relationship"):
-        target = r.get("Target") or ""
-        out[r.get("Id") or ""] = target
-        out.setdefault((r.get("Type") or "").rsplit("/", 1)[-1], target)
-    return out
 
 
 def _parse(zf: Any, part: str) -> Any:
@@ -142,32 +135,16 @@ def _parse(zf: Any, part: str) -> Any:
     return etree.fromstring(zf.read(part), parser)
 
 
-def _rels_of(part: str) -> str:
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-
-
-def _target(source: str, target: str) -> str:
-    """A relationship target as a part name: absolute ("/xl/…") or relative to `source`'s folder."""
-    if not target:
-        return ""
-    if target.startswith("/"):
-        return target[1:]
-    folder = source.rpartition("/")[0]
-    parts = (folder.split("/") if folder else []) + target.split("/")
-    out: list[str] = []
-    for p in parts:
-        if p == "..":
-            if out:
-                out.pop()
-        elif p not in ("", "."):
-            out.append(p)
-    return "/".join(out)
+def _target_of(rels: Any, kind: str) -> str:
+    """The target of the first relationship whose type ends with `kind` ("" when none)."""
+    return next((r.get("Target") or "" for r in rels if (r.get("Type") or "").endswith(kind)), "")
 
 
 def _row_one(etree: Any, fh: Any) -> list[tuple[int, str, Any]]:
     """(0-based column, cell type, stored value) of the cells of row 1, in column order;
     [] when the sheet's first row is not row 1. Parsing stops at the end of the first row."""
+    from parc_xl.io.ooxml.base import _ref_col
+
     cells: list[tuple[int, str, Any]] = []
     events = etree.iterparse(fh, events=("end",), tag=f"{_MAIN}row", resolve_entities=False, no_network=True,
                              load_dtd=False)
@@ -177,7 +154,7 @@ def _row_one(etree: Any, fh: Any) -> list[tuple[int, str, Any]]:
         col = -1
         for c in row.iter(f"{_MAIN}c"):
             ref = c.get("r")
-            col = _column_of(ref) if ref else col + 1
+            col = _ref_col(ref) - 1 if ref else col + 1
             t = c.get("t") or "n"
             if t == "inlineStr":
                 is_ = c.find(f"{_MAIN}is")
@@ -206,25 +183,3 @@ def _text_of(element: Any) -> str:
     """The text of an <is> or <si>: its <t> runs, phonetic runs (<rPh>) left out."""
     return "".join(t.text or "" for t in element.iter(f"{_MAIN}t")
                    if t.getparent() is not None and t.getparent().tag != f"{_MAIN}rPh")
-
-
-def _column_of(ref: str) -> int:
-    n = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        n = n * 26 + ord(ch.upper()) - 64
-    return n - 1
-
-
-def _typed(t: str, v: Any) -> Any:
-    if t in ("str", "inlineStr"):
-        return v
-    if t == "b":
-        return v == "1"
-    if t in ("n", ""):
-        try:
-            return float(v)
-        except ValueError:
-            return v
-    return v

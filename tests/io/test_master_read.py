@@ -133,3 +133,22 @@ def test_first_row_leaves_to_calamine_what_it_cannot_be_sure_of(tmp_path: Path) 
     assert first_row(path, "Không có sheet này") is None
     (tmp_path / "hong.xlsx").write_bytes(b"PK not a zip")
     assert first_row(tmp_path / "hong.xlsx", "A1 trống") is None
+
+
+def test_first_row_leaves_numbers_dates_booleans_and_escapes_to_calamine(tmp_path: Path) -> None:
+    # calamine turns a date-styled number into a date and unescapes _xHHHH_; a header row is text,
+    # so anything else in row 1 is left to it (Excel-saved corpus files: poi/48923, exceljs escapes)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ngày"
+    ws.append(["Mã", dt.date(2026, 3, 31)])
+    wb.create_sheet("Số").append(["Mã", 2026])
+    wb.create_sheet("Đúng sai").append(["Mã", True])
+    wb.create_sheet("Thoát").append(["Mã_x000D_"])
+    wb.create_sheet("Chữ").append(["Mã", "Tên"])
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    for sheet in ("Ngày", "Số", "Đúng sai", "Thoát"):
+        assert first_row(path, sheet) is None, sheet
+    assert first_row(path, "Chữ") == ["Mã", "Tên"]
+    assert _agrees(path) == 1
